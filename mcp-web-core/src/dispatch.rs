@@ -1,0 +1,28 @@
+//! The seam between the core and a web framework: [`Dispatcher`].
+
+use bytes::Bytes;
+use futures::future::BoxFuture;
+
+use crate::Error;
+
+/// A boxed error, as web frameworks report body errors.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Body of a response coming back from the host application.
+pub type DispatchBody = http_body_util::combinators::UnsyncBoxBody<Bytes, BoxError>;
+
+/// Sends an in-process request into the host application and returns its response.
+///
+/// The adapters (`mcp-axum`, `mcp-actix`) implement this; everything else — building the
+/// request, timeouts, panics, reading and mapping the response — happens once, in the core.
+pub trait Dispatcher: Send + Sync + 'static {
+    /// Serve `request` through the host application, as if it had arrived over HTTP.
+    ///
+    /// `incoming` is the MCP request that caused the call, after the host's middleware ran;
+    /// adapters may take connection data or the application handle from its extensions.
+    fn dispatch(
+        &self,
+        request: http::Request<Bytes>,
+        incoming: Option<&http::request::Parts>,
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>>;
+}

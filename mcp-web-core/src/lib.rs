@@ -1,0 +1,54 @@
+//! Framework-neutral core of **mcp-web**: the operations of an OpenAPI document become MCP
+//! tools, and each tool call is served in-process by the host application.
+//!
+//! Web-framework adapters (`mcp-axum`, `mcp-actix`) implement [`Dispatcher`] and route an
+//! [`McpService`] at the mount path; everything else lives here, once:
+//!
+//! ```text
+//! OpenAPI document ─▶ catalog (built once, at mount time)
+//! tools/call: arguments ─▶ http::Request ─▶ Dispatcher ─▶ http::Response ─▶ tool result
+//! ```
+//!
+//! ```
+//! use bytes::Bytes;
+//! use futures::future::BoxFuture;
+//! use mcp_web_core::{DispatchBody, Dispatcher, Error, McpConfig, McpService};
+//!
+//! /// A dispatcher that answers every call with 204 (a real adapter calls the web app).
+//! struct NoContent;
+//!
+//! impl Dispatcher for NoContent {
+//!     fn dispatch(
+//!         &self,
+//!         _request: http::Request<Bytes>,
+//!         _incoming: Option<&http::request::Parts>,
+//!     ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
+//!         Box::pin(async {
+//!             let body = DispatchBody::new(http_body_util::Empty::new().map_err(|e| match e {}));
+//!             Ok(http::Response::builder().status(204).body(body).unwrap())
+//!         })
+//!     }
+//! }
+//! # use http_body_util::BodyExt;
+//!
+//! let api = utoipa::openapi::OpenApiBuilder::new().build();
+//! let service = McpService::new(McpConfig::new(api), "/mcp", NoContent).unwrap();
+//! assert!(service.tools_json().is_empty());
+//! ```
+
+mod catalog;
+mod config;
+mod dispatch;
+mod error;
+mod request;
+mod response;
+mod schema;
+mod server;
+mod service;
+
+pub use catalog::ConversionWarning;
+pub use config::{McpConfig, ShutdownHandle};
+pub use dispatch::{BoxError, DispatchBody, Dispatcher};
+pub use error::Error;
+pub use request::McpToolCall;
+pub use service::{McpBody, McpService};

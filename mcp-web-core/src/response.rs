@@ -1,0 +1,127 @@
+//! `http::Response` → MCP tool result.
+
+use base64::Engine;
+use bytes::{Bytes, BytesMut};
+use http::{StatusCode, header};
+use http_body_util::BodyExt;
+use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
+use serde_json::{Value, json};
+
+use crate::{Error, catalog::Operation, dispatch::DispatchBody};
+
+/// Read the whole body, refusing more than `limit` bytes.
+pub(crate) async fn read_body(
+    response: http::Response<DispatchBody>,
+    limit: usize,
+) -> Result<(http::response::Parts, Bytes), Error> {
+    let (parts, mut body) = response.into_parts();
+    let mut collected = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let frame =
+            frame.map_err(|e| Error::Dispatch(format!("reading the response body failed: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            if collected.len() + data.len() > limit {
+                return Err(Error::ResponseTooLarge { limit });
+            }
+            collected.extend_from_slice(&data);
+        }
+    }
+    Ok((parts, collected.freeze()))
+}
+
+/// Map the endpoint's response to what the model sees.
+pub(crate) fn tool_result(
+    operation: &Operation,
+    parts: &http::response::Parts,
+    body: Bytes,
+) -> CallToolResult {
+    let status = parts.status;
+    let media = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+
+    if !status.is_success() {
+        let text = String::from_utf8_lossy(&body);
+        let text = if text.trim().is_empty() {
+            format!("HTTP {}", status_line(status))
+        } else {
+            format!("HTTP {}: {}", status_line(status), text.trim())
+        };
+        return CallToolResult::error(vec![ContentBlock::text(text)]);
+    }
+    if body.is_empty() {
+        return CallToolResult::success(vec![ContentBlock::text(format!(
+            "HTTP {} (empty response)",
+            status_line(status)
+        ))]);
+    }
+    if media == "application/json" || media.ends_with("+json") {
+        if let Ok(value) = serde_json::from_slice::<Value>(&body) {
+            return json_result(operation, value, &body);
+        }
+        return text_result(&body);
+    }
+    if media.starts_with("image/") {
+        let data = base64::engine::general_purpose::STANDARD.encode(&body);
+        return CallToolResult::success(vec![ContentBlock::image(data, media)]);
+    }
+    if media.starts_with("text/") || media.is_empty() || std::str::from_utf8(&body).is_ok() {
+        return text_result(&body);
+    }
+    let blob = base64::engine::general_purpose::STANDARD.encode(&body);
+    let uri = format!("mcp-web://{}/response", operation.tool.name);
+    CallToolResult::success(vec![ContentBlock::resource(
+        ResourceContents::blob(blob, uri).with_mime_type(media),
+    )])
+}
+
+fn json_result(operation: &Operation, value: Value, raw: &Bytes) -> CallToolResult {
+    let text = String::from_utf8_lossy(raw).into_owned();
+    let Some(validator) = operation.output_validator() else {
+        if operation.tool.output_schema.is_some() {
+            // The declared schema does not compile: data still reaches the model as text.
+            return CallToolResult::success(vec![ContentBlock::text(text)]);
+        }
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        if value.is_object() {
+            result.structured_content = Some(value);
+        }
+        return result;
+    };
+    let structured = if operation.wraps_result {
+        json!({ "result": value })
+    } else {
+        value
+    };
+    if validator.is_valid(&structured) {
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = Some(structured);
+        result
+    } else {
+        tracing::warn!(
+            tool = %operation.tool.name,
+            "the endpoint answered off its documented schema; returning the data as text only"
+        );
+        CallToolResult::success(vec![ContentBlock::text(text)])
+    }
+}
+
+fn text_result(body: &Bytes) -> CallToolResult {
+    CallToolResult::success(vec![ContentBlock::text(
+        String::from_utf8_lossy(body).into_owned(),
+    )])
+}
+
+fn status_line(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("{} {reason}", status.as_u16()),
+        None => status.as_u16().to_string(),
+    }
+}
