@@ -310,6 +310,12 @@ impl<'a> OperationMapper<'a> {
                 warn("a parameter without a usable name or location is left out".into());
                 continue;
             };
+            if location == Location::Path && !path.contains(&format!("{{{name}}}")) {
+                warn(format!(
+                    "path parameter '{name}' does not appear in the path template; it is left out"
+                ));
+                continue;
+            }
             // A name used in two places gets a location suffix, so nothing is overwritten.
             let clashes =
                 param_names.iter().filter(|n| **n == name).count() > 1 || body_names.contains(name);
