@@ -1,1 +1,139 @@
-fn main() {}
+//! # axum-tickets: an existing axum API, made an MCP server with one line
+//!
+//! A small ticket tracker — tickets, comments, labels, bearer-token auth, request tracing —
+//! written as an ordinary axum app and documented with utoipa. The only MCP-specific code is
+//! `.mount_http("/mcp", config)` (plus `.bind_mcp()` at the end) in [`app`]: every documented
+//! operation becomes an MCP tool named after its `operation_id`, and each tool call is served
+//! in-process by this same Router.
+//!
+//! What it shows:
+//!
+//! - **Auth covers both doors.** The bearer middleware is layered *after* the mount, so it guards
+//!   the `/mcp` endpoint too; the client's `Authorization` header is forwarded onto every tool
+//!   call, where the handlers' own [`auth::Bearer`] extractor checks it again.
+//! - **Layers run for tool calls.** `.bind_mcp()` comes last, so tool calls go through the final
+//!   Router: auth and `TraceLayer` see every in-process request as well.
+//! - **Awkward path values survive.** `list_tickets_by_label` with the label
+//!   `needs review/urgent?` reaches the handler intact.
+//! - **Graceful shutdown.** The mount's `ShutdownHandle` ends open MCP streams on Ctrl-C or
+//!   SIGTERM, so `with_graceful_shutdown` does not wait for clients to hang up.
+//!
+//! Run it with `cargo run -p axum-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
+//! `demo-token`; `RUST_LOG`, default `info,tower_http=debug`) and point an MCP client at
+//! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
+
+mod api;
+mod auth;
+mod error;
+mod store;
+
+use std::{
+    env,
+    error::Error,
+    io::{self, Write},
+    net::Ipv4Addr,
+};
+
+use axum::Router;
+use mcp_axum::{McpConfig, RouterExt, ShutdownHandle};
+use tower_http::trace::TraceLayer;
+use tracing_subscriber::EnvFilter;
+
+use crate::{api::AppState, auth::Bearer};
+
+/// Token used when `DEMO_TOKEN` is not set.
+const DEFAULT_TOKEN: &str = "demo-token";
+/// The user the token belongs to; comments are signed with this name.
+const DEMO_USER: &str = "demo";
+
+/// The whole app: the ticket API with MCP mounted at `/mcp`, wrapped in auth and tracing.
+///
+/// Also returns the handle that ends the mount's MCP sessions at shutdown.
+fn app(state: AppState) -> (Router, ShutdownHandle) {
+    let (router, api) = api::router(state.clone());
+    let config = McpConfig::new(api)
+        .instructions("Ticket tracker: list, read, create and update support tickets.");
+    let shutdown = config.shutdown_handle();
+    let app = router
+        .mount_http("/mcp", config) // the one added line
+        // Added after the mount, so these wrap `/mcp` as well as the API routes…
+        .layer(axum::middleware::from_extractor_with_state::<Bearer, _>(
+            state.clone(),
+        ))
+        .layer(TraceLayer::new_for_http())
+        // …and, because this comes last, every in-process tool call too.
+        .bind_mcp();
+    (app, shutdown)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    // Logs go to stderr so stdout carries only the start-up lines below. `TraceLayer` logs at
+    // debug level; enabling it by default shows MCP tool calls passing through the layers.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=debug")),
+        )
+        .with_writer(io::stderr)
+        .init();
+
+    let (token, token_source) = match env::var("DEMO_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => (token.trim().to_string(), "from DEMO_TOKEN"),
+        _ => (
+            DEFAULT_TOKEN.to_string(),
+            "default; set DEMO_TOKEN to change it",
+        ),
+    };
+    let port: u16 = match env::var("PORT") {
+        Ok(port) => port
+            .parse()
+            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
+        Err(_) => 3000,
+    };
+
+    let (app, shutdown) = app(AppState::new(token.clone(), DEMO_USER));
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    // The bound port, so PORT=0 prints the one the OS picked.
+    let port = listener.local_addr()?.port();
+
+    // Printed only once the socket is bound: whoever reads these lines can connect right away.
+    let mut out = io::stdout().lock();
+    writeln!(out, "axum-tickets listening on http://127.0.0.1:{port}")?;
+    writeln!(out, "MCP endpoint: http://127.0.0.1:{port}/mcp")?;
+    writeln!(out, "Bearer token: {token} ({token_source})")?;
+    out.flush()?;
+    drop(out);
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown.after(shutdown_signal()))
+        .await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what process managers and test harnesses send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
