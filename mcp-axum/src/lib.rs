@@ -154,7 +154,7 @@ impl Dispatcher for RouterDispatcher {
         let mut request = request.map(Body::from);
         // Handlers that extract the peer address keep working on in-process calls.
         if let Some(info) = incoming.and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()) {
-            request.extensions_mut().insert(info.clone());
+            request.extensions_mut().insert(*info);
         }
         Box::pin(async move {
             let response = router

@@ -172,6 +172,15 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The request body an operation documents, chosen among its media types and resolved.
+struct BodySpec {
+    media: String,
+    encoding: BodyEncoding,
+    schema: Value,
+    required: bool,
+    defs: Map<String, Value>,
+}
+
 /// Turns the operations of an OpenAPI document into MCP tools.
 #[derive(Debug)]
 pub(crate) struct OperationMapper<'a> {
@@ -286,7 +295,11 @@ impl<'a> OperationMapper<'a> {
         }
         let body_spec = self.body_spec(operation, warn);
         let body_names: HashSet<String> = match &body_spec {
-            Some((_, BodyEncoding::Json | BodyEncoding::Form, schema, _, _)) => schema
+            Some(BodySpec {
+                encoding: BodyEncoding::Json | BodyEncoding::Form,
+                schema,
+                ..
+            }) => schema
                 .get("properties")
                 .and_then(Value::as_object)
                 .map(|p| p.keys().cloned().collect())
@@ -339,9 +352,8 @@ impl<'a> OperationMapper<'a> {
                 &mut schema,
                 param.get("description").and_then(Value::as_str),
             ) {
-                schema
-                    .entry("description")
-                    .or_insert_with(|| Value::String(description.to_string()));
+                // The parameter's own text is more specific than its type's: it wins.
+                schema.insert("description".into(), Value::String(description.to_string()));
             }
             if is_required {
                 required.push(Value::String(argument.clone()));
@@ -362,7 +374,13 @@ impl<'a> OperationMapper<'a> {
 
         let body = match body_spec {
             None => None,
-            Some((content_type, encoding, schema, body_required, body_defs)) => {
+            Some(BodySpec {
+                media: content_type,
+                encoding,
+                schema,
+                required: body_required,
+                defs: body_defs,
+            }) => {
                 defs.extend(body_defs);
                 let object_properties = schema.get("properties").and_then(Value::as_object);
                 let shape = match (encoding, object_properties) {
@@ -500,12 +518,8 @@ impl<'a> OperationMapper<'a> {
         })
     }
 
-    /// The chosen request body: media type, encoding, resolved schema, required, `$defs`.
-    fn body_spec(
-        &self,
-        operation: &Value,
-        warn: &mut impl FnMut(String),
-    ) -> Option<(String, BodyEncoding, Value, bool, Map<String, Value>)> {
+    /// The request body to build: JSON first, then form, then text.
+    fn body_spec(&self, operation: &Value, warn: &mut impl FnMut(String)) -> Option<BodySpec> {
         let body = self.resolver.follow(operation.get("requestBody")?)?;
         let content = body.get("content").and_then(Value::as_object)?;
         let required = body.get("required").and_then(Value::as_bool) == Some(true);
@@ -542,7 +556,13 @@ impl<'a> OperationMapper<'a> {
             None if encoding == BodyEncoding::Text => (json!({"type": "string"}), Map::new()),
             None => (json!({}), Map::new()),
         };
-        Some((media.clone(), encoding, schema, required, defs))
+        Some(BodySpec {
+            media: media.clone(),
+            encoding,
+            schema,
+            required,
+            defs,
+        })
     }
 
     fn output_schema(

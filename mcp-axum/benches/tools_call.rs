@@ -1,0 +1,128 @@
+//! tools/call through the mount against a direct call of the same handler, in one run.
+//!
+//! `cargo bench -p mcp-axum --bench tools_call` — prints mean latency of each path and their
+//! ratio. Both go through `Router::oneshot` (no socket), so the difference is exactly what the
+//! MCP layer adds: JSON-RPC parsing, argument validation, request building, response mapping.
+
+use std::{
+    hint::black_box,
+    time::{Duration, Instant},
+};
+
+use axum::{Json, Router, body::Body, extract::Path, http::Request};
+use http_body_util::BodyExt;
+use mcp_axum::{McpConfig, RouterExt};
+use serde::Serialize;
+use tower::ServiceExt;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+#[derive(Serialize, ToSchema)]
+struct Ticket {
+    id: u64,
+    title: String,
+    status: String,
+    labels: Vec<String>,
+}
+
+/// Read one ticket.
+#[utoipa::path(get, path = "/tickets/{id}", operation_id = "get_ticket",
+    params(("id" = u64, Path)), responses((status = 200, body = Ticket)))]
+async fn get_ticket(Path(id): Path<u64>) -> Json<Ticket> {
+    Json(Ticket {
+        id,
+        title: "Printer on fire".into(),
+        status: "open".into(),
+        labels: vec!["hardware".into(), "urgent".into()],
+    })
+}
+
+#[derive(OpenApi)]
+#[openapi(info(title = "bench", version = "1"))]
+struct ApiDoc;
+
+fn app() -> Router {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(get_ticket))
+        .split_for_parts();
+    router
+        .mount_http("/mcp", McpConfig::new(api).stateless().json_responses())
+        .bind_mcp()
+}
+
+fn direct() -> Request<Body> {
+    Request::get("/tickets/42").body(Body::empty()).unwrap()
+}
+
+fn via_mcp() -> Request<Body> {
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"id":42}}}"#;
+    Request::post("/mcp")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn measure(app: &Router, make: fn() -> Request<Body>, iterations: u32) -> Duration {
+    let started = Instant::now();
+    for _ in 0..iterations {
+        let response = app.clone().oneshot(make()).await.unwrap();
+        assert!(response.status().is_success());
+        black_box(response.into_body().collect().await.unwrap().to_bytes());
+    }
+    started.elapsed() / iterations
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let app = app();
+        let check = app.clone().oneshot(via_mcp()).await.unwrap();
+        let text = String::from_utf8(
+            check
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap();
+        assert!(
+            text.contains("Printer on fire"),
+            "the MCP call must reach the handler: {text}"
+        );
+
+        let iterations = std::env::var("BENCH_ITERATIONS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20_000);
+        // Warm up both paths (allocator, validator compilation) before measuring.
+        measure(&app, direct, 1_000).await;
+        measure(&app, via_mcp, 1_000).await;
+        // Interleave rounds so drift on a shared machine hits both paths alike.
+        let (mut direct_total, mut mcp_total) = (Duration::ZERO, Duration::ZERO);
+        let rounds = 5;
+        for _ in 0..rounds {
+            direct_total += measure(&app, direct, iterations / rounds).await;
+            mcp_total += measure(&app, via_mcp, iterations / rounds).await;
+        }
+        let (direct_mean, mcp_mean) = (direct_total / rounds, mcp_total / rounds);
+        println!(
+            "direct GET /tickets/42          mean {:>8.2} µs",
+            direct_mean.as_secs_f64() * 1e6
+        );
+        println!(
+            "tools/call get_ticket via /mcp  mean {:>8.2} µs",
+            mcp_mean.as_secs_f64() * 1e6
+        );
+        println!(
+            "ratio (MCP / direct)                 {:>8.2}x   ({iterations} calls each)",
+            mcp_mean.as_secs_f64() / direct_mean.as_secs_f64()
+        );
+    });
+}
