@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The project's single test command: lint, unit/integration tests, docs, and the
+# end-to-end suite (official MCP Python SDK against examples/axum-tickets).
+# Runs from any directory; debug profile only.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (-D warnings)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "cargo doc (-D warnings)"
+RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
+
+step "cargo build -p axum-tickets"
+cargo build -p axum-tickets
+
+step "python venv (.venv) + tests/e2e/requirements.txt"
+if ! .venv/bin/python -c '' 2>/dev/null; then
+    rm -rf .venv
+    # Some distributions ship python3 without ensurepip; fall back to virtualenv there.
+    if ! python3 -m venv .venv; then
+        rm -rf .venv
+        python3 -m virtualenv --version >/dev/null 2>&1 ||
+            python3 -m pip install -q --user virtualenv
+        python3 -m virtualenv -q .venv
+    fi
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
+
+step "pytest tests/e2e"
+# The binary just built (honours CARGO_TARGET_DIR / build.target-dir).
+target_dir="$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" .venv/bin/python -m pytest tests/e2e -q
