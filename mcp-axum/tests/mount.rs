@@ -88,6 +88,60 @@ async fn slow() -> &'static str {
     "late"
 }
 
+/// A tiny PNG-typed answer.
+#[utoipa::path(get, path = "/logo", operation_id = "logo",
+    responses((status = 200, content_type = "image/png", body = Vec<u8>)))]
+async fn logo() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "image/png")],
+        vec![0x89, b'P', b'N', b'G'],
+    )
+}
+
+/// Raw bytes of some other type.
+#[utoipa::path(get, path = "/blob", operation_id = "blob",
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>)))]
+async fn blob() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/octet-stream")],
+        vec![0xff, 0x00, 0xfe],
+    )
+}
+
+/// Documents an Item but answers something else.
+#[utoipa::path(get, path = "/liar", operation_id = "liar", responses((status = 200, body = Item)))]
+async fn liar() -> Json<Value> {
+    Json(json!({"unexpected": true}))
+}
+
+/// A large answer.
+#[utoipa::path(get, path = "/big", operation_id = "big", responses((status = 200, body = String)))]
+async fn big() -> String {
+    "x".repeat(64 * 1024)
+}
+
+#[derive(Deserialize, Serialize, ToSchema)]
+struct Login {
+    user: String,
+    remember: bool,
+}
+
+/// A form body, echoed as JSON with the content type received.
+#[utoipa::path(post, path = "/login", operation_id = "login",
+    request_body(content = Login, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 200, body = Object)))]
+async fn login(headers: HeaderMap, axum::Form(form): axum::Form<Login>) -> Json<Value> {
+    Json(json!({"content_type": headers[header::CONTENT_TYPE].to_str().unwrap(), "form": form}))
+}
+
+/// A text body, echoed.
+#[utoipa::path(post, path = "/notes", operation_id = "add_note",
+    request_body(content = String, content_type = "text/plain"),
+    responses((status = 200, body = String, content_type = "text/plain")))]
+async fn add_note(body: String) -> String {
+    format!("noted: {body}")
+}
+
 #[derive(OpenApi)]
 #[openapi(info(title = "items", version = "1.2.3"))]
 struct ApiDoc;
@@ -117,6 +171,12 @@ fn base() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(whoami))
         .routes(routes!(boom))
         .routes(routes!(slow))
+        .routes(routes!(logo))
+        .routes(routes!(blob))
+        .routes(routes!(liar))
+        .routes(routes!(big))
+        .routes(routes!(login))
+        .routes(routes!(add_note))
         .split_for_parts()
 }
 
@@ -219,15 +279,20 @@ async fn tools_list_shows_the_documented_operations_but_not_the_mount() {
     assert_eq!(
         names,
         [
+            "add_note",
+            "big",
+            "blob",
             "boom",
             "create_item",
             "get_item",
+            "liar",
+            "login",
+            "logo",
             "search_items",
             "slow",
             "whoami"
         ]
     );
-
     let get_item = tools.iter().find(|t| t["name"] == "get_item").unwrap();
     assert_eq!(get_item["description"], "Read one item.");
     assert_eq!(get_item["inputSchema"]["required"], json!(["name"]));
@@ -482,4 +547,52 @@ async fn server_info_comes_from_the_openapi_document() {
     assert_eq!(reply["result"]["serverInfo"]["name"], "items");
     assert_eq!(reply["result"]["serverInfo"]["version"], "1.2.3");
     assert!(reply["result"]["capabilities"]["tools"].is_object());
+}
+
+#[tokio::test]
+async fn images_become_image_content_and_other_bytes_an_embedded_blob() {
+    let (app, _) = app();
+    let result = call(&app, "logo", json!({})).await;
+    assert_eq!(result["content"][0]["type"], "image");
+    assert_eq!(result["content"][0]["mimeType"], "image/png");
+    assert_eq!(result["content"][0]["data"], "iVBORw==");
+
+    let result = call(&app, "blob", json!({})).await;
+    assert_eq!(result["content"][0]["type"], "resource");
+    assert_eq!(
+        result["content"][0]["resource"]["mimeType"],
+        "application/octet-stream"
+    );
+    assert_eq!(result["content"][0]["resource"]["blob"], "/wD+");
+}
+
+#[tokio::test]
+async fn an_answer_off_its_documented_schema_still_reaches_the_model_as_text() {
+    let (app, _) = app();
+    let result = call(&app, "liar", json!({})).await;
+    assert_eq!(result["isError"], false);
+    assert_eq!(text(&result), r#"{"unexpected":true}"#);
+    assert!(result.get("structuredContent").is_none(), "{result}");
+}
+
+#[tokio::test]
+async fn a_response_over_the_limit_is_a_tool_error() {
+    let (router, api) = base();
+    let app = router.mount_http("/mcp", config(api).max_response_body_bytes(1024));
+    let result = call(&app, "big", json!({})).await;
+    assert_eq!(result["isError"], true);
+    assert!(text(&result).contains("larger than 1024 bytes"), "{result}");
+}
+
+#[tokio::test]
+async fn form_and_text_bodies_are_encoded_as_documented() {
+    let (app, _) = app();
+    let result = call(&app, "login", json!({"user": "a b&c", "remember": true})).await;
+    assert_eq!(
+        result["structuredContent"],
+        json!({"content_type": "application/x-www-form-urlencoded",
+               "form": {"user": "a b&c", "remember": true}})
+    );
+    let result = call(&app, "add_note", json!({"body": "hello"})).await;
+    assert_eq!(text(&result), "noted: hello");
 }
