@@ -112,6 +112,15 @@ where
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let http = self.http.clone();
-        Box::pin(async move { Ok(http.handle(request).await) })
+        let ends_session = request.method() == http::Method::DELETE;
+        Box::pin(async move {
+            let mut response = http.handle(request).await;
+            // A session ended by DELETE has nothing to say: 204, which every client accepts
+            // (the Python SDK logs rmcp's 202 as a failed termination).
+            if ends_session && response.status() == http::StatusCode::ACCEPTED {
+                *response.status_mut() = http::StatusCode::NO_CONTENT;
+            }
+            Ok(response)
+        })
     }
 }
