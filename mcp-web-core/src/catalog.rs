@@ -128,7 +128,7 @@ impl Operation {
 }
 
 /// An operation that was skipped or converted with a loss, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ConversionWarning {
     /// The operation's `operationId`, or `METHOD path` when it has none.
     pub operation: String,
@@ -166,6 +166,51 @@ impl Catalog {
     pub(crate) fn tools(&self) -> impl Iterator<Item = &Tool> {
         self.operations.iter().map(|op| &op.tool)
     }
+}
+
+/// What a mount exposes, as clients see it: the result of [`McpConfig::preview`].
+///
+/// Serializes to `{"tools": [..], "resources": [..], "resourceTemplates": [..], "warnings": [..]}`
+/// where each tool is exactly what `tools/list` returns.
+///
+/// [`McpConfig::preview`]: crate::McpConfig::preview
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    /// Tools, as `tools/list` returns them.
+    pub tools: Vec<Value>,
+    /// Resources, as `resources/list` returns them.
+    pub resources: Vec<Value>,
+    /// Resource templates, as `resources/templates/list` returns them.
+    pub resource_templates: Vec<Value>,
+    /// Operations skipped or converted with a loss.
+    pub warnings: Vec<ConversionWarning>,
+}
+
+impl Catalog {
+    pub(crate) fn preview(&self) -> Preview {
+        Preview {
+            tools: self
+                .tools()
+                .map(|tool| serde_json::to_value(tool).unwrap_or_default())
+                .collect(),
+            resources: Vec::new(),
+            resource_templates: Vec::new(),
+            warnings: self.warnings.clone(),
+        }
+    }
+}
+
+/// The catalog of `config`'s document; `mount_path` (the MCP endpoint) is never exposed.
+pub(crate) fn build_catalog(
+    config: &crate::McpConfig,
+    mount_path: Option<&str>,
+) -> Result<Catalog, crate::Error> {
+    let mut mapper = OperationMapper::new(config.document()?);
+    if let Some(path) = mount_path {
+        mapper = mapper.exclude_path(path);
+    }
+    Ok(mapper.build())
 }
 
 const METHODS: [&str; 8] = [

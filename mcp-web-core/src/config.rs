@@ -225,6 +225,21 @@ impl McpConfig {
         ShutdownHandle(self.shutdown.clone())
     }
 
+    /// What a mount of this configuration would expose, without serving anything: tools exactly as
+    /// `tools/list` returns them, resources, resource templates and conversion warnings.
+    ///
+    /// ```
+    /// let document = serde_json::json!({
+    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
+    /// });
+    /// let preview = mcp_web_core::McpConfig::from_json(document).preview().unwrap();
+    /// assert_eq!(preview.tools[0]["name"], "ping");
+    /// ```
+    pub fn preview(&self) -> Result<crate::Preview, Error> {
+        Ok(crate::catalog::build_catalog(self, None)?.preview())
+    }
+
     pub(crate) fn document(&self) -> Result<&Value, Error> {
         self.openapi
             .as_ref()

@@ -46,7 +46,7 @@ mod schema;
 mod server;
 mod service;
 
-pub use catalog::ConversionWarning;
+pub use catalog::{ConversionWarning, Preview};
 pub use config::{McpConfig, ShutdownHandle};
 pub use dispatch::{BoxError, DispatchBody, Dispatcher};
 pub use error::Error;

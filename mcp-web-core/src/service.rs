@@ -16,7 +16,7 @@ use rmcp::transport::{
 
 use crate::{
     Error, McpConfig,
-    catalog::{ConversionWarning, OperationMapper},
+    catalog::{ConversionWarning, build_catalog},
     dispatch::Dispatcher,
     server::McpServer,
 };
@@ -50,9 +50,7 @@ impl McpService {
         mount_path: &str,
         dispatcher: impl Dispatcher,
     ) -> Result<Self, Error> {
-        let catalog = OperationMapper::new(config.document()?)
-            .exclude_path(mount_path)
-            .build();
+        let catalog = build_catalog(&config, Some(mount_path))?;
         let server = McpServer::new(&config, catalog, Arc::new(dispatcher))?;
 
         let mut sessions = LocalSessionManager::default();
