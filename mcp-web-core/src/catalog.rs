@@ -47,6 +47,51 @@ impl Location {
     }
 }
 
+/// How an array or object parameter value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// Query and cookie default: `a=1&a=2` exploded, `a=1,2` not; objects `k=v&k2=v2` / `o=k,v`.
+    Form,
+    /// Path and header default: `1,2`; objects `k=v,k2=v2` exploded, `k,v,k2,v2` not.
+    Simple,
+    /// Path: `.1.2` exploded, `.1,2` not.
+    Label,
+    /// Path: `;a=1;a=2` exploded, `;a=1,2` not.
+    Matrix,
+    /// Query arrays: `a=1%202`.
+    SpaceDelimited,
+    /// Query arrays: `a=1|2`.
+    PipeDelimited,
+    /// Query objects: `filter[status]=open&filter[owner]=me`.
+    DeepObject,
+    /// The parameter is described by `content`, not `schema`: the value is sent as JSON text.
+    Json,
+}
+
+impl Style {
+    /// `form` for query and cookie parameters, `simple` for path and header ones.
+    fn default_for(location: Location) -> Self {
+        match location {
+            Location::Query | Location::Cookie => Self::Form,
+            Location::Path | Location::Header => Self::Simple,
+        }
+    }
+
+    fn parse(style: Option<&str>, location: Location) -> Option<Self> {
+        Some(match style {
+            None => Self::default_for(location),
+            Some("form") => Self::Form,
+            Some("simple") => Self::Simple,
+            Some("label") => Self::Label,
+            Some("matrix") => Self::Matrix,
+            Some("spaceDelimited") => Self::SpaceDelimited,
+            Some("pipeDelimited") => Self::PipeDelimited,
+            Some("deepObject") => Self::DeepObject,
+            Some(_) => return None,
+        })
+    }
+}
+
 /// One OpenAPI parameter and the argument that feeds it.
 #[derive(Debug, Clone)]
 pub(crate) struct Param {
@@ -54,8 +99,33 @@ pub(crate) struct Param {
     pub(crate) argument: String,
     pub(crate) location: Location,
     pub(crate) required: bool,
-    /// `form` arrays: `a=1&a=2` when true, `a=1,2` when false.
+    pub(crate) style: Style,
+    /// Arrays and objects as one pair per item (`a=1&a=2`) rather than one delimited value.
     pub(crate) explode: bool,
+}
+
+impl Param {
+    /// A parameter with its location's default style (`form` for query and cookie, `simple`
+    /// for path and header) and explode rule.
+    pub(crate) fn new(name: &str, location: Location) -> Self {
+        let style = Style::default_for(location);
+        Self {
+            name: name.to_string(),
+            argument: name.to_string(),
+            location,
+            required: location == Location::Path,
+            style,
+            explode: style == Style::Form,
+        }
+    }
+
+    /// Send the value with this `style` and `explode` rule.
+    #[cfg(test)]
+    pub(crate) fn style(mut self, style: Style, explode: bool) -> Self {
+        self.style = style;
+        self.explode = explode;
+        self
+    }
 }
 
 /// How the request body is built from the arguments.
@@ -67,12 +137,69 @@ pub(crate) enum BodyShape {
     Whole(String),
 }
 
-/// Media types the first cut can produce.
+/// Request body media types that can be built from arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum BodyEncoding {
     Json,
     Form,
+    /// `multipart/form-data`: one part per property; file properties take a [`FILE_ARGUMENT`].
+    Multipart,
     Text,
+}
+
+/// How a file field of a `multipart/form-data` body is passed, as the model sees it:
+///
+/// ```json
+/// {"filename": "report.pdf", "content_type": "application/pdf", "data_base64": "JVBERi0..."}
+/// ```
+///
+/// `content_type` is optional (the documented encoding's type, else
+/// `application/octet-stream`). A field is a file when its schema is `type: string` with
+/// `format: binary` (OpenAPI 3.0) or has `contentMediaType` / `contentEncoding` (3.1); an array of
+/// such strings takes an array of these objects, sent as one part each.
+pub(crate) const FILE_ARGUMENT: &str = "A file, as {\"filename\": string, \"content_type\": \
+     string (optional), \"data_base64\": string (the bytes, base64-encoded)}.";
+
+/// The argument schema of one file field.
+fn file_schema(description: Option<&str>) -> Value {
+    let description = match description {
+        Some(text) if !text.trim().is_empty() => format!("{}\n\n{FILE_ARGUMENT}", text.trim()),
+        _ => FILE_ARGUMENT.to_string(),
+    };
+    json!({
+        "type": "object",
+        "description": description,
+        "required": ["filename", "data_base64"],
+        "properties": {
+            "filename": {"type": "string", "description": "Name sent with the file."},
+            "content_type": {"type": "string", "description": "Media type of the file."},
+            "data_base64": {
+                "type": "string",
+                "contentEncoding": "base64",
+                "description": "The file's bytes, base64-encoded."
+            }
+        },
+        "additionalProperties": false
+    })
+}
+
+/// Whether a property schema is a file: 3.0 `format: binary`, 3.1 `contentMediaType` or
+/// `contentEncoding`.
+fn is_file(schema: &Value) -> bool {
+    schema.get("format").and_then(Value::as_str) == Some("binary")
+        || schema.get("contentMediaType").is_some()
+        || schema.get("contentEncoding").is_some()
+}
+
+/// One multipart file field: its property and how the part is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FilePart {
+    pub(crate) property: String,
+    /// Part type when the argument names none: the media type's `encoding`, else the schema's
+    /// `contentMediaType`, else `application/octet-stream`.
+    pub(crate) default_type: String,
+    /// 3.1 `contentEncoding: base64`: the part carries the base64 text itself, not the bytes.
+    pub(crate) base64_text: bool,
 }
 
 /// The request body of an operation.
@@ -82,6 +209,8 @@ pub(crate) struct Body {
     pub(crate) encoding: BodyEncoding,
     pub(crate) content_type: String,
     pub(crate) required: bool,
+    /// Multipart fields that are files.
+    pub(crate) files: Vec<FilePart>,
 }
 
 /// Everything needed to turn arguments into the HTTP request of one operation.
@@ -206,7 +335,7 @@ pub(crate) fn build_catalog(
     config: &crate::McpConfig,
     mount_path: Option<&str>,
 ) -> Result<Catalog, crate::Error> {
-    let mut mapper = OperationMapper::new(config.document()?);
+    let mut mapper = OperationMapper::new(config.document()?).keep_defs(config.keep_defs);
     if let Some(path) = mount_path {
         mapper = mapper.exclude_path(path);
     }
@@ -224,6 +353,8 @@ struct BodySpec {
     schema: Value,
     required: bool,
     defs: Map<String, Value>,
+    /// The media type's `encoding` object (per-property content types of form bodies).
+    property_encoding: Map<String, Value>,
 }
 
 /// Turns the operations of an OpenAPI document into MCP tools.
@@ -241,6 +372,12 @@ impl<'a> OperationMapper<'a> {
             resolver: SchemaResolver::new(document),
             excluded_paths: HashSet::new(),
         }
+    }
+
+    /// Keep component schemas under `$defs` instead of inlining them.
+    pub(crate) fn keep_defs(mut self, keep: bool) -> Self {
+        self.resolver = self.resolver.keep_defs(keep);
+        self
     }
 
     /// Never offer this path as a tool (the MCP endpoint itself).
@@ -341,7 +478,7 @@ impl<'a> OperationMapper<'a> {
         let body_spec = self.body_spec(operation, warn);
         let body_names: HashSet<String> = match &body_spec {
             Some(BodySpec {
-                encoding: BodyEncoding::Json | BodyEncoding::Form,
+                encoding: BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart,
                 schema,
                 ..
             }) => schema
@@ -384,7 +521,25 @@ impl<'a> OperationMapper<'a> {
             };
             let is_required = location == Location::Path
                 || param.get("required").and_then(Value::as_bool) == Some(true);
-            let mut schema = match param.get("schema") {
+            let style_name = param.get("style").and_then(Value::as_str);
+            let mut style = Style::parse(style_name, location).unwrap_or_else(|| {
+                let fallback = Style::default_for(location);
+                warn(format!(
+                    "parameter '{name}' has the unknown style '{}'; it is sent as {fallback:?}",
+                    style_name.unwrap_or_default()
+                ));
+                fallback
+            });
+            // `content` instead of `schema`: the value is one JSON document.
+            let content_schema = param
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|content| content.values().next())
+                .map(|media| media.get("schema").unwrap_or(&Value::Bool(true)));
+            if content_schema.is_some() {
+                style = Style::Json;
+            }
+            let mut schema = match param.get("schema").or(content_schema) {
                 Some(schema) => {
                     let resolved = self.resolver.resolve(schema, Direction::Input);
                     resolved.problems.into_iter().for_each(&mut *warn);
@@ -404,15 +559,17 @@ impl<'a> OperationMapper<'a> {
                 required.push(Value::String(argument.clone()));
             }
             properties.insert(argument.clone(), schema);
+            // OpenAPI: `explode` defaults to true for form (and deepObject, which needs it).
             let explode = param
                 .get("explode")
                 .and_then(Value::as_bool)
-                .unwrap_or(param.get("style").and_then(Value::as_str).unwrap_or("form") == "form");
+                .unwrap_or(matches!(style, Style::Form | Style::DeepObject));
             params.push(Param {
                 name: name.to_string(),
                 argument,
                 location,
                 required: is_required,
+                style,
                 explode,
             });
         }
@@ -425,11 +582,23 @@ impl<'a> OperationMapper<'a> {
                 schema,
                 required: body_required,
                 defs: body_defs,
-            }) => {
+                property_encoding,
+            }) => 'body: {
                 defs.extend(body_defs);
                 let object_properties = schema.get("properties").and_then(Value::as_object);
+                let mut files = Vec::new();
                 let shape = match (encoding, object_properties) {
-                    (BodyEncoding::Json | BodyEncoding::Form, Some(object_properties)) => {
+                    (BodyEncoding::Multipart, None) => {
+                        warn(format!(
+                            "request body of type {content_type} documents no fields; the body is \
+                             left out"
+                        ));
+                        break 'body None;
+                    }
+                    (
+                        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart,
+                        Some(object_properties),
+                    ) => {
                         let body_required_props: HashSet<&str> = schema
                             .get("required")
                             .and_then(Value::as_array)
@@ -439,7 +608,11 @@ impl<'a> OperationMapper<'a> {
                             .collect();
                         let mut mapping = Vec::new();
                         for (property, property_schema) in object_properties {
-                            let argument = if properties.contains_key(property) {
+                            // Suffixed like the parameter it clashes with, so neither looks
+                            // like the plain name.
+                            let clashes = properties.contains_key(property)
+                                || param_names.contains(&property.as_str());
+                            let argument = if clashes {
                                 format!("{property}__body")
                             } else {
                                 property.clone()
@@ -447,7 +620,16 @@ impl<'a> OperationMapper<'a> {
                             if body_required && body_required_props.contains(property.as_str()) {
                                 required.push(Value::String(argument.clone()));
                             }
-                            properties.insert(argument.clone(), property_schema.clone());
+                            let mut property_schema = property_schema.clone();
+                            if encoding == BodyEncoding::Multipart {
+                                property_schema = self.file_field(
+                                    property,
+                                    property_schema,
+                                    &property_encoding,
+                                    &mut files,
+                                );
+                            }
+                            properties.insert(argument.clone(), property_schema);
                             mapping.push((property.clone(), argument));
                         }
                         if schema
@@ -476,6 +658,7 @@ impl<'a> OperationMapper<'a> {
                     encoding,
                     content_type,
                     required: body_required,
+                    files,
                 })
             }
         };
@@ -563,7 +746,52 @@ impl<'a> OperationMapper<'a> {
         })
     }
 
-    /// The request body to build: JSON first, then form, then text.
+    /// A multipart field's argument schema: a file object (or array of them) for file fields,
+    /// which are recorded in `files`; other fields as documented.
+    fn file_field(
+        &self,
+        property: &str,
+        schema: Value,
+        property_encoding: &Map<String, Value>,
+        files: &mut Vec<FilePart>,
+    ) -> Value {
+        let (file, is_array) = match schema.get("items") {
+            Some(items) if schema.get("type").and_then(Value::as_str) == Some("array") => {
+                (items, true)
+            }
+            _ => (&schema, false),
+        };
+        if !is_file(file) {
+            return schema;
+        }
+        let declared = property_encoding
+            .get(property)
+            .and_then(|e| e.get("contentType"))
+            .and_then(Value::as_str)
+            // A list or a wildcard names no single type to send.
+            .filter(|t| !t.contains(',') && !t.contains('*'));
+        let default_type = declared
+            .or_else(|| file.get("contentMediaType").and_then(Value::as_str))
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        files.push(FilePart {
+            property: property.to_string(),
+            default_type,
+            base64_text: file.get("contentEncoding").and_then(Value::as_str) == Some("base64"),
+        });
+        let description = schema.get("description").and_then(Value::as_str);
+        if is_array {
+            json!({
+                "type": "array",
+                "description": description.unwrap_or("Files, sent as one part each."),
+                "items": file_schema(None)
+            })
+        } else {
+            file_schema(description)
+        }
+    }
+
+    /// The request body to build: JSON first, then urlencoded form, multipart, then text.
     fn body_spec(&self, operation: &Value, warn: &mut impl FnMut(String)) -> Option<BodySpec> {
         let body = self.resolver.follow(operation.get("requestBody")?)?;
         let content = body.get("content").and_then(Value::as_object)?;
@@ -577,6 +805,12 @@ impl<'a> OperationMapper<'a> {
                     .iter()
                     .find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"))
                     .map(|(m, c)| (m, c, BodyEncoding::Form))
+            })
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| media.starts_with("multipart/form-data"))
+                    .map(|(m, c)| (m, c, BodyEncoding::Multipart))
             })
             .or_else(|| {
                 content
@@ -601,12 +835,18 @@ impl<'a> OperationMapper<'a> {
             None if encoding == BodyEncoding::Text => (json!({"type": "string"}), Map::new()),
             None => (json!({}), Map::new()),
         };
+        let property_encoding = media_object
+            .get("encoding")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
         Some(BodySpec {
             media: media.clone(),
             encoding,
             schema,
             required,
             defs,
+            property_encoding,
         })
     }
 
@@ -683,6 +923,288 @@ fn unique_name(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schema::assert_tool_schema;
+
+    fn catalog(doc: &Value) -> Catalog {
+        OperationMapper::new(doc).build()
+    }
+
+    fn request(catalog: &Catalog, tool: &str, args: Value) -> http::Request<bytes::Bytes> {
+        let op = catalog.get(tool).expect("tool exists");
+        crate::request::build_request(
+            tool,
+            &op.route,
+            args.as_object().unwrap(),
+            http::HeaderMap::new(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn parameter_styles_are_read_from_the_document() {
+        let doc = json!({"openapi": "3.1.0", "paths": {"/s": {"get": {
+            "operationId": "s",
+            "parameters": [
+                {"name": "ids", "in": "query", "style": "form", "explode": false,
+                 "schema": {"type": "array", "items": {"type": "integer"}}},
+                {"name": "filter", "in": "query", "style": "deepObject",
+                 "schema": {"type": "object", "properties": {"status": {"type": "string"}}}},
+                {"name": "words", "in": "query", "style": "spaceDelimited",
+                 "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "pipes", "in": "query", "style": "pipeDelimited",
+                 "schema": {"type": "array", "items": {"type": "string"}}},
+                {"name": "where", "in": "query",
+                 "content": {"application/json": {"schema": {"type": "object"}}}},
+                {"name": "odd", "in": "query", "style": "tabDelimited"}
+            ],
+            "responses": {"200": {"description": "ok"}}
+        }}}});
+        let catalog = catalog(&doc);
+        let op = catalog.get("s").unwrap();
+        let styles: Vec<(Style, bool)> = op
+            .route
+            .params
+            .iter()
+            .map(|p| (p.style, p.explode))
+            .collect();
+        assert_eq!(
+            styles,
+            [
+                (Style::Form, false),
+                (Style::DeepObject, true),
+                (Style::SpaceDelimited, false),
+                (Style::PipeDelimited, false),
+                (Style::Json, false),
+                (Style::Form, true),
+            ]
+        );
+        assert_eq!(
+            op.tool.input_schema["properties"]["where"],
+            json!({"type": "object"})
+        );
+        assert!(
+            catalog
+                .warnings
+                .iter()
+                .any(|w| w.reason.contains("tabDelimited"))
+        );
+        let request = request(
+            &catalog,
+            "s",
+            json!({"ids": [1, 2], "filter": {"status": "open"}, "words": ["a", "b"],
+                   "pipes": ["a", "b"], "where": {"k": 1}}),
+        );
+        assert_eq!(
+            request.uri().to_string(),
+            "/s?ids=1,2&filter[status]=open&words=a%20b&pipes=a|b&where=%7B%22k%22%3A1%7D"
+        );
+        assert_eq!(request.uri().path(), "/s");
+        assert_eq!(
+            super::super::request::build_request(
+                "s",
+                &op.route,
+                &Map::new(),
+                http::HeaderMap::new()
+            )
+            .unwrap()
+            .uri(),
+            "/s"
+        );
+    }
+
+    #[test]
+    fn clashing_names_get_suffixes_and_route_back() {
+        let doc = json!({"openapi": "3.0.3", "paths": {"/items/{id}": {"put": {
+            "operationId": "put_item",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "v", "in": "query", "schema": {"type": "string"}},
+                {"name": "v", "in": "header", "schema": {"type": "string"}}
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["id"],
+                "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}
+            }}}},
+            "responses": {"204": {"description": "done"}}
+        }}}});
+        let catalog = catalog(&doc);
+        let tool = &catalog.get("put_item").unwrap().tool;
+        let mut names: Vec<&String> = tool.input_schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            ["id__body", "id__path", "title", "v__header", "v__query"]
+        );
+        assert_eq!(
+            tool.input_schema["required"],
+            json!(["id__path", "id__body"])
+        );
+        assert_tool_schema(&Value::Object((*tool.input_schema).clone()));
+        let request = request(
+            &catalog,
+            "put_item",
+            json!({"id__path": "a/b", "id__body": 7, "title": "t", "v__query": "q", "v__header": "h"}),
+        );
+        assert_eq!(request.uri().to_string(), "/items/a%2Fb?v=q");
+        assert_eq!(request.headers()["v"], "h");
+        assert_eq!(
+            serde_json::from_slice::<Value>(request.body()).unwrap(),
+            json!({"id": 7, "title": "t"})
+        );
+    }
+
+    #[test]
+    fn multipart_file_fields_become_file_objects() {
+        let doc = json!({"openapi": "3.1.0", "paths": {
+            "/upload": {"post": {
+                "operationId": "upload",
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["doc"], "properties": {
+                        "title": {"type": "string"},
+                        "doc": {"type": "string", "format": "binary", "description": "The document."},
+                        "photo": {"type": "string", "contentMediaType": "image/png"},
+                        "more": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    }},
+                    "encoding": {"doc": {"contentType": "application/pdf"}}
+                }}},
+                "responses": {"201": {"description": "stored"}}
+            }},
+            "/raw": {"post": {
+                "operationId": "raw",
+                "requestBody": {"content": {"application/octet-stream": {}}},
+                "responses": {"204": {"description": "ok"}}
+            }}
+        }});
+        let catalog = catalog(&doc);
+        let op = catalog.get("upload").unwrap();
+        let input = Value::Object((*op.tool.input_schema).clone());
+        assert_tool_schema(&input);
+        assert_eq!(input["required"], json!(["doc"]));
+        assert_eq!(input["properties"]["title"], json!({"type": "string"}));
+        let doc_schema = &input["properties"]["doc"];
+        assert_eq!(doc_schema["required"], json!(["filename", "data_base64"]));
+        assert!(
+            doc_schema["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("The document.\n\nA file")
+        );
+        assert_eq!(input["properties"]["more"]["items"]["type"], "object");
+        let body = op.route.body.as_ref().unwrap();
+        assert_eq!(body.encoding, BodyEncoding::Multipart);
+        let defaults: Vec<(&str, &str)> = body
+            .files
+            .iter()
+            .map(|f| (f.property.as_str(), f.default_type.as_str()))
+            .collect();
+        assert_eq!(
+            defaults,
+            [
+                ("doc", "application/pdf"),
+                ("more", "application/octet-stream"),
+                ("photo", "image/png")
+            ]
+        );
+        // Arguments that fit the schema build a request.
+        let args = json!({"doc": {"filename": "a.pdf", "data_base64": "JVBERg=="},
+                          "more": [{"filename": "1", "data_base64": ""}]});
+        assert!(op.input_validator().unwrap().is_valid(&args));
+        let request = request(&catalog, "upload", args);
+        let body = String::from_utf8_lossy(request.body());
+        assert!(
+            body.contains("filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n")
+        );
+        // A body that cannot be built is reported, naming what was dropped.
+        assert!(catalog.get("raw").unwrap().route.body.is_none());
+        let warning = catalog
+            .warnings
+            .iter()
+            .find(|w| w.operation == "raw")
+            .unwrap();
+        assert!(
+            warning.reason.contains("application/octet-stream"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn every_tool_schema_is_valid_json_schema_2020_12() {
+        let doc = json!({"openapi": "3.0.3",
+            "paths": {
+                "/pets": {
+                    "get": {"operationId": "list", "parameters": [
+                        {"name": "status", "in": "query",
+                         "schema": {"$ref": "#/components/schemas/Status"}},
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "exclusiveMinimum": true,
+                                    "nullable": true}}
+                    ], "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}},
+                    "post": {"operationId": "create", "requestBody": {"required": true,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                        "responses": {"201": {"description": "ok", "content": {"application/json":
+                            {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}
+                },
+                "/trees": {"put": {"operationId": "tree", "requestBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"$ref": "#/components/schemas/Node"}}}}}}},
+                "/shapes": {"post": {"operationId": "shape", "requestBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Shape"}}}},
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"type": "string", "nullable": true}}}}}}}
+            },
+            "components": {"schemas": {
+                "Status": {"type": "string", "enum": ["a", "b"]},
+                "Base": {"type": "object", "required": ["id"], "properties": {
+                    "id": {"type": "integer", "readOnly": true}}},
+                "Pet": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object",
+                    "required": ["name"], "properties": {
+                        "name": {"type": "string", "example": "Rex"},
+                        "status": {"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": true},
+                        "secret": {"type": "string", "writeOnly": true},
+                        "extra": {"type": "object", "additionalProperties": {"type": "integer"}}
+                    }}]},
+                "Node": {"type": "object", "properties": {
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+                "Circle": {"type": "object", "properties": {"r": {"type": "number"}}},
+                "Square": {"type": "object", "properties": {"side": {"type": "number"}}},
+                "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"},
+                                    {"$ref": "#/components/schemas/Square"}],
+                          "discriminator": {"propertyName": "kind"}}
+            }}
+        });
+        for keep in [false, true] {
+            let catalog = OperationMapper::new(&doc).keep_defs(keep).build();
+            assert_eq!(catalog.operations.len(), 4);
+            assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+            for op in &catalog.operations {
+                assert_tool_schema(&Value::Object((*op.tool.input_schema).clone()));
+                if let Some(output) = &op.tool.output_schema {
+                    assert_tool_schema(&Value::Object((**output).clone()));
+                }
+            }
+            let create = catalog.get("create").unwrap();
+            let input = &create.tool.input_schema;
+            // The allOf body merged into arguments: `id` is read-only, `secret` write-only.
+            assert_eq!(input["required"], json!(["name"]), "keep_defs: {keep}");
+            assert!(input["properties"].get("id").is_none());
+            assert!(input["properties"].get("secret").is_some());
+            let output = create.tool.output_schema.as_ref().unwrap();
+            assert!(!create.wraps_result);
+            assert!(output["properties"].get("secret").is_none());
+            let validator = create.input_validator().unwrap();
+            assert!(validator.is_valid(&json!({"name": "Rex", "status": null})));
+            assert!(!validator.is_valid(&json!({"name": "Rex", "status": "c"})));
+            assert!(catalog.get("tree").unwrap().route.body.as_ref().is_some_and(
+                |body| matches!(&body.shape, BodyShape::Properties(p) if p[0].0 == "children")
+            ));
+        }
+    }
 
     #[test]
     fn names_are_cleaned_bounded_and_unique() {

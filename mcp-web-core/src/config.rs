@@ -48,6 +48,7 @@ pub struct McpConfig {
     pub(crate) call_timeout: Duration,
     pub(crate) max_request_body_bytes: usize,
     pub(crate) max_response_body_bytes: usize,
+    pub(crate) keep_defs: bool,
     pub(crate) shutdown: CancellationToken,
 }
 
@@ -84,6 +85,7 @@ impl McpConfig {
             call_timeout: Self::DEFAULT_CALL_TIMEOUT,
             max_request_body_bytes: 4 * 1024 * 1024,
             max_response_body_bytes: 16 * 1024 * 1024,
+            keep_defs: false,
             shutdown: CancellationToken::new(),
         }
     }
@@ -205,6 +207,17 @@ impl McpConfig {
     /// Largest endpoint response a tool call reads (default 16 MiB); larger becomes a tool error.
     pub fn max_response_body_bytes(mut self, limit: usize) -> Self {
         self.max_response_body_bytes = limit;
+        self
+    }
+
+    /// Keep every component schema once under the tool schema's `$defs` and refer to it with
+    /// `$ref`, instead of inlining the ones that are not recursive (the default).
+    ///
+    /// Smaller tool schemas for documents that reuse large models; use it only with clients that
+    /// resolve `$ref`, which several do not. The root of a body or result is inlined either way,
+    /// so its properties stay arguments.
+    pub fn keep_defs(mut self) -> Self {
+        self.keep_defs = true;
         self
     }
 

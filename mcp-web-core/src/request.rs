@@ -1,11 +1,25 @@
 //! Arguments → `http::Request`: path, query, headers, cookies and body, correctly encoded.
+//!
+//! Parameters follow their OpenAPI `style` and `explode`: for an array `[1, 2]` named `a`,
+//!
+//! | style | exploded | not exploded |
+//! |---|---|---|
+//! | `form` (query default) | `a=1&a=2` | `a=1,2` |
+//! | `spaceDelimited` | `a=1&a=2` | `a=1%202` |
+//! | `pipeDelimited` | `a=1&a=2` | `a=1\|2` |
+//! | `simple` (path, header) | `1,2` | `1,2` |
+//! | `label` / `matrix` (path) | `.1.2` / `;a=1;a=2` | `.1,2` / `;a=1,2` |
+//!
+//! Objects go as `k=v&k2=v2` (form, exploded), `a=k,v,k2,v2` (not exploded) or
+//! `a[k]=v&a[k2]=v2` (`deepObject`). Absent or null arguments leave no trace: no `?a=`.
 
+use base64::Engine;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, header};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
-use crate::catalog::{BodyEncoding, BodyShape, Location, Route};
+use crate::catalog::{Body, BodyEncoding, BodyShape, FILE_ARGUMENT, Location, Param, Route, Style};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so `/`, `?`, `#`, `%` and spaces in
 /// a value reach the handler as one intact segment.
@@ -47,7 +61,7 @@ pub(crate) fn build_request(
             .get(&param.argument)
             .filter(|v| !v.is_null())
             .ok_or_else(|| format!("missing required argument '{}'", param.argument))?;
-        path.extend(utf8_percent_encode(&scalar_text(value), COMPONENT));
+        path.push_str(&path_segment(param, value));
         rest = &rest[open + close + 1..];
     }
     path.push_str(rest);
@@ -64,11 +78,19 @@ pub(crate) fn build_request(
         };
         match param.location {
             Location::Path => {}
-            Location::Query => append_query(&mut query, &param.name, value, param.explode),
+            Location::Query => {
+                for (name, value) in query_pairs(param, value) {
+                    push_pair(&mut query, &name, &value);
+                }
+            }
             Location::Header => {
                 let name = HeaderName::from_bytes(param.name.as_bytes())
                     .map_err(|_| format!("'{}' is not a valid header name", param.name))?;
-                let value = HeaderValue::from_str(&scalar_text(value)).map_err(|_| {
+                let text = match param.style {
+                    Style::Json => value.to_string(),
+                    _ => simple(value, param.explode, &|text| text.to_string()),
+                };
+                let value = HeaderValue::from_str(&text).map_err(|_| {
                     format!(
                         "argument '{}' cannot be sent as a header value",
                         param.argument
@@ -76,11 +98,13 @@ pub(crate) fn build_request(
                 })?;
                 headers.insert(name, value);
             }
-            Location::Cookie => cookies.push(format!(
-                "{}={}",
-                param.name,
-                utf8_percent_encode(&scalar_text(value), COMPONENT)
-            )),
+            Location::Cookie => {
+                let text = match param.style {
+                    Style::Json => encode(&value.to_string()),
+                    _ => simple(value, false, &encode),
+                };
+                cookies.push(format!("{}={text}", param.name));
+            }
         }
     }
     if !cookies.is_empty() {
@@ -106,6 +130,7 @@ pub(crate) fn build_request(
             }
         };
         if let Some(value) = value {
+            let mut content_type = spec.content_type.clone();
             body = match spec.encoding {
                 BodyEncoding::Json => {
                     Bytes::from(serde_json::to_vec(&value).map_err(|e| e.to_string())?)
@@ -115,13 +140,21 @@ pub(crate) fn build_request(
                     let mut form = String::new();
                     if let Value::Object(fields) = &value {
                         for (name, field) in fields {
-                            append_query(&mut form, name, field, true);
+                            let field_param = Param::new(name, Location::Query);
+                            for (name, value) in query_pairs(&field_param, field) {
+                                push_pair(&mut form, &name, &value);
+                            }
                         }
                     }
                     Bytes::from(form)
                 }
+                BodyEncoding::Multipart => {
+                    let (body, boundary) = multipart(spec, &value)?;
+                    content_type = format!("multipart/form-data; boundary={boundary}");
+                    body
+                }
             };
-            let content_type = HeaderValue::from_str(&spec.content_type)
+            let content_type = HeaderValue::from_str(&content_type)
                 .unwrap_or(HeaderValue::from_static("application/json"));
             headers.insert(header::CONTENT_TYPE, content_type);
         } else if spec.required {
@@ -146,20 +179,252 @@ pub(crate) fn build_request(
     Ok(request)
 }
 
-fn append_query(query: &mut String, name: &str, value: &Value, explode: bool) {
-    let mut push = |text: &str| {
-        if !query.is_empty() {
-            query.push('&');
-        }
-        query.extend(utf8_percent_encode(name, COMPONENT));
-        query.push('=');
-        query.extend(utf8_percent_encode(text, COMPONENT));
-    };
-    match value {
-        Value::Array(items) if explode => items.iter().for_each(|item| push(&scalar_text(item))),
-        Value::Array(items) => push(&items.iter().map(scalar_text).collect::<Vec<_>>().join(",")),
-        other => push(&scalar_text(other)),
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+fn push_pair(query: &mut String, name: &str, value: &str) {
+    if !query.is_empty() {
+        query.push('&');
     }
+    query.push_str(name);
+    query.push('=');
+    query.push_str(value);
+}
+
+/// The percent-encoded `(name, value)` pairs of one query parameter. Delimiters stay literal;
+/// the same characters inside values are escaped, so `a,b` in one item never splits.
+fn query_pairs(param: &Param, value: &Value) -> Vec<(String, String)> {
+    let name = encode(&param.name);
+    let delimiter = match param.style {
+        Style::SpaceDelimited => "%20",
+        Style::PipeDelimited => "|",
+        _ => ",",
+    };
+    let present = |value: &&Value| !value.is_null();
+    match (param.style, value) {
+        (Style::Json, value) => vec![(name, encode(&value.to_string()))],
+        (Style::DeepObject, Value::Object(fields)) => {
+            let mut pairs = Vec::new();
+            deep_object(&name, fields, &mut pairs);
+            pairs
+        }
+        (_, Value::Array(items)) if param.explode => items
+            .iter()
+            .filter(present)
+            .map(|item| (name.clone(), encode(&scalar_text(item))))
+            .collect(),
+        (_, Value::Object(fields)) if param.explode => fields
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| (encode(key), encode(&scalar_text(value))))
+            .collect(),
+        (_, Value::Array(items)) if items.is_empty() => Vec::new(),
+        (_, Value::Array(items)) => {
+            let joined: Vec<String> = items
+                .iter()
+                .filter(present)
+                .map(|item| encode(&scalar_text(item)))
+                .collect();
+            vec![(name, joined.join(delimiter))]
+        }
+        (_, Value::Object(fields)) if fields.is_empty() => Vec::new(),
+        (_, Value::Object(fields)) => {
+            let joined: Vec<String> = fields
+                .iter()
+                .filter(|(_, value)| !value.is_null())
+                .flat_map(|(key, value)| [encode(key), encode(&scalar_text(value))])
+                .collect();
+            vec![(name, joined.join(delimiter))]
+        }
+        (_, scalar) => vec![(name, encode(&scalar_text(scalar)))],
+    }
+}
+
+/// `name[key]=value` for every member, nested objects as `name[a][b]`, arrays repeated.
+fn deep_object(prefix: &str, fields: &Map<String, Value>, pairs: &mut Vec<(String, String)>) {
+    for (key, value) in fields {
+        let name = format!("{prefix}[{}]", encode(key));
+        match value {
+            Value::Null => {}
+            Value::Object(fields) => deep_object(&name, fields, pairs),
+            Value::Array(items) => pairs.extend(
+                items
+                    .iter()
+                    .filter(|item| !item.is_null())
+                    .map(|item| (name.clone(), encode(&scalar_text(item)))),
+            ),
+            scalar => pairs.push((name, encode(&scalar_text(scalar)))),
+        }
+    }
+}
+
+/// `simple` style: `1,2` for arrays, `k,v,k2,v2` or (exploded) `k=v,k2=v2` for objects, each
+/// piece passed through `escape`.
+fn simple(value: &Value, explode: bool, escape: &dyn Fn(&str) -> String) -> String {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| escape(&scalar_text(item)))
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(fields) => fields
+            .iter()
+            .filter(|(_, value)| !value.is_null())
+            .map(|(key, value)| {
+                let (key, value) = (escape(key), escape(&scalar_text(value)));
+                if explode {
+                    format!("{key}={value}")
+                } else {
+                    format!("{key},{value}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        scalar => escape(&scalar_text(scalar)),
+    }
+}
+
+/// One path parameter, escaped so that `/`, `?`, `#` and `%` in a value stay inside its segment.
+fn path_segment(param: &Param, value: &Value) -> String {
+    match param.style {
+        Style::Json => encode(&value.to_string()),
+        Style::Label => {
+            let text = simple(value, param.explode, &encode);
+            if param.explode {
+                format!(".{}", text.replace(',', "."))
+            } else {
+                format!(".{text}")
+            }
+        }
+        Style::Matrix => {
+            let name = encode(&param.name);
+            match value {
+                Value::Array(items) if param.explode => items
+                    .iter()
+                    .filter(|item| !item.is_null())
+                    .map(|item| format!(";{name}={}", encode(&scalar_text(item))))
+                    .collect(),
+                Value::Object(fields) if param.explode => fields
+                    .iter()
+                    .filter(|(_, value)| !value.is_null())
+                    .map(|(key, value)| format!(";{}={}", encode(key), encode(&scalar_text(value))))
+                    .collect(),
+                other => format!(";{name}={}", simple(other, false, &encode)),
+            }
+        }
+        _ => simple(value, param.explode, &encode),
+    }
+}
+
+/// One part of a multipart body.
+struct Part {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+/// A `multipart/form-data` body (RFC 7578) and its boundary: text fields as plain parts, file
+/// fields from their `{filename, content_type, data_base64}` argument, arrays as one part per
+/// item, objects as JSON parts.
+fn multipart(spec: &Body, value: &Value) -> Result<(Bytes, String), String> {
+    let mut parts = Vec::new();
+    let Value::Object(fields) = value else {
+        return Err("a multipart body needs an object of fields".into());
+    };
+    for (name, field) in fields {
+        let file = spec.files.iter().find(|file| &file.property == name);
+        let items = match field {
+            Value::Array(items) => items.iter().collect(),
+            single => vec![single],
+        };
+        for item in items.into_iter().filter(|item| !item.is_null()) {
+            let part = match file {
+                Some(file) => file_part(name, file, item)?,
+                None => Part {
+                    name: name.clone(),
+                    filename: None,
+                    content_type: item.is_object().then(|| "application/json".to_string()),
+                    data: scalar_text(item).into_bytes(),
+                },
+            };
+            parts.push(part);
+        }
+    }
+    let boundary = boundary_for(&parts);
+    let mut body = Vec::new();
+    for part in &parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        let mut disposition = format!("form-data; name=\"{}\"", quoted(&part.name));
+        if let Some(filename) = &part.filename {
+            disposition.push_str(&format!("; filename=\"{}\"", quoted(filename)));
+        }
+        body.extend_from_slice(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+        if let Some(content_type) = &part.content_type {
+            body.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+        body.extend_from_slice(&part.data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok((Bytes::from(body), boundary))
+}
+
+fn file_part(name: &str, file: &crate::catalog::FilePart, value: &Value) -> Result<Part, String> {
+    let field = |key: &str| value.get(key).and_then(Value::as_str);
+    let (Some(filename), Some(data)) = (field("filename"), field("data_base64")) else {
+        return Err(format!("argument '{name}' is a file: {FILE_ARGUMENT}"));
+    };
+    let data = if file.base64_text {
+        data.as_bytes().to_vec()
+    } else {
+        base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|e| format!("argument '{name}': data_base64 is not valid base64 ({e})"))?
+    };
+    let content_type = field("content_type").unwrap_or(&file.default_type);
+    if content_type.contains(['\r', '\n']) {
+        return Err(format!("argument '{name}': content_type must be one line"));
+    }
+    Ok(Part {
+        name: name.to_string(),
+        filename: Some(filename.to_string()),
+        content_type: Some(content_type.to_string()),
+        data,
+    })
+}
+
+/// A boundary that occurs in no part: random, and drawn again in the unlikely case it does.
+fn boundary_for(parts: &[Part]) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut round = 0u64;
+    loop {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u64(round);
+        if let Ok(elapsed) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+            hasher.write_u128(elapsed.as_nanos());
+        }
+        let boundary = format!("mcp-web-{:016x}", hasher.finish());
+        let clash = parts.iter().any(|part| {
+            part.data
+                .windows(boundary.len())
+                .any(|window| window == boundary.as_bytes())
+        });
+        if !clash {
+            return boundary;
+        }
+        round += 1;
+    }
+}
+
+/// A name or filename inside `Content-Disposition` quotes, escaped as browsers do (WHATWG).
+fn quoted(text: &str) -> String {
+    text.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// The text form of a scalar argument; arrays and objects as compact JSON.
@@ -191,40 +456,43 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::catalog::{Body, Param};
+    use crate::catalog::{Body, FilePart};
+
+    /// The URI of a GET to `/p/{id}` with `params`, called with `args`.
+    fn uri(params: Vec<Param>, args: Value) -> String {
+        let route = Route {
+            method: Method::GET,
+            path: "/p/{id}".into(),
+            params: [vec![Param::new("id", Location::Path)], params].concat(),
+            body: None,
+        };
+        let mut args = args.as_object().cloned().unwrap();
+        args.entry("id").or_insert(json!("1"));
+        build_request("t", &route, &args, HeaderMap::new())
+            .unwrap()
+            .uri()
+            .to_string()
+    }
+
+    fn query(style: Style, explode: bool) -> Vec<Param> {
+        vec![Param::new("a", Location::Query).style(style, explode)]
+    }
 
     fn route() -> Route {
         Route {
             method: Method::POST,
             path: "/files/{name}/notes".into(),
             params: vec![
-                Param {
-                    name: "name".into(),
-                    argument: "name".into(),
-                    location: Location::Path,
-                    required: true,
-                    explode: true,
-                },
-                Param {
-                    name: "tag".into(),
-                    argument: "tag".into(),
-                    location: Location::Query,
-                    required: false,
-                    explode: true,
-                },
-                Param {
-                    name: "x-trace".into(),
-                    argument: "x-trace".into(),
-                    location: Location::Header,
-                    required: false,
-                    explode: false,
-                },
+                Param::new("name", Location::Path),
+                Param::new("tag", Location::Query),
+                Param::new("x-trace", Location::Header),
             ],
             body: Some(Body {
                 shape: BodyShape::Properties(vec![("text".into(), "text".into())]),
                 encoding: BodyEncoding::Json,
                 content_type: "application/json".into(),
                 required: true,
+                files: Vec::new(),
             }),
         }
     }
@@ -271,5 +539,248 @@ mod tests {
         let error =
             build_request("t", &route(), args.as_object().unwrap(), HeaderMap::new()).unwrap_err();
         assert!(error.contains("'name'"), "{error}");
+    }
+
+    #[test]
+    fn form_arrays_and_objects_with_and_without_explode() {
+        let list = json!({"a": ["x,y", "z w"]});
+        assert_eq!(
+            uri(query(Style::Form, true), list.clone()),
+            "/p/1?a=x%2Cy&a=z%20w"
+        );
+        // The delimiter stays literal; the same character inside an item is escaped.
+        assert_eq!(uri(query(Style::Form, false), list), "/p/1?a=x%2Cy,z%20w");
+        let object = json!({"a": {"role": "admin", "first name": "Ada", "gone": null}});
+        assert_eq!(
+            uri(query(Style::Form, true), object.clone()),
+            "/p/1?first%20name=Ada&role=admin"
+        );
+        assert_eq!(
+            uri(query(Style::Form, false), object),
+            "/p/1?a=first%20name,Ada,role,admin"
+        );
+        assert_eq!(uri(query(Style::Form, true), json!({"a": 3})), "/p/1?a=3");
+    }
+
+    #[test]
+    fn delimited_and_deep_object_styles() {
+        let list = json!({"a": ["b", "c d", "e|f"]});
+        assert_eq!(
+            uri(query(Style::SpaceDelimited, false), list.clone()),
+            "/p/1?a=b%20c%20d%20e%7Cf"
+        );
+        assert_eq!(
+            uri(query(Style::PipeDelimited, false), list.clone()),
+            "/p/1?a=b|c%20d|e%7Cf"
+        );
+        assert_eq!(
+            uri(query(Style::PipeDelimited, true), list),
+            "/p/1?a=b&a=c%20d&a=e%7Cf"
+        );
+        let filter = vec![Param::new("filter", Location::Query).style(Style::DeepObject, true)];
+        assert_eq!(
+            uri(
+                filter,
+                json!({"filter": {"status": "open", "owner": {"name": "a&b"}, "tag": ["x", "y"]}})
+            ),
+            "/p/1?filter[owner][name]=a%26b&filter[status]=open&filter[tag]=x&filter[tag]=y"
+        );
+    }
+
+    #[test]
+    fn absent_null_and_empty_values_leave_no_query() {
+        for args in [
+            json!({}),
+            json!({"a": null}),
+            json!({"a": []}),
+            json!({"a": {}}),
+        ] {
+            for (style, explode) in [
+                (Style::Form, true),
+                (Style::Form, false),
+                (Style::SpaceDelimited, false),
+                (Style::DeepObject, true),
+            ] {
+                assert_eq!(
+                    uri(query(style, explode), args.clone()),
+                    "/p/1",
+                    "{args} {style:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn path_styles_keep_values_inside_their_segment() {
+        let path = |style: Style, explode: bool, value: Value| {
+            let route = Route {
+                method: Method::GET,
+                path: "/p/{id}/x".into(),
+                params: vec![Param::new("id", Location::Path).style(style, explode)],
+                body: None,
+            };
+            let args = json!({ "id": value });
+            build_request("t", &route, args.as_object().unwrap(), HeaderMap::new())
+                .unwrap()
+                .uri()
+                .to_string()
+        };
+        assert_eq!(
+            path(Style::Simple, false, json!(["a/b", "c"])),
+            "/p/a%2Fb,c/x"
+        );
+        assert_eq!(
+            path(Style::Simple, true, json!({"k": "v", "k2": "v,2"})),
+            "/p/k=v,k2=v%2C2/x"
+        );
+        assert_eq!(path(Style::Label, false, json!(["a", "b"])), "/p/.a,b/x");
+        assert_eq!(path(Style::Label, true, json!(["a", "b"])), "/p/.a.b/x");
+        assert_eq!(
+            path(Style::Matrix, false, json!(["a", "b"])),
+            "/p/;id=a,b/x"
+        );
+        assert_eq!(
+            path(Style::Matrix, true, json!(["a", "b"])),
+            "/p/;id=a;id=b/x"
+        );
+        assert_eq!(path(Style::Matrix, false, json!("a;b")), "/p/;id=a%3Bb/x");
+    }
+
+    #[test]
+    fn content_parameters_are_sent_as_json_text() {
+        let params = vec![Param::new("q", Location::Query).style(Style::Json, false)];
+        assert_eq!(
+            uri(params, json!({"q": {"k": [1, "two"]}})),
+            "/p/1?q=%7B%22k%22%3A%5B1%2C%22two%22%5D%7D"
+        );
+    }
+
+    #[test]
+    fn header_and_cookie_arrays_use_simple_and_form_styles() {
+        let route = Route {
+            method: Method::GET,
+            path: "/p".into(),
+            params: vec![
+                Param::new("x-ids", Location::Header),
+                Param::new("session", Location::Cookie),
+                Param::new("prefs", Location::Cookie),
+            ],
+            body: None,
+        };
+        let args = json!({"x-ids": [1, 2], "session": "a b;c", "prefs": ["x", "y"]});
+        let request =
+            build_request("t", &route, args.as_object().unwrap(), HeaderMap::new()).unwrap();
+        assert_eq!(request.headers()["x-ids"], "1,2");
+        assert_eq!(
+            request.headers()[header::COOKIE],
+            "session=a%20b%3Bc; prefs=x,y"
+        );
+    }
+
+    fn upload_route() -> Route {
+        Route {
+            method: Method::POST,
+            path: "/upload".into(),
+            params: Vec::new(),
+            body: Some(Body {
+                shape: BodyShape::Properties(vec![
+                    ("title".into(), "title".into()),
+                    ("file".into(), "file".into()),
+                    ("tags".into(), "tags".into()),
+                ]),
+                encoding: BodyEncoding::Multipart,
+                content_type: "multipart/form-data".into(),
+                required: true,
+                files: vec![FilePart {
+                    property: "file".into(),
+                    default_type: "application/octet-stream".into(),
+                    base64_text: false,
+                }],
+            }),
+        }
+    }
+
+    #[test]
+    fn multipart_bodies_carry_text_fields_and_decoded_files() {
+        let args = json!({
+            "title": "Q3 \"final\"",
+            "tags": ["a", "b"],
+            "file": {"filename": "r.bin", "data_base64": "AAEC/w=="}
+        });
+        let request = build_request(
+            "t",
+            &upload_route(),
+            args.as_object().unwrap(),
+            HeaderMap::new(),
+        )
+        .unwrap();
+        let content_type = request.headers()[header::CONTENT_TYPE].to_str().unwrap();
+        let boundary = content_type
+            .strip_prefix("multipart/form-data; boundary=")
+            .unwrap();
+        let mut expected = Vec::new();
+        let part = |headers: &str, data: &[u8], out: &mut Vec<u8>| {
+            out.extend_from_slice(format!("--{boundary}\r\n{headers}\r\n\r\n").as_bytes());
+            out.extend_from_slice(data);
+            out.extend_from_slice(b"\r\n");
+        };
+        part(
+            "Content-Disposition: form-data; name=\"file\"; filename=\"r.bin\"\r\n\
+             Content-Type: application/octet-stream",
+            &[0, 1, 2, 255],
+            &mut expected,
+        );
+        part(
+            "Content-Disposition: form-data; name=\"tags\"",
+            b"a",
+            &mut expected,
+        );
+        part(
+            "Content-Disposition: form-data; name=\"tags\"",
+            b"b",
+            &mut expected,
+        );
+        part(
+            "Content-Disposition: form-data; name=\"title\"",
+            b"Q3 \"final\"",
+            &mut expected,
+        );
+        expected.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        assert_eq!(request.body().as_ref(), expected.as_slice());
+    }
+
+    #[test]
+    fn multipart_file_arguments_are_checked() {
+        let call = |file: Value| {
+            let args = json!({ "file": file });
+            build_request(
+                "t",
+                &upload_route(),
+                args.as_object().unwrap(),
+                HeaderMap::new(),
+            )
+        };
+        let error = call(json!({"filename": "x"})).unwrap_err();
+        assert!(error.contains("data_base64"), "{error}");
+        let error = call(json!({"filename": "x", "data_base64": "%%%"})).unwrap_err();
+        assert!(error.contains("not valid base64"), "{error}");
+        let request = call(json!({"filename": "a\"b.txt", "content_type": "text/plain",
+                                  "data_base64": "aGk="}))
+        .unwrap();
+        let body = String::from_utf8(request.body().to_vec()).unwrap();
+        assert!(body.contains("filename=\"a%22b.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n"));
+    }
+
+    #[test]
+    fn multipart_boundaries_never_occur_in_a_part() {
+        let parts = [Part {
+            name: "f".into(),
+            filename: None,
+            content_type: None,
+            data: b"mcp-web-".repeat(64),
+        }];
+        let boundary = boundary_for(&parts);
+        assert!(boundary.starts_with("mcp-web-") && boundary.len() == 24);
+        assert_ne!(boundary, boundary_for(&parts), "boundaries are random");
     }
 }

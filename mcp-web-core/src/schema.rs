@@ -2,11 +2,18 @@
 //!
 //! Non-recursive references are inlined, because several MCP clients reject `$ref`. Schemas that
 //! reach themselves are kept once under the tool schema's `$defs` and referenced as
-//! `#/$defs/Name`, so a recursive model never recurses forever.
+//! `#/$defs/Name`, so a recursive model never recurses forever. With
+//! [`McpConfig::keep_defs`](crate::McpConfig::keep_defs) every component is kept that way.
+//!
+//! The output is JSON Schema 2020-12, whichever OpenAPI version the document is: 3.0's
+//! `nullable`, `example` and boolean `exclusiveMinimum`/`exclusiveMaximum` are rewritten,
+//! `discriminator` is dropped (its branches keep the tag as a `const`), and `allOf` of plain
+//! objects is merged into one object, so that clients see the arguments as properties.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{Map, Value};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde_json::{Map, Value, json};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
@@ -24,6 +31,7 @@ pub(crate) struct SchemaResolver<'a> {
     document: &'a Value,
     schemas: Option<&'a Map<String, Value>>,
     recursive: BTreeSet<String>,
+    keep_defs: bool,
 }
 
 /// One resolution: the `$defs` a schema needs are gathered while walking it.
@@ -31,6 +39,8 @@ struct Walk<'r, 'a> {
     resolver: &'r SchemaResolver<'a>,
     direction: Direction,
     needed_defs: BTreeSet<String>,
+    /// Property names left out for the direction; `required` must not name them.
+    dropped: BTreeSet<String>,
     depth: usize,
     problems: Vec<String>,
 }
@@ -56,7 +66,14 @@ impl<'a> SchemaResolver<'a> {
             document,
             schemas,
             recursive,
+            keep_defs: false,
         }
+    }
+
+    /// Keep every component schema under `$defs` instead of inlining the non-recursive ones.
+    pub(crate) fn keep_defs(mut self, keep: bool) -> Self {
+        self.keep_defs = keep;
+        self
     }
 
     /// Follow a `$ref` to any part of the document (`#/components/parameters/X` and so on).
@@ -81,15 +98,25 @@ impl<'a> SchemaResolver<'a> {
     }
 
     /// Resolve one schema for the given direction.
+    ///
+    /// A root `$ref` is always inlined once, so an object body or result stays an object with
+    /// properties even when its parts are kept under `$defs`.
     pub(crate) fn resolve(&self, schema: &Value, direction: Direction) -> Resolved {
         let mut walk = Walk {
             resolver: self,
             direction,
             needed_defs: BTreeSet::new(),
+            dropped: BTreeSet::new(),
             depth: 0,
             problems: Vec::new(),
         };
-        let schema = walk.schema(schema);
+        let schema = match schema {
+            Value::Object(object) => match object.get("$ref").and_then(Value::as_str) {
+                Some(reference) => walk.reference(reference, object, true),
+                None => walk.schema(schema),
+            },
+            other => other.clone(),
+        };
         let mut defs = Map::new();
         let mut done = BTreeSet::new();
         while let Some(name) = walk.needed_defs.difference(&done).next().cloned() {
@@ -116,7 +143,7 @@ impl Walk<'_, '_> {
             return schema.clone();
         };
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-            return self.reference(reference, object);
+            return self.reference(reference, object, false);
         }
         if self.depth >= MAX_DEPTH {
             self.problems
@@ -128,7 +155,7 @@ impl Walk<'_, '_> {
         for (key, value) in object {
             match key.as_str() {
                 // Values, not schemas: copied as they are.
-                "enum" | "const" | "default" | "examples" | "required" => {
+                "enum" | "const" | "default" | "examples" | "required" | "dependentRequired" => {
                     out.insert(key.clone(), value.clone());
                 }
                 // OpenAPI-only keywords with no meaning in JSON Schema.
@@ -137,9 +164,19 @@ impl Walk<'_, '_> {
                     out.entry("examples")
                         .or_insert_with(|| Value::Array(vec![value.clone()]));
                 }
+                // 3.0's boolean form is rewritten below, once `minimum`/`maximum` are known.
+                "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => {}
                 "properties" => {
                     let properties = self.properties(value);
                     out.insert(key.clone(), properties);
+                }
+                "allOf" => {
+                    let members = self.all_of_members(value);
+                    out.insert(key.clone(), members);
+                }
+                // Extensions are annotations, never schemas.
+                extension if extension.starts_with("x-") => {
+                    out.insert(key.clone(), value.clone());
                 }
                 _ => {
                     out.insert(key.clone(), self.nested(value));
@@ -147,19 +184,26 @@ impl Walk<'_, '_> {
             }
         }
         self.depth -= 1;
+        for (exclusive, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
+            if object.get(exclusive) == Some(&Value::Bool(true))
+                && let Some(bound) = out.remove(bound)
+            {
+                out.insert(exclusive.into(), bound);
+            }
+        }
+        if let Some(discriminator) = object.get("discriminator") {
+            self.constrain_branches(object, discriminator, &mut out);
+        }
+        null_branch_union(&mut out);
+        self.drop_unreachable_required(&mut out);
+        if out.contains_key("allOf") {
+            self.merge_all_of(&mut out);
+        }
         if object.get("nullable").and_then(Value::as_bool) == Some(true) {
             make_nullable(&mut out);
-        }
-        if let (Some(Value::Array(required)), Some(Value::Object(properties))) =
-            (out.get("required"), out.get("properties"))
-        {
-            // readOnly/writeOnly properties removed above must not stay required.
-            let kept: Vec<Value> = required
-                .iter()
-                .filter(|name| name.as_str().is_some_and(|n| properties.contains_key(n)))
-                .cloned()
-                .collect();
-            out.insert("required".into(), Value::Array(kept));
         }
         Value::Object(out)
     }
@@ -192,71 +236,391 @@ impl Walk<'_, '_> {
                 .and_then(Value::as_bool)
                 == Some(true)
                 || property.get(skip).and_then(Value::as_bool) == Some(true);
-            if !flagged {
+            if flagged {
+                self.dropped.insert(name.clone());
+            } else {
                 out.insert(name.clone(), self.schema(property));
             }
         }
         Value::Object(out)
     }
 
-    fn reference(&mut self, reference: &str, object: &Map<String, Value>) -> Value {
+    /// `allOf` members that refer to a component are inlined even with `keep_defs`: they are
+    /// parents being extended, and merging them is what makes the result one object.
+    fn all_of_members(&mut self, value: &Value) -> Value {
+        let Value::Array(members) = value else {
+            return self.nested(value);
+        };
+        let members = members
+            .iter()
+            .map(|member| match member.as_object() {
+                Some(object) => match object.get("$ref").and_then(Value::as_str) {
+                    Some(reference)
+                        if component_name(reference)
+                            .is_some_and(|name| !self.resolver.recursive.contains(&name)) =>
+                    {
+                        self.reference(reference, object, true)
+                    }
+                    _ => self.schema(member),
+                },
+                None => member.clone(),
+            })
+            .collect();
+        Value::Array(members)
+    }
+
+    /// `required` names a property that was left out for this direction: it goes, or the schema
+    /// could never be satisfied. Names the schema's own `properties` lack go too, because no
+    /// argument can carry them.
+    fn drop_unreachable_required(&self, out: &mut Map<String, Value>) {
+        let Some(Value::Array(required)) = out.get("required") else {
+            return;
+        };
+        let properties = out.get("properties").and_then(Value::as_object);
+        let kept: Vec<Value> = required
+            .iter()
+            .filter(|name| {
+                let Some(name) = name.as_str() else {
+                    return false;
+                };
+                match properties {
+                    Some(properties) => properties.contains_key(name),
+                    None => !self.dropped.contains(name),
+                }
+            })
+            .cloned()
+            .collect();
+        out.insert("required".into(), Value::Array(kept));
+    }
+
+    /// `allOf` of plain objects becomes one object: clients list its properties as arguments.
+    /// Members that cannot be merged without changing the meaning (a kept `$ref`, clashing
+    /// keywords, `additionalProperties` next to another member's properties) keep the `allOf`.
+    fn merge_all_of(&self, out: &mut Map<String, Value>) {
+        let Some(Value::Array(members)) = out.get("allOf") else {
+            return;
+        };
+        let mut merged = out.clone();
+        merged.remove("allOf");
+        let mut defines_properties = usize::from(merged.contains_key("properties"));
+        let mut closes_properties = [
+            "additionalProperties",
+            "unevaluatedProperties",
+            "patternProperties",
+        ]
+        .iter()
+        .any(|key| merged.contains_key(*key));
+        for member in members {
+            let member = match member {
+                Value::Object(member) => member,
+                Value::Bool(true) => continue,
+                _ => return,
+            };
+            if member.contains_key("$ref") {
+                return;
+            }
+            defines_properties += usize::from(member.contains_key("properties"));
+            closes_properties |= [
+                "additionalProperties",
+                "unevaluatedProperties",
+                "patternProperties",
+            ]
+            .iter()
+            .any(|key| member.contains_key(*key));
+            for (key, value) in member {
+                match (key.as_str(), merged.get_mut(key)) {
+                    (_, None) => {
+                        merged.insert(key.clone(), value.clone());
+                    }
+                    (_, Some(existing)) if existing == value => {}
+                    ("properties", Some(Value::Object(existing))) => {
+                        let Value::Object(more) = value else { return };
+                        for (name, property) in more {
+                            match existing.get(name) {
+                                Some(other) if other != property => return,
+                                _ => {
+                                    existing.insert(name.clone(), property.clone());
+                                }
+                            }
+                        }
+                    }
+                    ("required", Some(Value::Array(existing))) => {
+                        for name in value.as_array().into_iter().flatten() {
+                            if !existing.contains(name) {
+                                existing.push(name.clone());
+                            }
+                        }
+                    }
+                    // The outer schema's (or first member's) annotation is the more specific.
+                    (annotation, Some(_)) if is_annotation(annotation) => {}
+                    _ => return,
+                }
+            }
+        }
+        if closes_properties && defines_properties > 1 {
+            return;
+        }
+        self.drop_unreachable_required(&mut merged);
+        *out = merged;
+    }
+
+    /// A `discriminator` is dropped, but the union must still tell its branches apart: each
+    /// `$ref` branch gets its tag value as a `const` on the tag property, unless it has one.
+    fn constrain_branches(
+        &self,
+        raw: &Map<String, Value>,
+        discriminator: &Value,
+        out: &mut Map<String, Value>,
+    ) {
+        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            return;
+        };
+        let mapping: Vec<(&String, String)> = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(tag, target)| {
+                let target = target.as_str()?;
+                // Mapping targets are references or bare schema names.
+                let name = component_name(target).unwrap_or_else(|| target.to_string());
+                Some((tag, name))
+            })
+            .collect();
+        for key in ["oneOf", "anyOf"] {
+            let (Some(Value::Array(raw_branches)), Some(Value::Array(branches))) =
+                (raw.get(key), out.get_mut(key))
+            else {
+                continue;
+            };
+            for (raw_branch, branch) in raw_branches.iter().zip(branches) {
+                let Some(name) = raw_branch
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(component_name)
+                else {
+                    continue;
+                };
+                let mut tags: Vec<Value> = mapping
+                    .iter()
+                    .filter(|(_, target)| *target == name)
+                    .map(|(tag, _)| Value::String((*tag).clone()))
+                    .collect();
+                if tags.is_empty() {
+                    // The implicit tag is the schema's name.
+                    tags.push(Value::String(name));
+                }
+                if let Value::Object(branch) = branch {
+                    constrain_tag(branch, property, tags);
+                }
+            }
+        }
+    }
+
+    fn reference(&mut self, reference: &str, object: &Map<String, Value>, inline: bool) -> Value {
         let siblings: Map<String, Value> = object
             .iter()
             .filter(|(key, _)| key.as_str() != "$ref")
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
-        if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) {
-            let name = name.replace("~1", "/").replace("~0", "~");
-            if self.resolver.recursive.contains(&name) {
-                self.needed_defs.insert(name.clone());
-                let mut out = siblings;
-                out.insert("$ref".into(), Value::String(format!("#/$defs/{name}")));
-                return Value::Object(out);
+        if let Some(name) = component_name(reference) {
+            let known = self
+                .resolver
+                .schemas
+                .is_some_and(|schemas| schemas.contains_key(&name));
+            let keep = self.resolver.recursive.contains(&name) || self.resolver.keep_defs;
+            if known && keep && !inline {
+                let mut out = Map::new();
+                out.insert("$ref".into(), Value::String(def_ref(&name)));
+                self.needed_defs.insert(name);
+                return self.refine(out, siblings);
             }
         }
         let Some(target) = self.resolver.lookup(reference) else {
             self.problems.push(format!(
                 "unresolvable reference {reference}; it accepts any value"
             ));
-            return Value::Object(siblings);
+            return self.schema(&Value::Object(siblings));
         };
-        let resolved = self.schema(target);
-        match resolved {
-            Value::Object(mut out) if !siblings.is_empty() => {
-                // Keywords beside a $ref (3.1: description, default) refine the target.
-                for (key, value) in siblings {
-                    let value = self.nested(&value);
-                    out.insert(key, value);
-                }
-                Value::Object(out)
-            }
+        match self.schema(target) {
+            Value::Object(out) => self.refine(out, siblings),
+            Value::Bool(true) => self.schema(&Value::Object(siblings)),
             other => other,
         }
     }
+
+    /// Keywords beside a `$ref` (3.1: description, default; 3.0 tools: nullable) refine the
+    /// target. Clashing constraints cannot be overwritten, so both sides are kept in `allOf`.
+    fn refine(
+        &mut self,
+        mut target: Map<String, Value>,
+        mut siblings: Map<String, Value>,
+    ) -> Value {
+        if siblings.is_empty() {
+            return Value::Object(target);
+        }
+        let nullable = siblings.remove("nullable").and_then(|v| v.as_bool()) == Some(true);
+        let Value::Object(siblings) = self.schema(&Value::Object(siblings)) else {
+            return Value::Object(target);
+        };
+        let clash = siblings.iter().any(|(key, value)| {
+            !is_annotation(key) && target.get(key).is_some_and(|existing| existing != value)
+        });
+        let mut out = if clash {
+            let mut out = Map::new();
+            out.insert(
+                "allOf".into(),
+                json!([Value::Object(target), Value::Object(siblings)]),
+            );
+            out
+        } else {
+            target.extend(siblings);
+            target
+        };
+        if nullable {
+            make_nullable(&mut out);
+        }
+        Value::Object(out)
+    }
 }
 
-fn make_nullable(schema: &mut Map<String, Value>) {
-    match schema.get_mut("type") {
-        Some(Value::String(single)) => {
-            let single = std::mem::take(single);
-            schema.insert(
-                "type".into(),
-                Value::Array(vec![Value::String(single), Value::String("null".into())]),
-            );
+/// Keywords that describe rather than constrain; a more specific one may replace another.
+fn is_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "title"
+            | "description"
+            | "default"
+            | "examples"
+            | "deprecated"
+            | "readOnly"
+            | "writeOnly"
+            | "$comment"
+    ) || key.starts_with("x-")
+}
+
+/// `oneOf: [{"type": "null"}, X]` (utoipa's `Option<T>`) becomes `anyOf`: the same for any
+/// sensible X, and a value X also accepts as null no longer fails both ways.
+fn null_branch_union(out: &mut Map<String, Value>) {
+    let has_null_branch = out
+        .get("oneOf")
+        .and_then(Value::as_array)
+        .is_some_and(|branches| branches.iter().any(|b| b == &json!({"type": "null"})));
+    if has_null_branch
+        && !out.contains_key("anyOf")
+        && let Some(branches) = out.remove("oneOf")
+    {
+        out.insert("anyOf".into(), branches);
+    }
+}
+
+fn constrain_tag(branch: &mut Map<String, Value>, property: &str, tags: Vec<Value>) {
+    let constraint = match <[Value; 1]>::try_from(tags) {
+        Ok([tag]) => json!({ "const": tag }),
+        Err(tags) => json!({ "enum": tags }),
+    };
+    let Value::Object(properties) = branch
+        .entry("properties")
+        .or_insert_with(|| Value::Object(Map::new()))
+    else {
+        return;
+    };
+    match properties.get_mut(property) {
+        None => {
+            properties.insert(property.to_string(), constraint);
         }
-        Some(Value::Array(types)) => {
+        Some(Value::Object(existing))
+            if !existing.contains_key("const") && !existing.contains_key("enum") =>
+        {
+            existing.extend(constraint.as_object().cloned().unwrap_or_default());
+        }
+        Some(_) => {}
+    }
+    let required = branch
+        .entry("required")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(required) = required
+        && !required.iter().any(|name| name == property)
+    {
+        required.push(Value::String(property.to_string()));
+    }
+}
+
+/// `nullable: true` (3.0) → also accept `null`: in the type (and enum) when the schema is a plain
+/// typed one, else as a second `anyOf` branch with the annotations kept outside.
+fn make_nullable(schema: &mut Map<String, Value>) {
+    let plain = !["allOf", "anyOf", "oneOf", "not", "$ref", "const", "if"]
+        .iter()
+        .any(|key| schema.contains_key(*key));
+    let typed = match schema.get_mut("type") {
+        Some(Value::String(single)) if plain => {
+            if single != "null" {
+                let single = std::mem::take(single);
+                schema.insert("type".into(), json!([single, "null"]));
+            }
+            true
+        }
+        Some(Value::Array(types)) if plain => {
             if !types.iter().any(|t| t == "null") {
                 types.push(Value::String("null".into()));
             }
+            true
         }
-        _ => {
-            let inner = Value::Object(std::mem::take(schema));
-            schema.insert(
-                "anyOf".into(),
-                Value::Array(vec![inner, serde_json::json!({"type": "null"})]),
-            );
+        _ => false,
+    };
+    if typed {
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
         }
+        return;
     }
+    if schema.keys().all(|key| is_annotation(key)) {
+        // Already accepts anything, null included.
+        return;
+    }
+    let annotations: Vec<String> = schema
+        .keys()
+        .filter(|key| is_annotation(key))
+        .cloned()
+        .collect();
+    let mut outer: Map<String, Value> = annotations
+        .into_iter()
+        .filter_map(|key| schema.remove(&key).map(|value| (key, value)))
+        .collect();
+    let inner = Value::Object(std::mem::take(schema));
+    outer.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+    *schema = outer;
+}
+
+/// The component name a `#/components/schemas/Name` reference points at.
+fn component_name(reference: &str) -> Option<String> {
+    let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// Characters a URI fragment cannot hold as they are (RFC 3986), on top of controls.
+const FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// `#/$defs/Name` as a URI fragment holding a JSON pointer: `Page<T>` and `a/b` stay reachable.
+fn def_ref(name: &str) -> String {
+    let token = name.replace('~', "~0").replace('/', "~1");
+    format!("#/$defs/{}", utf8_percent_encode(&token, FRAGMENT))
 }
 
 /// Names of component schemas that can reach themselves through `$ref`s (Tarjan's SCCs).
@@ -379,11 +743,77 @@ pub(crate) fn with_defs(
     root
 }
 
+/// Test helper: `schema` is what a tool may carry as `inputSchema`/`outputSchema` — a valid
+/// JSON Schema 2020-12 document whose root is an object schema and whose `$ref`s all resolve.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn assert_tool_schema(schema: &Value) {
+    if let Err(error) = jsonschema::draft202012::meta::validate(schema) {
+        panic!("not a valid JSON Schema 2020-12 document: {error}\n{schema:#}");
+    }
+    assert_eq!(
+        schema["type"], "object",
+        "root is not an object schema: {schema:#}"
+    );
+    if let Err(error) = jsonschema::draft202012::new(schema) {
+        panic!("schema does not compile: {error}\n{schema:#}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// Resolve `schema` in `doc` and place it as a tool's root would hold it: under a property
+    /// when it is not an object, with its `$defs` beside it.
+    fn tool_schema(doc: &Value, schema: Value, direction: Direction, keep: bool) -> Value {
+        let resolved = SchemaResolver::new(doc)
+            .keep_defs(keep)
+            .resolve(&schema, direction);
+        assert!(resolved.problems.is_empty(), "{:?}", resolved.problems);
+        let root = match resolved.schema {
+            Value::Object(root) if root.get("type") == Some(&json!("object")) => root,
+            other => json!({"type": "object", "properties": {"value": other}})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        };
+        let root = Value::Object(with_defs(root, resolved.defs.into_iter().collect()));
+        assert_tool_schema(&root);
+        root
+    }
+
+    fn accepts(schema: &Value, instance: Value) -> bool {
+        jsonschema::draft202012::new(schema)
+            .unwrap()
+            .is_valid(&instance)
+    }
+
+    fn value(instance: Value) -> Value {
+        json!({ "value": instance })
+    }
+
+    fn pets() -> Value {
+        json!({"components": {"schemas": {
+            "Status": {"type": "string", "enum": ["open", "closed"]},
+            "Base": {"type": "object", "required": ["id", "name"], "properties": {
+                "id": {"type": "integer", "readOnly": true},
+                "name": {"type": "string", "minLength": 1}
+            }},
+            "Cat": {"type": "object", "properties": {
+                "kind": {"type": "string"}, "lives": {"type": "integer", "maximum": 9}
+            }},
+            "Dog": {"type": "object", "properties": {
+                "kind": {"type": "string"}, "bark": {"type": "boolean"}
+            }},
+            "Secret": {"type": "object", "required": ["password"], "properties": {
+                "password": {"type": "string", "writeOnly": true},
+                "hint": {"type": "string"}
+            }}
+        }}})
+    }
 
     #[test]
     fn inlines_plain_references_and_keeps_recursive_ones_as_defs() {
@@ -399,7 +829,11 @@ mod tests {
             &json!({"$ref": "#/components/schemas/Node"}),
             Direction::Input,
         );
-        assert_eq!(resolved.schema, json!({"$ref": "#/$defs/Node"}));
+        // The root is inlined once, so it stays an object; the recursion goes through $defs.
+        assert_eq!(
+            resolved.schema["properties"]["children"]["items"],
+            json!({"$ref": "#/$defs/Node"})
+        );
         let node = &resolved.defs["Node"];
         assert_eq!(node["properties"]["tag"], json!({"type": "string"}));
         assert_eq!(
@@ -455,5 +889,263 @@ mod tests {
             resolved.schema,
             json!({"type": ["string", "null"], "examples": ["x"]})
         );
+    }
+
+    #[test]
+    fn nullable_applies_through_ref_and_all_of() {
+        let doc = pets();
+        // 3.0 tools write both idioms for an optional reference.
+        for schema in [
+            json!({"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": true}),
+            json!({"$ref": "#/components/schemas/Status", "nullable": true}),
+        ] {
+            let root = tool_schema(&doc, schema, Direction::Input, false);
+            assert_eq!(
+                root["properties"]["value"],
+                json!({"type": ["string", "null"], "enum": ["open", "closed", null]})
+            );
+            assert!(accepts(&root, value(json!(null))));
+            assert!(accepts(&root, value(json!("open"))));
+            assert!(!accepts(&root, value(json!("other"))));
+        }
+        // No single type to extend: null becomes a second branch, the description stays outside.
+        let root = tool_schema(
+            &doc,
+            json!({"description": "d", "nullable": true,
+                   "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "integer"}]}),
+            Direction::Input,
+            false,
+        );
+        assert_eq!(root["properties"]["value"]["description"], "d");
+        assert!(accepts(&root, value(json!(null))));
+        assert!(accepts(&root, value(json!(3))));
+    }
+
+    #[test]
+    fn utoipa_option_of_a_reference_accepts_null() {
+        let doc = pets();
+        let root = tool_schema(
+            &doc,
+            json!({"type": "object", "properties": {"status": {
+                "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Status"}]
+            }}}),
+            Direction::Input,
+            false,
+        );
+        assert!(accepts(&root, json!({"status": null})));
+        assert!(accepts(&root, json!({"status": "closed"})));
+        assert!(accepts(&root, json!({})));
+        assert!(!accepts(&root, json!({"status": 3})));
+        // Same with keep_defs, where the branch stays a $ref.
+        let root = tool_schema(
+            &doc,
+            json!({"type": "object", "properties": {"status": {
+                "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Status"}]
+            }}}),
+            Direction::Input,
+            true,
+        );
+        assert!(accepts(&root, json!({"status": null})));
+        assert!(!accepts(&root, json!({"status": "other"})));
+    }
+
+    #[test]
+    fn all_of_objects_merge_and_read_only_members_leave_required() {
+        let doc = pets();
+        let root = tool_schema(
+            &doc,
+            json!({"allOf": [
+                {"$ref": "#/components/schemas/Base"},
+                {"type": "object", "required": ["tags"], "properties": {
+                    "tags": {"type": "array", "items": {"type": "string"}}
+                }}
+            ], "description": "A pet"}),
+            Direction::Input,
+            false,
+        );
+        assert!(root.get("allOf").is_none(), "{root:#}");
+        assert_eq!(root["description"], "A pet");
+        assert_eq!(root["required"], json!(["name", "tags"]));
+        assert_eq!(
+            root["properties"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
+            ["name", "tags"]
+        );
+        let output = tool_schema(
+            &doc,
+            json!({"allOf": [{"$ref": "#/components/schemas/Base"},
+                             {"$ref": "#/components/schemas/Secret"}]}),
+            Direction::Output,
+            false,
+        );
+        assert_eq!(output["required"], json!(["id", "name"]));
+        assert!(output["properties"].get("password").is_none());
+    }
+
+    #[test]
+    fn all_of_that_cannot_merge_safely_is_kept() {
+        let doc = pets();
+        // Two different definitions of one property: both must hold, so both stay.
+        let root = tool_schema(
+            &doc,
+            json!({"allOf": [
+                {"type": "object", "properties": {"n": {"type": "integer"}}},
+                {"type": "object", "properties": {"n": {"minimum": 3}}}
+            ]}),
+            Direction::Input,
+            false,
+        );
+        assert!(root["properties"]["value"].get("allOf").is_some());
+        // A closed member next to another member's properties.
+        let root = tool_schema(
+            &doc,
+            json!({"allOf": [
+                {"type": "object", "properties": {"a": {}}, "additionalProperties": false},
+                {"type": "object", "properties": {"b": {}}}
+            ]}),
+            Direction::Input,
+            false,
+        );
+        assert!(root["properties"]["value"].get("allOf").is_some());
+    }
+
+    #[test]
+    fn discriminator_is_dropped_and_branches_keep_their_tag() {
+        let doc = pets();
+        let root = tool_schema(
+            &doc,
+            json!({
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind",
+                                  "mapping": {"cat": "#/components/schemas/Cat"}}
+            }),
+            Direction::Input,
+            false,
+        );
+        let union = &root["properties"]["value"];
+        assert!(union.get("discriminator").is_none());
+        assert_eq!(union["oneOf"][0]["properties"]["kind"]["const"], "cat");
+        // No mapping entry: the implicit tag is the schema name.
+        assert_eq!(union["oneOf"][1]["properties"]["kind"]["const"], "Dog");
+        assert!(accepts(&root, value(json!({"kind": "cat", "lives": 3}))));
+        assert!(accepts(&root, value(json!({"kind": "Dog", "bark": true}))));
+        assert!(!accepts(&root, value(json!({"kind": "cow"}))));
+        assert!(!accepts(&root, value(json!({"lives": 3}))));
+    }
+
+    #[test]
+    fn values_formats_and_constraints_are_kept() {
+        let doc = json!({});
+        let schema = json!({"type": "object", "required": ["code"], "properties": {
+            "code": {"type": "string", "pattern": "^[A-Z]{3}$", "minLength": 3, "maxLength": 3,
+                     "example": "ABC", "default": "XYZ"},
+            "when": {"type": "string", "format": "date-time"},
+            "kind": {"const": "fixed"},
+            "size": {"type": "integer", "minimum": 1, "maximum": 10, "multipleOf": 1,
+                     "exclusiveMinimum": true, "enum": [2, 4, 8]},
+            "ratio": {"type": "number", "maximum": 1, "exclusiveMaximum": false},
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                     "uniqueItems": true, "x-order": 3},
+            "extra": {"type": "object", "additionalProperties": {"$ref": "#/nope"}}
+        }});
+        let resolved = SchemaResolver::new(&doc).resolve(&schema, Direction::Input);
+        assert_eq!(
+            resolved.problems.len(),
+            1,
+            "the unresolvable reference is reported"
+        );
+        let root = resolved.schema;
+        assert_tool_schema(&root);
+        let p = &root["properties"];
+        assert_eq!(
+            p["code"],
+            json!({"type": "string", "pattern": "^[A-Z]{3}$", "minLength": 3, "maxLength": 3,
+                   "examples": ["ABC"], "default": "XYZ"})
+        );
+        assert_eq!(p["when"]["format"], "date-time");
+        assert_eq!(p["kind"]["const"], "fixed");
+        // 3.0's boolean exclusive bounds become 2020-12's numeric ones.
+        assert_eq!(p["size"]["exclusiveMinimum"], 1);
+        assert!(p["size"].get("minimum").is_none());
+        assert_eq!(p["size"]["maximum"], 10);
+        assert_eq!(p["ratio"], json!({"type": "number", "maximum": 1}));
+        assert_eq!(p["tags"]["x-order"], 3);
+        assert!(accepts(&root, json!({"code": "ABC", "size": 2})));
+        assert!(!accepts(&root, json!({"code": "abc"})));
+    }
+
+    #[test]
+    fn additional_properties_are_resolved_and_write_only_leaves_outputs() {
+        let doc = pets();
+        let schema = json!({"type": "object", "additionalProperties": {
+            "allOf": [{"$ref": "#/components/schemas/Secret"}]
+        }});
+        let output = tool_schema(&doc, schema.clone(), Direction::Output, false);
+        assert_eq!(
+            output["additionalProperties"],
+            json!({"type": "object", "required": [], "properties": {"hint": {"type": "string"}}})
+        );
+        let input = tool_schema(&doc, schema, Direction::Input, false);
+        assert_eq!(
+            input["additionalProperties"]["required"],
+            json!(["password"])
+        );
+        assert!(!accepts(&input, json!({"k": {"hint": "h"}})));
+    }
+
+    #[test]
+    fn keep_defs_refers_to_every_component_and_inlines_the_root() {
+        let doc = pets();
+        let root = tool_schema(
+            &doc,
+            json!({"$ref": "#/components/schemas/Cat"}),
+            Direction::Input,
+            true,
+        );
+        assert_eq!(root["properties"]["lives"]["maximum"], 9);
+        let root = tool_schema(
+            &doc,
+            json!({"type": "object", "properties": {
+                "status": {"$ref": "#/components/schemas/Status", "description": "Now"},
+                "pet": {"$ref": "#/components/schemas/Base"}
+            }}),
+            Direction::Input,
+            true,
+        );
+        assert_eq!(
+            root["properties"]["status"],
+            json!({"$ref": "#/$defs/Status", "description": "Now"})
+        );
+        assert_eq!(root["properties"]["pet"], json!({"$ref": "#/$defs/Base"}));
+        assert!(root["$defs"]["Base"]["properties"].get("id").is_none());
+        assert!(accepts(
+            &root,
+            json!({"status": "open", "pet": {"name": "x"}})
+        ));
+        assert!(!accepts(&root, json!({"status": "gone"})));
+    }
+
+    #[test]
+    fn def_names_are_escaped_as_json_pointer_fragments() {
+        assert_eq!(def_ref("Page<Item>"), "#/$defs/Page%3CItem%3E");
+        assert_eq!(def_ref("a/b~c"), "#/$defs/a~1b~0c");
+        let doc = json!({"components": {"schemas": {
+            "List<a/b>": {"type": "object", "properties": {
+                "next": {"$ref": "#/components/schemas/List<a~1b>"}
+            }}
+        }}});
+        let root = tool_schema(
+            &doc,
+            json!({"type": "object", "properties": {
+                "list": {"$ref": "#/components/schemas/List<a~1b>"}
+            }}),
+            Direction::Input,
+            false,
+        );
+        assert!(accepts(&root, json!({"list": {"next": {"next": {}}}})));
+        assert!(!accepts(&root, json!({"list": {"next": {"next": 1}}})));
     }
 }
