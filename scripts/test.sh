@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's single test command: lint, unit/integration tests, docs, and the
-# end-to-end suite (official MCP Python SDK against examples/axum-tickets).
+# end-to-end suite (official MCP Python SDK against examples/axum-tickets and tests/fidelity-app).
 # Runs from any directory; debug profile only.
 set -euo pipefail
 
@@ -20,8 +20,8 @@ cargo test --workspace
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
-step "cargo build -p axum-tickets"
-cargo build -p axum-tickets
+step "cargo build -p axum-tickets -p fidelity-app"
+cargo build -p axum-tickets -p fidelity-app
 
 step "python venv (.venv) + tests/e2e/requirements.txt"
 if ! .venv/bin/python -c '' 2>/dev/null; then
@@ -37,7 +37,9 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
 
 step "pytest tests/e2e"
-# The binary just built (honours CARGO_TARGET_DIR / build.target-dir).
+# The binaries just built (honour CARGO_TARGET_DIR / build.target-dir).
 target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
-AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" .venv/bin/python -m pytest tests/e2e -q
+AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
+    FIDELITY_APP_BIN="$target_dir/debug/fidelity-app" \
+    .venv/bin/python -m pytest tests/e2e -q

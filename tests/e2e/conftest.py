@@ -1,8 +1,13 @@
-"""Fixtures for the axum-tickets end-to-end tests.
+"""Fixtures for the end-to-end tests.
 
-The server under test is the prebuilt example binary (``cargo build -p axum-tickets``),
-found at ``$AXUM_TICKETS_BIN`` or ``target/debug/axum-tickets`` (relative paths are taken
-from the repository root). It runs on a free loopback port with ``DEMO_TOKEN=e2e-token``.
+The servers under test are prebuilt binaries, each run on a free loopback port:
+
+- the axum-tickets example (``cargo build -p axum-tickets``), found at ``$AXUM_TICKETS_BIN``
+  or ``target/debug/axum-tickets``, run with ``DEMO_TOKEN=e2e-token``;
+- the fidelity echo app (``cargo build -p fidelity-app``), found at ``$FIDELITY_APP_BIN`` or
+  ``target/debug/fidelity-app``; it has no auth.
+
+Relative binary paths are taken from the repository root.
 
 Clients are the official MCP Python SDK (``mcp`` 2.x). The SDK's ``Client`` takes a URL or
 any transport; headers go on the ``httpx2.AsyncClient`` handed to
@@ -39,16 +44,16 @@ MODES = ["legacy", "2026-07-28", "auto"]
 # --- the server process -------------------------------------------------------------------
 
 
-def _binary() -> Path:
-    raw = os.environ.get("AXUM_TICKETS_BIN")
-    path = Path(raw) if raw else Path("target/debug/axum-tickets")
+def _binary(env_var: str = "AXUM_TICKETS_BIN", package: str = "axum-tickets") -> Path:
+    raw = os.environ.get(env_var)
+    path = Path(raw) if raw else Path(f"target/debug/{package}")
     if not path.is_absolute():
         path = REPO_ROOT / path
     if not (path.is_file() and os.access(path, os.X_OK)):
         pytest.fail(
-            f"axum-tickets binary not found at {path}. Build it with "
-            "`cargo build -p axum-tickets` (or run scripts/test.sh), "
-            "or point AXUM_TICKETS_BIN at a built binary.",
+            f"{package} binary not found at {path}. Build it with "
+            f"`cargo build -p {package}` (or run scripts/test.sh), "
+            f"or point {env_var} at a built binary.",
             pytrace=False,
         )
     return path
@@ -62,7 +67,7 @@ def _free_port() -> int:
 
 @dataclass
 class Server:
-    """One running axum-tickets process."""
+    """One running server process (axum-tickets or fidelity-app)."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -103,7 +108,7 @@ def _start(binary: Path, log_dir: Path, token: str = TOKEN) -> Server:
     """Start the binary on a free port and wait until the port accepts connections."""
     for attempt in range(3):  # the free port can be taken before the server binds it
         port = _free_port()
-        log_path = log_dir / f"axum-tickets-{port}.log"
+        log_path = log_dir / f"{binary.name}-{port}.log"
         env = {**os.environ, "PORT": str(port), "DEMO_TOKEN": token}
         with log_path.open("wb") as log:
             process = subprocess.Popen(
@@ -122,7 +127,7 @@ def _start(binary: Path, log_dir: Path, token: str = TOKEN) -> Server:
                 if "in use" in output.lower() and attempt < 2:
                     break  # lost the port race: try another port
                 pytest.fail(
-                    f"axum-tickets exited with code {process.returncode} during startup "
+                    f"{binary.name} exited with code {process.returncode} during startup "
                     f"(port {port}). Output:\n{output}",
                     pytrace=False,
                 )
@@ -134,7 +139,7 @@ def _start(binary: Path, log_dir: Path, token: str = TOKEN) -> Server:
             if time.monotonic() > deadline:
                 server.stop(timeout=2)
                 pytest.fail(
-                    f"axum-tickets did not accept connections on 127.0.0.1:{port} within "
+                    f"{binary.name} did not accept connections on 127.0.0.1:{port} within "
                     f"{STARTUP_TIMEOUT:.0f} s. Output:\n{server.log()}",
                     pytrace=False,
                 )
@@ -177,6 +182,26 @@ def spawn_server(
         if srv.process.poll() is None:
             srv.process.kill()
             srv.process.wait()
+
+
+@pytest.fixture(scope="session")
+def fidelity_app_bin() -> Path:
+    return _binary("FIDELITY_APP_BIN", "fidelity-app")
+
+
+@pytest.fixture(scope="session")
+def fidelity_server(
+    fidelity_app_bin: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The fidelity echo app, shared by the whole session; it must stop cleanly too."""
+    srv = _start(fidelity_app_bin, tmp_path_factory.mktemp("fidelity"))
+    yield srv
+    code = srv.stop()
+    assert code is not None, (
+        f"fidelity-app did not exit within {SHUTDOWN_TIMEOUT:.0f} s of SIGTERM. "
+        f"Output:\n{srv.log()}"
+    )
+    assert code == 0, f"fidelity-app exited with {code} after SIGTERM. Output:\n{srv.log()}"
 
 
 # --- MCP clients ---------------------------------------------------------------------------
