@@ -9,10 +9,14 @@ use std::{
 };
 
 use http::Method;
-use rmcp::model::{Tool, ToolAnnotations};
+use rmcp::model::{Resource, ResourceTemplate, Tool, ToolAnnotations};
 use serde_json::{Map, Value, json};
 
-use crate::schema::{Direction, SchemaResolver, with_defs};
+use crate::{
+    exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
+    resource::{ResourceEntry, TemplateEntry, UriTemplate, coerce_arguments, uri_base},
+    schema::{Direction, SchemaResolver, with_defs},
+};
 
 /// Longest tool name most MCP clients accept.
 pub(crate) const MAX_TOOL_NAME: usize = 64;
@@ -284,6 +288,8 @@ impl fmt::Display for ConversionWarning {
 pub(crate) struct Catalog {
     pub(crate) operations: Vec<Arc<Operation>>,
     by_name: HashMap<String, usize>,
+    pub(crate) resources: Vec<ResourceEntry>,
+    pub(crate) templates: Vec<TemplateEntry>,
     pub(crate) warnings: Vec<ConversionWarning>,
 }
 
@@ -294,6 +300,28 @@ impl Catalog {
 
     pub(crate) fn tools(&self) -> impl Iterator<Item = &Tool> {
         self.operations.iter().map(|op| &op.tool)
+    }
+
+    /// The operation that reads `uri` and the arguments the URI gives it: fixed resources first,
+    /// then templates in catalog order.
+    pub(crate) fn resolve_resource(
+        &self,
+        uri: &str,
+    ) -> Option<(Arc<Operation>, Map<String, Value>)> {
+        let fixed = self
+            .resources
+            .iter()
+            .filter(|entry| uri.split('?').next() == Some(entry.resource.uri.as_str()))
+            .map(|entry| (&entry.operation, &entry.uri));
+        let templates = self
+            .templates
+            .iter()
+            .map(|entry| (&entry.operation, &entry.uri));
+        fixed.chain(templates).find_map(|(operation, template)| {
+            let mut arguments = template.match_uri(uri)?;
+            coerce_arguments(operation, &mut arguments);
+            Some((operation.clone(), arguments))
+        })
     }
 }
 
@@ -323,8 +351,16 @@ impl Catalog {
                 .tools()
                 .map(|tool| serde_json::to_value(tool).unwrap_or_default())
                 .collect(),
-            resources: Vec::new(),
-            resource_templates: Vec::new(),
+            resources: self
+                .resources
+                .iter()
+                .map(|entry| serde_json::to_value(&entry.resource).unwrap_or_default())
+                .collect(),
+            resource_templates: self
+                .templates
+                .iter()
+                .map(|entry| serde_json::to_value(&entry.template).unwrap_or_default())
+                .collect(),
             warnings: self.warnings.clone(),
         }
     }
@@ -339,6 +375,11 @@ pub(crate) fn build_catalog(
     if let Some(path) = mount_path {
         mapper = mapper.exclude_path(path);
     }
+    let base = uri_base(
+        config.exposure.resource_uri_base.as_deref(),
+        &config.server_name(),
+    );
+    mapper = mapper.expose(config.exposure.clone(), base);
     Ok(mapper.build())
 }
 
@@ -363,6 +404,8 @@ pub(crate) struct OperationMapper<'a> {
     document: &'a Value,
     resolver: SchemaResolver<'a>,
     excluded_paths: HashSet<String>,
+    exposure: Exposure,
+    uri_base: String,
 }
 
 impl<'a> OperationMapper<'a> {
@@ -371,12 +414,21 @@ impl<'a> OperationMapper<'a> {
             document,
             resolver: SchemaResolver::new(document),
             excluded_paths: HashSet::new(),
+            exposure: Exposure::default(),
+            uri_base: uri_base(None, ""),
         }
     }
 
     /// Keep component schemas under `$defs` instead of inlining them.
     pub(crate) fn keep_defs(mut self, keep: bool) -> Self {
         self.resolver = self.resolver.keep_defs(keep);
+        self
+    }
+
+    /// Choose what is exposed, and as what, with these settings; resource URIs start with `uri_base`.
+    pub(crate) fn expose(mut self, exposure: Exposure, uri_base: String) -> Self {
+        self.exposure = exposure;
+        self.uri_base = uri_base;
         self
     }
 
@@ -389,6 +441,8 @@ impl<'a> OperationMapper<'a> {
     pub(crate) fn build(self) -> Catalog {
         let mut catalog = Catalog::default();
         let mut taken: HashSet<String> = HashSet::new();
+        // Warnings about operations left out by a configuration choice: logged at debug only.
+        let mut chosen_warnings = HashSet::new();
         let Some(paths) = self.document.get("paths").and_then(Value::as_object) else {
             return catalog;
         };
@@ -417,22 +471,56 @@ impl<'a> OperationMapper<'a> {
                     warn("the MCP endpoint itself is never a tool".into());
                     continue;
                 }
-                if operation.get("deprecated").and_then(Value::as_bool) == Some(true) {
-                    warn("deprecated operations are not exposed".into());
+                let Ok(http_method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
                     continue;
-                }
-                match self.operation(path, method, item, operation, &mut taken, &mut warn) {
-                    Some(op) => {
+                };
+                let info = OperationInfo::from_operation(http_method, path, operation);
+                let x_mcp = XMcp::parse(operation, &mut warn);
+                let (kind, by) = match self.exposure.decide(&info, &x_mcp) {
+                    Decision::Exposed { kind, by } => (kind, by),
+                    Decision::Hidden { reason, chosen } => {
+                        if chosen {
+                            chosen_warnings.insert(catalog.warnings.len());
+                        }
+                        catalog.warnings.push(ConversionWarning {
+                            operation: info.label(),
+                            method: method.to_uppercase(),
+                            path: path.clone(),
+                            reason,
+                        });
+                        continue;
+                    }
+                };
+                let Some(op) = self.operation(path, method, item, operation, &mut taken, &mut warn)
+                else {
+                    continue;
+                };
+                let exposed = self.finish(
+                    op, kind, by, &info, &x_mcp, operation, &mut taken, &mut warn,
+                );
+                match exposed {
+                    Exposed::Tool(op) => {
                         catalog
                             .by_name
                             .insert(op.tool.name.to_string(), catalog.operations.len());
                         catalog.operations.push(Arc::new(op));
                     }
-                    None => continue,
+                    Exposed::Resource(entry) => catalog.resources.push(entry),
+                    Exposed::Template(entry) => catalog.templates.push(entry),
                 }
             }
         }
-        for warning in &catalog.warnings {
+        for (i, warning) in catalog.warnings.iter().enumerate() {
+            if chosen_warnings.contains(&i) {
+                tracing::debug!(
+                    operation = %warning.operation,
+                    method = %warning.method,
+                    path = %warning.path,
+                    "{}",
+                    warning.reason
+                );
+                continue;
+            }
             tracing::warn!(
                 operation = %warning.operation,
                 method = %warning.method,
@@ -918,6 +1006,176 @@ fn unique_name(
         n += 1;
     }
     name
+}
+
+/// What one exposed operation became.
+enum Exposed {
+    Tool(Operation),
+    Resource(ResourceEntry),
+    Template(TemplateEntry),
+}
+
+impl OperationMapper<'_> {
+    /// Apply the configured name, the `x-mcp` title and hints and the response description, then
+    /// make the operation the tool or resource `kind` asks for (`by` names who asked).
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        mut op: Operation,
+        kind: McpKind,
+        by: &str,
+        info: &OperationInfo,
+        x_mcp: &XMcp,
+        operation: &Value,
+        taken: &mut HashSet<String>,
+        warn: &mut impl FnMut(String),
+    ) -> Exposed {
+        if let Some(name) = self.exposure.name_for(info, x_mcp) {
+            taken.remove(op.tool.name.as_ref());
+            let method = info.method.as_str().to_ascii_lowercase();
+            let unique = unique_name(Some(name), &method, &info.path, taken);
+            if unique != name {
+                warn(format!(
+                    "the name \"{name}\" is not a valid or free tool name; exposed as \"{unique}\""
+                ));
+            }
+            op.tool.name = unique.into();
+        }
+        if let Some(title) = &x_mcp.title {
+            op.tool.title = Some(title.clone());
+        }
+        let annotations = op.tool.annotations.get_or_insert_with(ToolAnnotations::new);
+        if let Some(title) = &x_mcp.title {
+            annotations.title = Some(title.clone());
+        }
+        let hints = [
+            (&mut annotations.read_only_hint, x_mcp.read_only),
+            (&mut annotations.destructive_hint, x_mcp.destructive),
+            (&mut annotations.idempotent_hint, x_mcp.idempotent),
+            (&mut annotations.open_world_hint, x_mcp.open_world),
+        ];
+        for (slot, hint) in hints {
+            if hint.is_some() {
+                *slot = hint;
+            }
+        }
+        if self.exposure.describe_responses {
+            let text = self
+                .success_response(operation)
+                .and_then(|(code, response)| {
+                    let text = response.get("description")?.as_str()?.trim();
+                    (!text.is_empty()).then(|| format!("Responds {code}: {text}"))
+                });
+            if let Some(text) = text {
+                let description = match op.tool.description.as_deref() {
+                    Some(existing) if !existing.is_empty() => format!("{existing}\n\n{text}"),
+                    _ => text,
+                };
+                op.tool.description = Some(description.into());
+            }
+        }
+        match kind {
+            McpKind::Tool | McpKind::Exclude => Exposed::Tool(op),
+            McpKind::Resource | McpKind::ResourceTemplate => self.resource(op, by, operation, warn),
+        }
+    }
+
+    /// The operation as a resource (no path parameters) or resource template; a tool, with a
+    /// warning, when it cannot be read through a URI.
+    fn resource(
+        &self,
+        op: Operation,
+        by: &str,
+        operation: &Value,
+        warn: &mut impl FnMut(String),
+    ) -> Exposed {
+        let route = &op.route;
+        let required = route
+            .params
+            .iter()
+            .find(|p| p.required && p.location != Location::Path);
+        let obstacle = if route.method != Method::GET {
+            Some(format!(
+                "only GET operations can be resources, not {}",
+                route.method
+            ))
+        } else if let Some(param) = required {
+            Some(format!(
+                "its required {} parameter '{}' cannot be given in a resource URI",
+                param.location.suffix(),
+                param.name
+            ))
+        } else if route.body.as_ref().is_some_and(|body| body.required) {
+            Some("it requires a request body".into())
+        } else {
+            None
+        };
+        if let Some(why) = obstacle {
+            warn(format!(
+                "{by} maps it to a resource, but {why}; it is a tool instead"
+            ));
+            return Exposed::Tool(op);
+        }
+        for param in route
+            .params
+            .iter()
+            .filter(|p| matches!(p.location, Location::Header | Location::Cookie))
+        {
+            warn(format!(
+                "the optional {} parameter '{}' cannot be set through a resource URI; reads go without it",
+                param.location.suffix(),
+                param.name
+            ));
+        }
+        if route.body.is_some() {
+            warn("the optional request body cannot be sent through a resource URI; reads go without it".into());
+        }
+        let uri = UriTemplate::for_route(&self.uri_base, route);
+        let name = op.tool.name.to_string();
+        let description = op.tool.description.as_deref().map(str::to_string);
+        let title = op.tool.title.clone();
+        let mime = self.success_response(operation).and_then(|(_, response)| {
+            let content = response.get("content")?.as_object()?;
+            content
+                .keys()
+                .find(|media| is_json(media))
+                .or_else(|| content.keys().next())
+                .cloned()
+        });
+        if uri.has_path_variables() {
+            let mut template = ResourceTemplate::new(uri.to_template_string(), name);
+            template.title = title;
+            template.description = description;
+            template.mime_type = mime;
+            Exposed::Template(TemplateEntry {
+                template,
+                operation: Arc::new(op),
+                uri,
+            })
+        } else {
+            let mut resource = Resource::new(uri.fixed_uri(), name);
+            resource.title = title;
+            resource.description = description;
+            resource.mime_type = mime;
+            Exposed::Resource(ResourceEntry {
+                resource,
+                operation: Arc::new(op),
+                uri,
+            })
+        }
+    }
+
+    /// The first documented 2xx response, by status code.
+    fn success_response<'v>(&'v self, operation: &'v Value) -> Option<(&'v str, &'v Value)> {
+        let responses = operation.get("responses").and_then(Value::as_object)?;
+        let mut codes: Vec<&String> = responses
+            .keys()
+            .filter(|code| code.starts_with('2'))
+            .collect();
+        codes.sort();
+        let code = codes.first()?;
+        Some((code.as_str(), self.resolver.follow(responses.get(*code)?)?))
+    }
 }
 
 #[cfg(test)]

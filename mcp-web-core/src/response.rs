@@ -4,7 +4,10 @@ use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use http::{StatusCode, header};
 use http_body_util::BodyExt;
-use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
+use rmcp::{
+    ErrorData,
+    model::{CallToolResult, ContentBlock, ReadResourceResult, ResourceContents},
+};
 use serde_json::{Value, json};
 
 use crate::{Error, catalog::Operation, dispatch::DispatchBody};
@@ -124,4 +127,68 @@ fn status_line(status: StatusCode) -> String {
         Some(reason) => format!("{} {reason}", status.as_u16()),
         None => status.as_u16().to_string(),
     }
+}
+
+/// Map the endpoint's response to the contents of `resources/read`: JSON and text as text
+/// contents, anything else as a base64 blob, each with its media type. A non-2xx answer is a
+/// JSON-RPC error: 404 and 410 are "resource not found", 400 and 422 invalid parameters.
+pub(crate) fn resource_result(
+    uri: &str,
+    parts: &http::response::Parts,
+    body: Bytes,
+) -> Result<ReadResourceResult, ErrorData> {
+    let status = parts.status;
+    let media = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|media| !media.is_empty());
+    if !status.is_success() {
+        let text = String::from_utf8_lossy(&body);
+        let message = if text.trim().is_empty() {
+            format!("Reading '{uri}' answered HTTP {}", status_line(status))
+        } else {
+            format!(
+                "Reading '{uri}' answered HTTP {}: {}",
+                status_line(status),
+                text.trim()
+            )
+        };
+        let data = Some(json!({ "status": status.as_u16() }));
+        return Err(match status {
+            StatusCode::NOT_FOUND | StatusCode::GONE => {
+                ErrorData::resource_not_found(message, data)
+            }
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                ErrorData::invalid_params(message, data)
+            }
+            _ => ErrorData::internal_error(message, data),
+        });
+    }
+    let is_text = match media.as_deref() {
+        Some(media) => {
+            media.starts_with("text/")
+                || media == "application/json"
+                || media.ends_with("+json")
+                || media.ends_with("+xml")
+                || media == "application/xml"
+        }
+        None => std::str::from_utf8(&body).is_ok(),
+    };
+    let contents = if is_text {
+        ResourceContents::text(String::from_utf8_lossy(&body).into_owned(), uri)
+            .with_mime_type(media.unwrap_or_else(|| "text/plain".into()))
+    } else {
+        let blob = base64::engine::general_purpose::STANDARD.encode(&body);
+        ResourceContents::blob(blob, uri)
+            .with_mime_type(media.unwrap_or_else(|| "application/octet-stream".into()))
+    };
+    Ok(ReadResourceResult::new(vec![contents]))
 }

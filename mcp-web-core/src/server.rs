@@ -2,13 +2,16 @@
 
 use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
 
+use bytes::Bytes;
 use futures::FutureExt;
 use http::HeaderName;
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
     model::{
         CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-        ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+        ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+        ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourcesCapability,
+        ServerCapabilities, ServerConfig, Tool,
     },
     service::RequestContext,
 };
@@ -19,7 +22,8 @@ use crate::{
     catalog::{Catalog, ConversionWarning, Operation},
     dispatch::Dispatcher,
     request::{build_request, forwarded_headers},
-    response::{read_body, tool_result},
+    resource::McpResourceRead,
+    response::{read_body, resource_result, tool_result},
 };
 
 /// Shared, read-only state of one mount; each MCP session holds a cheap clone.
@@ -58,18 +62,19 @@ impl McpServer {
                 .and_then(Value::as_str)
                 .map(str::to_string)
         };
-        let name = config
-            .name
-            .clone()
-            .or_else(|| info_field("title"))
-            .unwrap_or_else(|| "mcp-web".into());
+        let name = config.server_name();
         let version = config
             .version
             .clone()
             .or_else(|| info_field("version"))
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").into());
-        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new(name, version));
+        let mut capabilities = ServerCapabilities::builder().enable_tools().build();
+        // Announce resources only when there are some, so clients do not offer an empty list.
+        if !catalog.resources.is_empty() || !catalog.templates.is_empty() {
+            capabilities.resources = Some(ResourcesCapability::default());
+        }
+        let mut info =
+            ServerConfig::new(capabilities).with_server_info(Implementation::new(name, version));
         let instructions = config
             .instructions
             .clone()
@@ -104,8 +109,65 @@ impl McpServer {
         arguments: serde_json::Map<String, Value>,
         incoming: Option<http::request::Parts>,
     ) -> CallToolResult {
+        match self.exchange(&operation, &arguments, incoming, None).await {
+            Ok((parts, body)) => tool_result(&operation, &parts, body),
+            Err(failure) => error_result(failure.message),
+        }
+    }
+
+    /// Read one resource: the same in-process call as a tool, answered as resource contents.
+    pub(crate) async fn read(
+        &self,
+        uri: &str,
+        incoming: Option<http::request::Parts>,
+    ) -> Result<ReadResourceResult, ErrorData> {
+        let Some((operation, arguments)) = self.shared.catalog.resolve_resource(uri) else {
+            return Err(ErrorData::resource_not_found(
+                format!(
+                    "Unknown resource '{uri}'; call resources/list and resources/templates/list for the available ones"
+                ),
+                None,
+            ));
+        };
+        let marker = McpResourceRead {
+            uri: uri.to_string(),
+        };
+        match self
+            .exchange(&operation, &arguments, incoming, Some(marker))
+            .await
+        {
+            Ok((parts, body)) => resource_result(uri, &parts, body),
+            Err(Failure {
+                invalid_arguments: true,
+                message,
+            }) => Err(ErrorData::invalid_params(message, None)),
+            Err(Failure { message, .. }) => Err(ErrorData::internal_error(message, None)),
+        }
+    }
+
+    /// Validate the arguments, build the request, dispatch it in-process and read the response:
+    /// everything tool calls and resource reads share.
+    async fn exchange(
+        &self,
+        operation: &Operation,
+        arguments: &serde_json::Map<String, Value>,
+        incoming: Option<http::request::Parts>,
+        resource: Option<McpResourceRead>,
+    ) -> Result<(http::response::Parts, Bytes), Failure> {
         let shared = &self.shared;
         let name = operation.tool.name.to_string();
+        let subject = match &resource {
+            Some(read) => format!("resource '{}'", read.uri),
+            None => format!("tool '{name}'"),
+        };
+        let invalid = |why: String| Failure {
+            invalid_arguments: true,
+            message: format!("Invalid arguments for {subject}: {why}"),
+        };
+        let failed = |message: String| Failure {
+            invalid_arguments: false,
+            message,
+        };
         match operation.input_validator() {
             Ok(validator) => {
                 let instance = Value::Object(arguments.clone());
@@ -121,10 +183,7 @@ impl McpServer {
                     })
                     .collect();
                 if !problems.is_empty() {
-                    return error_result(format!(
-                        "Invalid arguments for tool '{name}': {}",
-                        problems.join("; ")
-                    ));
+                    return Err(invalid(problems.join("; ")));
                 }
             }
             Err(why) => {
@@ -135,10 +194,11 @@ impl McpServer {
             incoming.as_ref().map(|p| &p.headers),
             &shared.forward_headers,
         );
-        let request = match build_request(&name, &operation.route, &arguments, forwarded) {
-            Ok(request) => request,
-            Err(why) => return error_result(format!("Invalid arguments for tool '{name}': {why}")),
-        };
+        let mut request =
+            build_request(&name, &operation.route, arguments, forwarded).map_err(invalid)?;
+        if let Some(read) = resource {
+            request.extensions_mut().insert(read);
+        }
         let exchange = async {
             let response = shared
                 .dispatcher
@@ -149,21 +209,36 @@ impl McpServer {
         // Handler panics must not take the session down: they become tool errors.
         let guarded = AssertUnwindSafe(exchange).catch_unwind();
         match tokio::time::timeout(shared.call_timeout, guarded).await {
-            Err(_) => error_result(format!(
-                "Tool '{name}' timed out after {:?}; the request was abandoned",
+            Err(_) => Err(failed(format!(
+                "{} timed out after {:?}; the request was abandoned",
+                capitalized(&subject),
                 shared.call_timeout
-            )),
+            ))),
             Ok(Err(panic)) => {
                 let why = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "no message".into());
-                error_result(Error::HandlerPanicked(why).to_string())
+                Err(failed(Error::HandlerPanicked(why).to_string()))
             }
-            Ok(Ok(Err(error))) => error_result(error.to_string()),
-            Ok(Ok(Ok((parts, body)))) => tool_result(&operation, &parts, body),
+            Ok(Ok(Err(error))) => Err(failed(error.to_string())),
+            Ok(Ok(Ok(answer))) => Ok(answer),
         }
+    }
+}
+
+/// Why a call produced no response to map: bad arguments, or a failed exchange.
+struct Failure {
+    invalid_arguments: bool,
+    message: String,
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -184,6 +259,40 @@ impl ServerHandler for McpServer {
         Ok(ListToolsResult::with_all_items(
             self.tools().cloned().collect(),
         ))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let resources = self.shared.catalog.resources.iter();
+        Ok(ListResourcesResult::with_all_items(
+            resources.map(|entry| entry.resource.clone()).collect(),
+        ))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let templates = self.shared.catalog.templates.iter();
+        Ok(ListResourceTemplatesResult::with_all_items(
+            templates.map(|entry| entry.template.clone()).collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let incoming = context.extensions.get::<http::request::Parts>().cloned();
+        tokio::select! {
+            result = self.read(&request.uri, incoming) => result.map(Into::into),
+            () = context.ct.cancelled() => Err(ErrorData::internal_error("the request was cancelled", None)),
+        }
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
