@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
     resource::{ResourceEntry, TemplateEntry, UriTemplate, coerce_arguments, uri_base},
-    schema::{Direction, SchemaResolver, with_defs},
+    schema::{Direction, SchemaResolver, make_nullable, with_defs},
 };
 
 /// Longest tool name most MCP clients accept.
@@ -643,6 +643,11 @@ impl<'a> OperationMapper<'a> {
                 // The parameter's own text is more specific than its type's: it wins.
                 schema.insert("description".into(), Value::String(description.to_string()));
             }
+            // Models often send null for "not given"; an absent optional parameter is sent as
+            // nothing either way, so its schema accepts null.
+            if let (false, Value::Object(schema)) = (is_required, &mut schema) {
+                make_nullable(schema);
+            }
             if is_required {
                 required.push(Value::String(argument.clone()));
             }
@@ -1238,7 +1243,8 @@ mod tests {
         );
         assert_eq!(
             op.tool.input_schema["properties"]["where"],
-            json!({"type": "object"})
+            // Optional, so null is accepted too (and sent as nothing).
+            json!({"type": ["object", "null"]})
         );
         assert!(
             catalog

@@ -16,13 +16,21 @@
 use base64::Engine;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Request, header};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
 use crate::catalog::{Body, BodyEncoding, BodyShape, FILE_ARGUMENT, Location, Param, Route, Style};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so `/`, `?`, `#`, `%` and spaces in
 /// a value reach the handler as one intact segment.
+/// Cookie values keep what RFC 6265 allows as it is (base64 and JWT tokens contain `/ + = :`),
+/// because servers do not percent-decode cookies; only what a cookie cannot hold is escaped.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\');
+
+fn encode_cookie(text: &str) -> String {
+    utf8_percent_encode(text, COOKIE_VALUE).to_string()
+}
+
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
@@ -100,8 +108,8 @@ pub(crate) fn build_request(
             }
             Location::Cookie => {
                 let text = match param.style {
-                    Style::Json => encode(&value.to_string()),
-                    _ => simple(value, false, &encode),
+                    Style::Json => encode_cookie(&value.to_string()),
+                    _ => simple(value, false, &encode_cookie),
                 };
                 cookies.push(format!("{}={text}", param.name));
             }
@@ -139,7 +147,8 @@ pub(crate) fn build_request(
                 BodyEncoding::Form => {
                     let mut form = String::new();
                     if let Value::Object(fields) = &value {
-                        for (name, field) in fields {
+                        // A null field is "not given": sending `note=` would read as "".
+                        for (name, field) in fields.iter().filter(|(_, field)| !field.is_null()) {
                             let field_param = Param::new(name, Location::Query);
                             for (name, value) in query_pairs(&field_param, field) {
                                 push_pair(&mut form, &name, &value);
@@ -675,6 +684,44 @@ mod tests {
             request.headers()[header::COOKIE],
             "session=a%20b%3Bc; prefs=x,y"
         );
+    }
+
+    #[test]
+    fn cookie_values_keep_the_characters_cookies_allow() {
+        let route = Route {
+            method: Method::GET,
+            path: "/p".into(),
+            params: vec![Param::new("session", Location::Cookie)],
+            body: None,
+        };
+        // Servers do not percent-decode cookies: a base64 or JWT token must arrive as sent.
+        let args = json!({"session": "YWJj/+==:x.y-z%"});
+        let request =
+            build_request("t", &route, args.as_object().unwrap(), HeaderMap::new()).unwrap();
+        assert_eq!(request.headers()[header::COOKIE], "session=YWJj/+==:x.y-z%");
+    }
+
+    #[test]
+    fn null_form_fields_are_left_out() {
+        let route = Route {
+            method: Method::POST,
+            path: "/f".into(),
+            params: Vec::new(),
+            body: Some(Body {
+                shape: BodyShape::Properties(vec![
+                    ("name".into(), "name".into()),
+                    ("note".into(), "note".into()),
+                ]),
+                encoding: BodyEncoding::Form,
+                content_type: "application/x-www-form-urlencoded".into(),
+                required: true,
+                files: Default::default(),
+            }),
+        };
+        let args = json!({"name": "Zoë & co", "note": null});
+        let request =
+            build_request("t", &route, args.as_object().unwrap(), HeaderMap::new()).unwrap();
+        assert_eq!(request.body().as_ref(), b"name=Zo%C3%AB%20%26%20co");
     }
 
     fn upload_route() -> Route {

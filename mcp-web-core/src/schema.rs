@@ -548,7 +548,7 @@ fn constrain_tag(branch: &mut Map<String, Value>, property: &str, tags: Vec<Valu
 
 /// `nullable: true` (3.0) → also accept `null`: in the type (and enum) when the schema is a plain
 /// typed one, else as a second `anyOf` branch with the annotations kept outside.
-fn make_nullable(schema: &mut Map<String, Value>) {
+pub(crate) fn make_nullable(schema: &mut Map<String, Value>) {
     let plain = !["allOf", "anyOf", "oneOf", "not", "$ref", "const", "if"]
         .iter()
         .any(|key| schema.contains_key(*key));
