@@ -454,8 +454,21 @@ async def test_header_cookie_and_query(echo: Echo) -> None:
     assert content["session"] == "s3cr3t-Token_1.2~"
 
 
+async def test_cookie_tokens_arrive_as_sent(echo: Echo) -> None:
+    # Base64 and JWT-style tokens hold '/', '+', '=' and ':'; servers do not percent-decode
+    # cookies, so they must not be escaped.
+    token = "YWJj/+==:x.eyJhIjoxfQ"
+    content = await echo.call("echo_headers", {"X-Request-Id": "r", "session": token})
+    assert content["seen"]["cookie"] == f"session={token}"
+    assert content["session"] == token
+
+
 async def test_absent_optional_parameters_leave_no_trace(echo: Echo) -> None:
-    for arguments in ({"X-Request-Id": "r1"}, {"X-Request-Id": "r1", "session": None}):
+    for arguments in (
+        {"X-Request-Id": "r1"},
+        {"X-Request-Id": "r1", "session": None},
+        {"X-Request-Id": "r1", "session": None, "q": None},
+    ):
         content = await echo.call("echo_headers", arguments)
         assert_seen(
             content["seen"],
@@ -537,6 +550,12 @@ async def test_form_body_without_optional_field(echo: Echo) -> None:
     wire = parse_qsl(content["seen"]["body"], keep_blank_values=True, strict_parsing=True)
     assert sorted(wire) == [("age", "0"), ("name", "n")], content["seen"]
     assert content["seen"]["content_type"] == "application/x-www-form-urlencoded"
+
+
+async def test_form_body_with_a_null_field_leaves_it_out(echo: Echo) -> None:
+    content = await echo.call("echo_form", {"name": "n", "age": 1, "note": None, "tags": []})
+    wire = parse_qsl(content["seen"]["body"], keep_blank_values=True, strict_parsing=True)
+    assert sorted(wire) == [("age", "1"), ("name", "n")], content["seen"]
 
 
 # --- a name in the path and in the body --------------------------------------------------
