@@ -530,8 +530,43 @@ impl ShutdownHandle {
         }
     }
 
+    /// Wait for Ctrl-C or, on Unix, SIGTERM (what process managers and test harnesses send),
+    /// then end the mount's sessions. Pass the result to `with_graceful_shutdown`.
+    pub fn after_shutdown_signal(&self) -> impl Future<Output = ()> + Send + 'static {
+        self.after(shutdown_signal())
+    }
+
     /// Whether the mount has been shut down.
     pub fn is_shut_down(&self) -> bool {
         self.0.is_cancelled()
+    }
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGTERM: {error}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
     }
 }
