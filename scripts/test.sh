@@ -14,8 +14,14 @@ cargo fmt --all -- --check
 step "cargo clippy (-D warnings)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+step "OpenAPI corpus: tests/corpus/fetch.sh (pinned npm packages into .cache/corpus)"
+tests/corpus/fetch.sh
+
 step "cargo test"
 cargo test --workspace
+
+step "cargo test: OpenAPI corpus (mcp-web-core/tests/corpus.rs)"
+cargo test -p mcp-web-core --test corpus -- --ignored --nocapture
 
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
