@@ -765,17 +765,15 @@ impl<'a> OperationMapper<'a> {
 
         let (output, wraps_result) = match self.output_schema(operation, warn) {
             Some((schema, output_defs)) => {
-                let is_object = schema.get("type").and_then(Value::as_str) == Some("object")
-                    || (schema.get("type").is_none() && schema.get("properties").is_some());
                 let (root, wraps) = match schema {
-                    Value::Object(root) if is_object => (root, false),
-                    other => {
-                        let mut root = Map::new();
-                        root.insert("type".into(), json!("object"));
-                        root.insert("properties".into(), json!({"result": other}));
-                        root.insert("required".into(), json!(["result"]));
-                        (root, true)
+                    Value::Object(mut root) => {
+                        if declare_object_root(&mut root) {
+                            (root, false)
+                        } else {
+                            wrap_result(Value::Object(root))
+                        }
                     }
+                    other => wrap_result(other),
                 };
                 (Some(with_defs(root, output_defs)), wraps)
             }
@@ -963,6 +961,40 @@ impl<'a> OperationMapper<'a> {
         resolved.problems.into_iter().for_each(&mut *warn);
         Some((resolved.schema, resolved.defs.into_iter().collect()))
     }
+}
+
+/// A result schema that is not an object, wrapped as `{"result": ..}` (MCP's `outputSchema`
+/// and `structuredContent` are objects).
+fn wrap_result(schema: Value) -> (Map<String, Value>, bool) {
+    let mut root = Map::new();
+    root.insert("type".into(), json!("object"));
+    root.insert("properties".into(), json!({ "result": schema }));
+    root.insert("required".into(), json!(["result"]));
+    (root, true)
+}
+
+/// Whether a result schema describes an object; if so, say it at the root with
+/// `"type": "object"`, which MCP requires of an `outputSchema` (clients check it).
+fn declare_object_root(root: &mut Map<String, Value>) -> bool {
+    let describes_object = |schema: &Value| {
+        schema.get("type") == Some(&json!("object"))
+            || (schema.get("type").is_none() && schema.get("properties").is_some())
+    };
+    let is_object = match root.get("type") {
+        Some(kind) => kind == "object",
+        // Untyped: `properties`, or an `allOf` member that is an object, says what was meant.
+        None => {
+            root.contains_key("properties")
+                || root
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|members| members.iter().any(describes_object))
+        }
+    };
+    if is_object {
+        root.insert("type".into(), json!("object"));
+    }
+    is_object
 }
 
 fn is_json(media: &str) -> bool {

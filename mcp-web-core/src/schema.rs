@@ -10,7 +10,10 @@
 //! `discriminator` is dropped (its branches keep the tag as a `const`), and `allOf` of plain
 //! objects is merged into one object, so that clients see the arguments as properties.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::{
+    cell::RefCell,
+    collections::{BTreeMap, BTreeSet, HashMap},
+};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Map, Value, json};
@@ -19,7 +22,7 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Which side of the call a schema describes: inputs drop `readOnly` properties, outputs drop
 /// `writeOnly` ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Direction {
     Input,
     Output,
@@ -32,6 +35,20 @@ pub(crate) struct SchemaResolver<'a> {
     schemas: Option<&'a Map<String, Value>>,
     recursive: BTreeSet<String>,
     keep_defs: bool,
+    /// Each component is resolved once per direction and then copied: large documents refer to
+    /// the same few hundred components from thousands of places.
+    components: RefCell<HashMap<(String, Direction), Component>>,
+    /// Whether each distinct `pattern` compiles in the validator's regex engine.
+    patterns: RefCell<HashMap<String, bool>>,
+}
+
+/// A resolved component and what resolving it added to the walk.
+#[derive(Debug)]
+struct Component {
+    value: Value,
+    needed_defs: BTreeSet<String>,
+    dropped: BTreeSet<String>,
+    problems: Vec<String>,
 }
 
 /// One resolution: the `$defs` a schema needs are gathered while walking it.
@@ -67,7 +84,19 @@ impl<'a> SchemaResolver<'a> {
             schemas,
             recursive,
             keep_defs: false,
+            components: RefCell::default(),
+            patterns: RefCell::default(),
         }
+    }
+
+    /// Whether `pattern` compiles in the regex engine that validates arguments; OpenAPI documents
+    /// carry patterns written for other engines.
+    fn pattern_compiles(&self, pattern: &str) -> bool {
+        *self
+            .patterns
+            .borrow_mut()
+            .entry(pattern.to_string())
+            .or_insert_with(|| jsonschema::validator_for(&json!({ "pattern": pattern })).is_ok())
     }
 
     /// Keep every component schema under `$defs` instead of inlining the non-recursive ones.
@@ -174,10 +203,20 @@ impl Walk<'_, '_> {
                     let members = self.all_of_members(value);
                     out.insert(key.clone(), members);
                 }
-                // Extensions are annotations, never schemas.
-                extension if extension.starts_with("x-") => {
-                    out.insert(key.clone(), value.clone());
-                }
+                // Vendor extensions hold raw OpenAPI (GitHub's carry `$ref`s into components the
+                // tool schema does not have): they mean nothing to clients and cost tokens.
+                extension if extension.starts_with("x-") => {}
+                "pattern" => match value.as_str() {
+                    Some(pattern) if !self.resolver.pattern_compiles(pattern) => {
+                        self.problems.push(format!(
+                            "the pattern {pattern:?} is not a valid regular expression here; \
+                             it is left out"
+                        ));
+                    }
+                    _ => {
+                        out.insert(key.clone(), value.clone());
+                    }
+                },
                 _ => {
                     out.insert(key.clone(), self.nested(value));
                 }
@@ -442,11 +481,51 @@ impl Walk<'_, '_> {
             ));
             return self.schema(&Value::Object(siblings));
         };
-        match self.schema(target) {
+        let resolved = match component_name(reference) {
+            Some(name) => self.component(name, target),
+            None => self.schema(target),
+        };
+        match resolved {
             Value::Object(out) => self.refine(out, siblings),
             Value::Bool(true) => self.schema(&Value::Object(siblings)),
             other => other,
         }
+    }
+
+    /// A component schema, resolved once per direction and copied afterwards. It is resolved
+    /// on its own (fresh `dropped` names), so its result does not depend on where it is first
+    /// met; what it adds to the walk is replayed on every use.
+    fn component(&mut self, name: String, target: &Value) -> Value {
+        let key = (name, self.direction);
+        if let Some(hit) = self.resolver.components.borrow().get(&key) {
+            self.needed_defs.extend(hit.needed_defs.iter().cloned());
+            self.dropped.extend(hit.dropped.iter().cloned());
+            self.problems.extend(hit.problems.iter().cloned());
+            return hit.value.clone();
+        }
+        let outer_defs = std::mem::take(&mut self.needed_defs);
+        let outer_dropped = std::mem::take(&mut self.dropped);
+        let outer_problems = std::mem::take(&mut self.problems);
+        let value = self.schema(target);
+        let component = Component {
+            value: value.clone(),
+            needed_defs: std::mem::replace(&mut self.needed_defs, outer_defs),
+            dropped: std::mem::replace(&mut self.dropped, outer_dropped),
+            problems: std::mem::replace(&mut self.problems, outer_problems),
+        };
+        self.needed_defs
+            .extend(component.needed_defs.iter().cloned());
+        self.dropped.extend(component.dropped.iter().cloned());
+        self.problems.extend(component.problems.iter().cloned());
+        // A result cut short by the depth guard depends on where it was met: not reusable.
+        if !component
+            .problems
+            .iter()
+            .any(|p| p.contains("nested too deeply"))
+        {
+            self.resolver.components.borrow_mut().insert(key, component);
+        }
+        value
     }
 
     /// Keywords beside a `$ref` (3.1: description, default; 3.0 tools: nullable) refine the
@@ -1072,7 +1151,10 @@ mod tests {
         assert!(p["size"].get("minimum").is_none());
         assert_eq!(p["size"]["maximum"], 10);
         assert_eq!(p["ratio"], json!({"type": "number", "maximum": 1}));
-        assert_eq!(p["tags"]["x-order"], 3);
+        assert!(
+            p["tags"].get("x-order").is_none(),
+            "vendor extensions are left out"
+        );
         assert!(accepts(&root, json!({"code": "ABC", "size": 2})));
         assert!(!accepts(&root, json!({"code": "abc"})));
     }

@@ -33,19 +33,7 @@ const METHODS: [&str; 8] = [
 
 /// Known conversion problems: (corpus file, tool, what is wrong). Each matches every problem of
 /// that tool in that file. Remove an entry once the core fixes it (the test prints which are gone).
-const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "examples/callbacks-3.0.json",
-        "post_streams",
-        "a response schema with properties but no type is taken as an object, yet the output \
-         schema root gets no \"type\": \"object\"",
-    ),
-    (
-        "examples/schema-validation-3.0.json",
-        "get_anything_strings",
-        "a pattern the regex engine rejects is kept, so the input schema does not compile",
-    ),
-];
+const KNOWN: &[(&str, &str, &str)] = &[];
 
 /// One document of the manifest.
 struct Document {
