@@ -5,18 +5,18 @@
 //! arguments. Strings are arbitrary Unicode, biased towards the characters that break naive
 //! encoders: `/ ? # % & = + ; , [ ]`, spaces and non-ASCII.
 
+mod support;
+
 use axum::{
     Json, Router,
-    body::Body,
     extract::{Path, Query},
-    http::{HeaderMap, StatusCode, header},
+    http::HeaderMap,
 };
-use http_body_util::BodyExt;
 use mcp_axum::{McpConfig, RouterExt};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use tower::ServiceExt;
+use support::rpc_with;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -95,18 +95,8 @@ fn app() -> Router {
 
 /// `tools/call` through the mount; the result's `structuredContent`.
 async fn call(app: &Router, tool: &str, arguments: Value) -> Value {
-    let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
-                         "params": {"name": tool, "arguments": arguments}});
-    let request = axum::http::Request::post("/mcp")
-        .header(header::HOST, "127.0.0.1")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json, text/event-stream")
-        .body(Body::from(message.to_string()))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    let reply: Value = serde_json::from_slice(&body).unwrap();
+    let params = json!({"name": tool, "arguments": arguments});
+    let reply = rpc_with(app, "tools/call", params, &[]).await;
     let result = &reply["result"];
     assert_ne!(result["isError"], true, "{reply}");
     result["structuredContent"].clone()

@@ -1,23 +1,23 @@
 //! Choosing what is exposed, in-process: filters, route maps, hooks, `x-mcp`, and resources read
 //! through the same `oneshot` dispatch as tool calls.
 
-use std::sync::{Arc, Mutex};
+mod support;
+
+use std::sync::Arc;
 
 use axum::{
     Json, Router,
-    body::Body,
     extract::{Path, Query, Request},
     http::{StatusCode, header},
-    middleware::{self, Next},
+    middleware::{self},
     response::{IntoResponse, Response},
 };
-use http_body_util::BodyExt;
 use mcp_axum::{
     McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, RouteMap, RouterExt,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tower::ServiceExt;
+use support::{Seen, record, rpc_with};
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -107,16 +107,6 @@ async fn rebuild() -> Json<Value> {
 #[openapi(info(title = "Tickets API", version = "1"))]
 struct ApiDoc;
 
-type Seen = Arc<Mutex<Vec<String>>>;
-
-/// A host middleware added after the mount: records every request it sees.
-async fn record(seen: axum::extract::State<Seen>, request: Request, next: Next) -> Response {
-    seen.lock()
-        .unwrap()
-        .push(format!("{} {}", request.method(), request.uri()));
-    next.run(request).await
-}
-
 fn base() -> (Router, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_tickets))
@@ -158,18 +148,7 @@ fn with_resources(config: McpConfig) -> McpConfig {
 }
 
 async fn rpc(app: &Router, method: &str, params: Value) -> Value {
-    let request = axum::http::Request::post("/mcp")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json, text/event-stream")
-        .header(header::HOST, "127.0.0.1:3000")
-        .body(Body::from(
-            json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string(),
-        ))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    serde_json::from_slice(&body).unwrap_or_else(|_| panic!("not JSON: {body:?}"))
+    rpc_with(app, method, params, &[]).await
 }
 
 async fn tool_names(app: &Router) -> Vec<String> {

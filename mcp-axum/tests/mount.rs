@@ -1,9 +1,8 @@
 //! The mount, in-process: every request goes through `Router::oneshot`, no socket.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+mod support;
+
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
@@ -13,10 +12,10 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
-use http_body_util::BodyExt;
 use mcp_axum::{McpConfig, McpToolCall, RouterExt};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use support::{Seen, message, post_mcp, record, rpc_with};
 use tower::ServiceExt;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -146,16 +145,6 @@ async fn add_note(body: String) -> String {
 #[openapi(info(title = "items", version = "1.2.3"))]
 struct ApiDoc;
 
-type Seen = Arc<Mutex<Vec<String>>>;
-
-/// A host middleware added after the mount: records every request it sees.
-async fn record(seen: axum::extract::State<Seen>, request: Request, next: Next) -> Response {
-    seen.lock()
-        .unwrap()
-        .push(format!("{} {}", request.method(), request.uri()));
-    next.run(request).await
-}
-
 /// A host auth layer added after the mount.
 async fn require_token(request: Request, next: Next) -> Response {
     match request.headers().get(header::AUTHORIZATION) {
@@ -199,54 +188,10 @@ fn app() -> (Router, Seen) {
     (app, seen)
 }
 
-async fn post_mcp(
-    app: &Router,
-    message: Value,
-    headers: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, String) {
-    let mut request = axum::http::Request::post("/mcp")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json, text/event-stream");
-    if !headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
-    {
-        request = request.header(header::HOST, "127.0.0.1:3000");
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let request = request.body(Body::from(message.to_string())).unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
-}
-
-/// The JSON-RPC message in a JSON or SSE response.
-fn message(body: &str) -> Value {
-    if let Ok(value) = serde_json::from_str(body) {
-        return value;
-    }
-    body.lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-        .find(|value| value.get("id").is_some())
-        .unwrap_or_else(|| panic!("no JSON-RPC message in {body:?}"))
-}
-
 const AUTH: (&str, &str) = ("authorization", "Bearer secret");
 
 async fn rpc(app: &Router, method: &str, params: Value) -> Value {
-    let (status, _, body) = post_mcp(
-        app,
-        json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}),
-        &[AUTH],
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    message(&body)
+    rpc_with(app, method, params, &[AUTH]).await
 }
 
 async fn call(app: &Router, tool: &str, arguments: Value) -> Value {
