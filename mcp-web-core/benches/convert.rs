@@ -208,7 +208,7 @@ fn main() {
         let started = Instant::now();
         let service = McpService::new(config, "/mcp", Unused).expect("mount");
         let mount_time = started.elapsed();
-        assert_eq!(service.tools_json().len(), tools);
+        assert_eq!(service.preview().tools.len(), tools);
         drop(service);
 
         if round > 0 {

@@ -33,7 +33,7 @@
 //!
 //! let api = utoipa::openapi::OpenApiBuilder::new().build();
 //! let service = McpService::new(McpConfig::new(api), "/mcp", NoContent).unwrap();
-//! assert!(service.tools_json().is_empty());
+//! assert!(service.preview().tools.is_empty());
 //! ```
 
 mod catalog;

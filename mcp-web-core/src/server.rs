@@ -98,8 +98,8 @@ impl McpServer {
         &self.shared.catalog.warnings
     }
 
-    pub(crate) fn tools(&self) -> impl Iterator<Item = &Tool> {
-        self.shared.catalog.tools()
+    pub(crate) fn preview(&self) -> crate::Preview {
+        self.shared.catalog.preview()
     }
 
     /// Run one tool call to completion; never panics, always answers.
@@ -109,6 +109,7 @@ impl McpServer {
         arguments: serde_json::Map<String, Value>,
         incoming: Option<http::request::Parts>,
     ) -> CallToolResult {
+        let arguments = Value::Object(arguments);
         match self.exchange(&operation, &arguments, incoming, None).await {
             Ok((parts, body)) => tool_result(&operation, &parts, body),
             Err(failure) => error_result(failure.message),
@@ -132,6 +133,7 @@ impl McpServer {
         let marker = McpResourceRead {
             uri: uri.to_string(),
         };
+        let arguments = Value::Object(arguments);
         match self
             .exchange(&operation, &arguments, incoming, Some(marker))
             .await
@@ -150,7 +152,8 @@ impl McpServer {
     async fn exchange(
         &self,
         operation: &Operation,
-        arguments: &serde_json::Map<String, Value>,
+        // An object: validated as the JSON value it is, without copying it into one.
+        arguments: &Value,
         incoming: Option<http::request::Parts>,
         resource: Option<McpResourceRead>,
     ) -> Result<(http::response::Parts, Bytes), Failure> {
@@ -170,9 +173,8 @@ impl McpServer {
         };
         match operation.input_validator() {
             Ok(validator) => {
-                let instance = Value::Object(arguments.clone());
                 let problems: Vec<String> = validator
-                    .iter_errors(&instance)
+                    .iter_errors(arguments)
                     .map(|e| {
                         let at = e.instance_path().to_string();
                         if at.is_empty() {
@@ -194,8 +196,10 @@ impl McpServer {
             incoming.as_ref().map(|p| &p.headers),
             &shared.forward_headers,
         );
+        let empty = serde_json::Map::new();
+        let object = arguments.as_object().unwrap_or(&empty);
         let mut request =
-            build_request(&name, &operation.route, arguments, forwarded).map_err(invalid)?;
+            build_request(&name, &operation.route, object, forwarded).map_err(invalid)?;
         if let Some(read) = resource {
             request.extensions_mut().insert(read);
         }
@@ -257,7 +261,7 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(
-            self.tools().cloned().collect(),
+            self.shared.catalog.tools().cloned().collect(),
         ))
     }
 

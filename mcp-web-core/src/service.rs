@@ -85,12 +85,10 @@ impl McpService {
         self.server.warnings()
     }
 
-    /// The tools this endpoint offers, as `tools/list` returns them (JSON).
-    pub fn tools_json(&self) -> Vec<serde_json::Value> {
-        self.server
-            .tools()
-            .map(|tool| serde_json::to_value(tool).unwrap_or_default())
-            .collect()
+    /// What this endpoint offers — tools exactly as `tools/list` returns them, resources,
+    /// resource templates — and the conversion warnings.
+    pub fn preview(&self) -> crate::Preview {
+        self.server.preview()
     }
 }
 

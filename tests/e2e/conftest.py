@@ -147,6 +147,15 @@ def _start(binary: Path, log_dir: Path, token: str = TOKEN) -> Server:
     raise AssertionError("unreachable")
 
 
+def _stop_cleanly(srv: Server, name: str) -> None:
+    """SIGTERM `srv`; it must exit promptly and with 0."""
+    code = srv.stop()
+    assert code is not None, (
+        f"{name} did not exit within {SHUTDOWN_TIMEOUT:.0f} s of SIGTERM. Output:\n{srv.log()}"
+    )
+    assert code == 0, f"{name} exited with {code} after SIGTERM. Output:\n{srv.log()}"
+
+
 @pytest.fixture(scope="session")
 def axum_tickets_bin() -> Path:
     return _binary()
@@ -157,12 +166,7 @@ def server(axum_tickets_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     """The shared server for the whole session; stopping it must be prompt and clean."""
     srv = _start(axum_tickets_bin, tmp_path_factory.mktemp("server"))
     yield srv
-    code = srv.stop()
-    assert code is not None, (
-        f"axum-tickets did not exit within {SHUTDOWN_TIMEOUT:.0f} s of SIGTERM. "
-        f"Output:\n{srv.log()}"
-    )
-    assert code == 0, f"axum-tickets exited with {code} after SIGTERM. Output:\n{srv.log()}"
+    _stop_cleanly(srv, "axum-tickets")
 
 
 @pytest.fixture
@@ -196,12 +200,7 @@ def fidelity_server(
     """The fidelity echo app, shared by the whole session; it must stop cleanly too."""
     srv = _start(fidelity_app_bin, tmp_path_factory.mktemp("fidelity"))
     yield srv
-    code = srv.stop()
-    assert code is not None, (
-        f"fidelity-app did not exit within {SHUTDOWN_TIMEOUT:.0f} s of SIGTERM. "
-        f"Output:\n{srv.log()}"
-    )
-    assert code == 0, f"fidelity-app exited with {code} after SIGTERM. Output:\n{srv.log()}"
+    _stop_cleanly(srv, "fidelity-app")
 
 
 # --- MCP clients ---------------------------------------------------------------------------
