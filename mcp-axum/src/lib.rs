@@ -79,6 +79,7 @@ use http_body_util::BodyExt;
 use mcp_web_core::{BoxError, DispatchBody, Dispatcher, McpService};
 use tower::ServiceExt;
 
+pub use mcp_web_core::curated;
 pub use mcp_web_core::{
     ConversionWarning, Error, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationFilter,
     OperationInfo, RouteMap, ShutdownHandle,

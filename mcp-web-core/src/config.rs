@@ -1,6 +1,6 @@
 //! [`McpConfig`]: what a mount exposes and how its transport behaves.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use http::HeaderName;
 use serde_json::Value;
@@ -8,6 +8,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     Error,
+    curated::{
+        ArgumentCompletion, Curated, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
+        CuratedTool,
+    },
     exposure::{Exposure, McpKind, OperationInfo, RouteMap},
 };
 
@@ -54,6 +58,8 @@ pub struct McpConfig {
     pub(crate) exposure: Exposure,
     pub(crate) keep_defs: bool,
     pub(crate) shutdown: CancellationToken,
+    pub(crate) curated: Curated,
+    pub(crate) tool_timeouts: HashMap<String, Duration>,
 }
 
 impl McpConfig {
@@ -92,6 +98,8 @@ impl McpConfig {
             exposure: Exposure::default(),
             keep_defs: false,
             shutdown: CancellationToken::new(),
+            curated: Curated::default(),
+            tool_timeouts: HashMap::new(),
         }
     }
 
@@ -200,6 +208,43 @@ impl McpConfig {
     /// The in-process request is dropped at that point, so the handler stops too.
     pub fn call_timeout(mut self, timeout: Duration) -> Self {
         self.call_timeout = timeout;
+        self
+    }
+
+    /// A different time limit for one generated tool (by tool name), e.g. a slow report
+    /// endpoint. Curated tools set theirs with [`CuratedTool::timeout`].
+    pub fn tool_timeout(mut self, tool: impl Into<String>, timeout: Duration) -> Self {
+        self.tool_timeouts.insert(tool.into(), timeout);
+        self
+    }
+
+    /// Serve a hand-written tool beside the generated ones (see [`crate::curated`]).
+    pub fn tool(mut self, tool: CuratedTool) -> Self {
+        self.curated.tools.push(tool);
+        self
+    }
+
+    /// Serve a hand-written resource at a fixed URI.
+    pub fn resource(mut self, resource: CuratedResource) -> Self {
+        self.curated.resources.push(resource);
+        self
+    }
+
+    /// Serve a hand-written resource template.
+    pub fn resource_template(mut self, template: CuratedResourceTemplate) -> Self {
+        self.curated.templates.push(template);
+        self
+    }
+
+    /// Serve a prompt.
+    pub fn prompt(mut self, prompt: CuratedPrompt) -> Self {
+        self.curated.prompts.push(prompt);
+        self
+    }
+
+    /// Offer completions for a prompt argument or a resource template variable.
+    pub fn completion(mut self, completion: ArgumentCompletion) -> Self {
+        self.curated.completions.push(completion);
         self
     }
 
@@ -481,7 +526,11 @@ impl McpConfig {
     /// assert_eq!(preview.tools[0]["name"], "ping");
     /// ```
     pub fn preview(&self) -> Result<crate::Preview, Error> {
-        Ok(crate::catalog::build_catalog(self, None)?.preview())
+        let catalog = crate::catalog::build_catalog(self, None)?;
+        self.curated.check(&catalog)?;
+        let mut preview = catalog.preview();
+        self.curated.extend_preview(&mut preview);
+        Ok(preview)
     }
 
     /// The server name announced to clients: [`name`](Self::name), else `info.title`.

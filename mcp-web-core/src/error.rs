@@ -15,6 +15,8 @@ pub enum Error {
     },
     /// The host application's handler panicked while serving the in-process call.
     HandlerPanicked(String),
+    /// A curated component's name or URI clashes with another component of the mount.
+    NameClash(String),
 }
 
 impl fmt::Display for Error {
@@ -27,6 +29,7 @@ impl fmt::Display for Error {
                 "the endpoint's response is larger than {limit} bytes; raise McpConfig::max_response_body_bytes to allow it"
             ),
             Error::HandlerPanicked(why) => write!(f, "the endpoint's handler panicked: {why}"),
+            Error::NameClash(why) => write!(f, "the mount cannot be built: {why}"),
         }
     }
 }

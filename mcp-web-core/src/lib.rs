@@ -38,6 +38,7 @@
 
 mod catalog;
 mod config;
+pub mod curated;
 mod dispatch;
 mod error;
 pub mod exposure;

@@ -105,6 +105,47 @@ impl UriTemplate {
         Self { path, query }
     }
 
+    /// Parse a hand-written RFC 6570 template: literals, `{var}` path variables and an optional
+    /// trailing `{?a,b}` query part (the forms generated templates use).
+    pub(crate) fn parse(template: &str) -> Result<Self, String> {
+        let mut path = Vec::new();
+        let mut query = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| "an unclosed '{'".to_string())?;
+            if !query.is_empty() {
+                return Err("the {?..} query part must come last".into());
+            }
+            if open > 0 {
+                path.push(Token::Literal(rest[..open].to_string()));
+            }
+            let expression = &rest[open + 1..open + close];
+            if let Some(names) = expression.strip_prefix('?') {
+                query = names.split(',').map(|n| n.trim().to_string()).collect();
+            } else if expression.is_empty()
+                || !expression
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            {
+                return Err(format!(
+                    "'{{{expression}}}' is not supported; use {{name}} or {{?a,b}}"
+                ));
+            } else {
+                path.push(Token::Var(expression.to_string()));
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            if !query.is_empty() {
+                return Err("the {?..} query part must come last".into());
+            }
+            path.push(Token::Literal(rest.to_string()));
+        }
+        Ok(Self { path, query })
+    }
+
     /// Whether the path has variables (else it is a resource at a fixed URI, which may still take
     /// optional query parameters).
     pub(crate) fn has_path_variables(&self) -> bool {

@@ -1,6 +1,16 @@
 //! The MCP server behind a mount: lists the catalog's tools and calls them in-process.
 
-use std::{panic::AssertUnwindSafe, sync::Arc, time::Duration};
+// Logging (`logging/setLevel`) is deprecated by SEP-2577 for a future protocol; both eras served
+// here still have it.
+#![allow(deprecated)]
+
+use std::{
+    any::Any,
+    collections::{HashMap, HashSet},
+    panic::AssertUnwindSafe,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use bytes::Bytes;
 use futures::FutureExt;
@@ -8,10 +18,13 @@ use http::HeaderName;
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
     model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-        ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-        ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourcesCapability,
-        ServerCapabilities, ServerConfig, Tool,
+        CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams,
+        CompleteResult, CompletionInfo, ContentBlock, GetPromptRequestParams, GetPromptResponse,
+        Implementation, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult,
+        ListToolsResult, LoggingLevel, PaginatedRequestParams, PromptsCapability,
+        ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Reference,
+        ResourcesCapability, ServerCapabilities, ServerConfig, SetLevelRequestParams,
+        SubscribeRequestParams, Tool, UnsubscribeRequestParams,
     },
     service::RequestContext,
 };
@@ -20,6 +33,10 @@ use serde_json::Value;
 use crate::{
     Error, McpConfig,
     catalog::{Catalog, ConversionWarning, Operation},
+    curated::{
+        CallContext, CompletionTarget, Curated, CuratedTool, RequestFacts, ResourceRequest,
+        rpc_outcome, tool_outcome,
+    },
     dispatch::Dispatcher,
     request::{build_request, forwarded_headers},
     resource::McpResourceRead,
@@ -30,21 +47,50 @@ use crate::{
 #[derive(Clone)]
 pub(crate) struct McpServer {
     shared: Arc<Shared>,
+    session: Arc<Session>,
 }
 
 struct Shared {
     catalog: Catalog,
+    curated: CuratedIndex,
     dispatcher: Arc<dyn Dispatcher>,
     forward_headers: Vec<HeaderName>,
     call_timeout: Duration,
+    tool_timeouts: HashMap<String, Duration>,
     max_response_body_bytes: usize,
     info: ServerConfig,
+}
+
+/// What one 2025-era session asked for (2026-07-28 requests carry it in `_meta`).
+#[derive(Default)]
+struct Session {
+    log_level: Mutex<Option<LoggingLevel>>,
+    subscriptions: Mutex<HashSet<String>>,
+}
+
+/// The curated components, with the tools indexed by name.
+struct CuratedIndex {
+    source: Curated,
+    tools: HashMap<String, CuratedTool>,
+}
+
+impl CuratedIndex {
+    fn new(curated: &Curated) -> Self {
+        let tools = curated.tools.iter();
+        Self {
+            source: curated.clone(),
+            tools: tools
+                .map(|t| (t.tool.name.to_string(), t.clone()))
+                .collect(),
+        }
+    }
 }
 
 impl std::fmt::Debug for McpServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("McpServer")
             .field("tools", &self.shared.catalog.operations.len())
+            .field("curated_tools", &self.shared.curated.tools.len())
             .finish_non_exhaustive()
     }
 }
@@ -68,10 +114,27 @@ impl McpServer {
             .clone()
             .or_else(|| info_field("version"))
             .unwrap_or_else(|| env!("CARGO_PKG_VERSION").into());
-        let mut capabilities = ServerCapabilities::builder().enable_tools().build();
-        // Announce resources only when there are some, so clients do not offer an empty list.
-        if !catalog.resources.is_empty() || !catalog.templates.is_empty() {
-            capabilities.resources = Some(ResourcesCapability::default());
+        let curated = &config.curated;
+        let mut capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_logging()
+            .build();
+        // Announce resources, prompts and completions only when there are some, so clients do
+        // not offer empty lists.
+        let has_resources = !catalog.resources.is_empty()
+            || !catalog.templates.is_empty()
+            || !curated.resources.is_empty()
+            || !curated.templates.is_empty();
+        if has_resources {
+            let mut resources = ResourcesCapability::default();
+            resources.subscribe = Some(true);
+            capabilities.resources = Some(resources);
+        }
+        if !curated.prompts.is_empty() {
+            capabilities.prompts = Some(PromptsCapability::default());
+        }
+        if !curated.completions.is_empty() {
+            capabilities.completions = Some(Default::default());
         }
         let mut info =
             ServerConfig::new(capabilities).with_server_info(Implementation::new(name, version));
@@ -85,13 +148,122 @@ impl McpServer {
         Ok(Self {
             shared: Arc::new(Shared {
                 catalog,
+                curated: CuratedIndex::new(curated),
                 dispatcher,
                 forward_headers: config.forward_headers.clone(),
                 call_timeout: config.call_timeout,
+                tool_timeouts: config.tool_timeouts.clone(),
                 max_response_body_bytes: config.max_response_body_bytes,
                 info,
             }),
+            session: Arc::default(),
         })
+    }
+
+    /// The server for a new session: same mount, fresh session state.
+    pub(crate) fn for_session(&self) -> Self {
+        Self {
+            shared: self.shared.clone(),
+            session: Arc::default(),
+        }
+    }
+
+    /// The context a curated handler gets for the request `context` describes.
+    fn call_context(
+        &self,
+        context: &RequestContext<RoleServer>,
+        input_responses: Option<rmcp::model::InputResponses>,
+        request_state: Option<String>,
+    ) -> CallContext {
+        CallContext::new(RequestFacts {
+            peer: context.peer.clone(),
+            meta: context.meta.clone(),
+            protocol_version: context.protocol_version().map(|v| v.as_str().to_string()),
+            request: context.extensions.get::<http::request::Parts>().cloned(),
+            cancelled: context.ct.clone(),
+            session_log_level: *lock(&self.session.log_level),
+            input_responses,
+            request_state,
+        })
+    }
+
+    /// Run a curated tool: its time limit, panics as errors, cancellation drops it.
+    async fn call_curated(
+        &self,
+        tool: CuratedTool,
+        request: CallToolRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let cx = self.call_context(context, request.input_responses, request.request_state);
+        let limit = tool.timeout.unwrap_or(self.shared.call_timeout);
+        let run = AssertUnwindSafe((tool.handler)(request.arguments.unwrap_or_default(), cx))
+            .catch_unwind();
+        match tokio::time::timeout(limit, run).await {
+            Err(_) => Ok(error_result(format!(
+                "Tool '{}' timed out after {limit:?}; the call was abandoned",
+                tool.tool.name
+            ))
+            .into()),
+            Ok(Err(panic)) => Ok(error_result(format!(
+                "Tool '{}' panicked: {}",
+                tool.tool.name,
+                panic_message(panic)
+            ))
+            .into()),
+            Ok(Ok(outcome)) => tool_outcome(outcome),
+        }
+    }
+
+    /// Read a curated resource, if `uri` is one.
+    async fn read_curated(
+        &self,
+        request: &ReadResourceRequestParams,
+        context: &RequestContext<RoleServer>,
+    ) -> Option<Result<ReadResourceResponse, ErrorData>> {
+        let curated = &self.shared.curated;
+        let uri = request.uri.as_str();
+        let (handler, variables) = if let Some(resource) = curated
+            .source
+            .resources
+            .iter()
+            .find(|r| r.resource.uri == uri)
+        {
+            (resource.handler.clone(), HashMap::new())
+        } else {
+            curated.source.templates.iter().find_map(|template| {
+                let matched = template.uri.match_uri(uri)?;
+                let variables = matched
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+                    .collect();
+                Some((template.handler.clone(), variables))
+            })?
+        };
+        let cx = self.call_context(
+            context,
+            request.input_responses.clone(),
+            request.request_state.clone(),
+        );
+        let read = ResourceRequest {
+            uri: uri.to_string(),
+            variables,
+        };
+        let run = AssertUnwindSafe(handler(read, cx)).catch_unwind();
+        let outcome = match tokio::time::timeout(self.shared.call_timeout, run).await {
+            Err(_) => Err(ErrorData::internal_error(
+                format!("Reading '{uri}' timed out"),
+                None,
+            )),
+            Ok(Err(panic)) => Err(ErrorData::internal_error(
+                format!("Reading '{uri}' panicked: {}", panic_message(panic)),
+                None,
+            )),
+            Ok(Ok(outcome)) => rpc_outcome(outcome),
+        };
+        Some(outcome.map(|answer| match answer {
+            Ok(contents) => ReadResourceResult::new(contents).into(),
+            Err(input) => ReadResourceResponse::InputRequired(input),
+        }))
     }
 
     pub(crate) fn warnings(&self) -> &[ConversionWarning] {
@@ -99,7 +271,9 @@ impl McpServer {
     }
 
     pub(crate) fn preview(&self) -> crate::Preview {
-        self.shared.catalog.preview()
+        let mut preview = self.shared.catalog.preview();
+        self.shared.curated.source.extend_preview(&mut preview);
+        preview
     }
 
     /// Run one tool call to completion; never panics, always answers.
@@ -212,20 +386,19 @@ impl McpServer {
         };
         // Handler panics must not take the session down: they become tool errors.
         let guarded = AssertUnwindSafe(exchange).catch_unwind();
-        match tokio::time::timeout(shared.call_timeout, guarded).await {
+        let limit = shared
+            .tool_timeouts
+            .get(&name)
+            .copied()
+            .unwrap_or(shared.call_timeout);
+        match tokio::time::timeout(limit, guarded).await {
             Err(_) => Err(failed(format!(
-                "{} timed out after {:?}; the request was abandoned",
+                "{} timed out after {limit:?}; the request was abandoned",
                 capitalized(&subject),
-                shared.call_timeout
             ))),
-            Ok(Err(panic)) => {
-                let why = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "no message".into());
-                Err(failed(Error::HandlerPanicked(why).to_string()))
-            }
+            Ok(Err(panic)) => Err(failed(
+                Error::HandlerPanicked(panic_message(panic)).to_string(),
+            )),
             Ok(Ok(Err(error))) => Err(failed(error.to_string())),
             Ok(Ok(Ok(answer))) => Ok(answer),
         }
@@ -236,6 +409,21 @@ impl McpServer {
 struct Failure {
     invalid_arguments: bool,
     message: String,
+}
+
+fn panic_message(panic: Box<dyn Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
+}
+
+/// A poisoned lock only means another request panicked mid-update of plain data: keep going.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn capitalized(text: &str) -> String {
@@ -260,8 +448,15 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        let curated = &self.shared.curated;
+        let curated_tools = curated.source.tools.iter().map(|t| t.tool.clone());
         Ok(ListToolsResult::with_all_items(
-            self.shared.catalog.tools().cloned().collect(),
+            self.shared
+                .catalog
+                .tools()
+                .cloned()
+                .chain(curated_tools)
+                .collect(),
         ))
     }
 
@@ -270,9 +465,16 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
-        let resources = self.shared.catalog.resources.iter();
+        let generated = self.shared.catalog.resources.iter().map(|e| &e.resource);
+        let curated = self
+            .shared
+            .curated
+            .source
+            .resources
+            .iter()
+            .map(|c| &c.resource);
         Ok(ListResourcesResult::with_all_items(
-            resources.map(|entry| entry.resource.clone()).collect(),
+            generated.chain(curated).cloned().collect(),
         ))
     }
 
@@ -281,9 +483,16 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        let templates = self.shared.catalog.templates.iter();
+        let generated = self.shared.catalog.templates.iter().map(|e| &e.template);
+        let curated = self
+            .shared
+            .curated
+            .source
+            .templates
+            .iter()
+            .map(|c| &c.template);
         Ok(ListResourceTemplatesResult::with_all_items(
-            templates.map(|entry| entry.template.clone()).collect(),
+            generated.chain(curated).cloned().collect(),
         ))
     }
 
@@ -292,6 +501,12 @@ impl ServerHandler for McpServer {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
+        if let Some(read) = tokio::select! {
+            read = self.read_curated(&request, &context) => read,
+            () = context.ct.cancelled() => return Err(ErrorData::internal_error("the request was cancelled", None)),
+        } {
+            return read;
+        }
         let incoming = context.extensions.get::<http::request::Parts>().cloned();
         tokio::select! {
             result = self.read(&request.uri, incoming) => result.map(Into::into),
@@ -300,7 +515,8 @@ impl ServerHandler for McpServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.shared.catalog.get(name).map(|op| op.tool.clone())
+        let curated = self.shared.curated.tools.get(name).map(|c| c.tool.clone());
+        curated.or_else(|| self.shared.catalog.get(name).map(|op| op.tool.clone()))
     }
 
     async fn call_tool(
@@ -308,6 +524,19 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(tool) = self
+            .shared
+            .curated
+            .tools
+            .get(request.name.as_ref())
+            .cloned()
+        {
+            // Dropping the handler's future on cancellation stops it.
+            return tokio::select! {
+                result = self.call_curated(tool, request, &context) => result,
+                () = context.ct.cancelled() => Err(ErrorData::internal_error("the request was cancelled", None)),
+            };
+        }
         let Some(operation) = self.shared.catalog.get(&request.name).cloned() else {
             return Err(ErrorData::invalid_params(
                 format!(
@@ -324,5 +553,131 @@ impl ServerHandler for McpServer {
             result = self.call(operation, arguments, incoming) => Ok(result.into()),
             () = context.ct.cancelled() => Err(ErrorData::internal_error("the request was cancelled", None)),
         }
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let prompts = self.shared.curated.source.prompts.iter();
+        Ok(ListPromptsResult::with_all_items(
+            prompts.map(|p| p.prompt.clone()).collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let Some(prompt) = self
+            .shared
+            .curated
+            .source
+            .prompts
+            .iter()
+            .find(|p| p.prompt.name == request.name)
+        else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Unknown prompt '{}'; call prompts/list for the available prompts",
+                    request.name
+                ),
+                None,
+            ));
+        };
+        let cx = self.call_context(&context, request.input_responses, request.request_state);
+        let run = AssertUnwindSafe((prompt.handler)(request.arguments.unwrap_or_default(), cx))
+            .catch_unwind();
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(self.shared.call_timeout, run) => outcome,
+            () = context.ct.cancelled() => return Err(ErrorData::internal_error("the request was cancelled", None)),
+        };
+        let answer = match outcome {
+            Err(_) => Err(ErrorData::internal_error(
+                format!("Prompt '{}' timed out", request.name),
+                None,
+            )),
+            Ok(Err(panic)) => Err(ErrorData::internal_error(
+                format!(
+                    "Prompt '{}' panicked: {}",
+                    request.name,
+                    panic_message(panic)
+                ),
+                None,
+            )),
+            Ok(Ok(outcome)) => rpc_outcome(outcome),
+        }?;
+        Ok(match answer {
+            Ok(result) => result.into(),
+            Err(input) => GetPromptResponse::InputRequired(input),
+        })
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        let argument = &request.argument.name;
+        let found = self.shared.curated.source.completions.iter().find(|c| {
+            match (&c.target, &request.r#ref) {
+                (CompletionTarget::Prompt { name, argument: a }, Reference::Prompt(p)) => {
+                    *name == p.name && a == argument
+                }
+                (
+                    CompletionTarget::Resource {
+                        uri_template,
+                        variable,
+                    },
+                    Reference::Resource(r),
+                ) => *uri_template == r.uri && variable == argument,
+                _ => false,
+            }
+        });
+        let context = request
+            .context
+            .and_then(|c| c.arguments)
+            .unwrap_or_default();
+        let values = match found {
+            Some(completion) => (completion.complete)(&request.argument.value, &context),
+            None => Vec::new(),
+        };
+        let total = values.len();
+        let mut values = values;
+        values.truncate(CompletionInfo::MAX_VALUES);
+        let mut info =
+            CompletionInfo::new(values).map_err(|why| ErrorData::internal_error(why, None))?;
+        info.total = u32::try_from(total).ok();
+        info.has_more = Some(total > CompletionInfo::MAX_VALUES);
+        Ok(CompleteResult::new(info))
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        *lock(&self.session.log_level) = Some(request.level);
+        Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        lock(&self.session.subscriptions).insert(request.uri);
+        Ok(())
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        lock(&self.session.subscriptions).remove(&request.uri);
+        Ok(())
     }
 }

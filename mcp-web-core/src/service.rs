@@ -51,6 +51,7 @@ impl McpService {
         dispatcher: impl Dispatcher,
     ) -> Result<Self, Error> {
         let catalog = build_catalog(&config, Some(mount_path))?;
+        config.curated.check(&catalog)?;
         let server = McpServer::new(&config, catalog, Arc::new(dispatcher))?;
 
         let mut sessions = LocalSessionManager::default();
@@ -73,7 +74,7 @@ impl McpService {
         }
         let factory_server = server.clone();
         let http = StreamableHttpService::new(
-            move || Ok(factory_server.clone()),
+            move || Ok(factory_server.for_session()),
             Arc::new(sessions),
             transport,
         );
