@@ -168,3 +168,28 @@ async fn graceful_shutdown_ends_open_streams_and_the_server_exits_promptly() {
         .unwrap();
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn sessions_beyond_the_limit_get_503_until_one_ends() {
+    let server = serve(McpConfig::new(api()).max_sessions(1)).await;
+    let session = open_session(&server).await;
+    let response = exchange(&server, "POST", &[], INITIALIZE).await;
+    assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+    assert_eq!(header(&response, "retry-after"), Some("5"));
+    assert!(response.contains("1 open sessions"), "{response}");
+    // Stateless requests are not sessions: a 2026-07-28 client is still served.
+    let discover = r#"{"jsonrpc":"2.0","id":3,"method":"server/discover","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"raw","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}"#;
+    let modern = [
+        ("MCP-Protocol-Version", "2026-07-28"),
+        ("Mcp-Method", "server/discover"),
+    ];
+    let response = exchange(&server, "POST", &modern, discover).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let headers = [
+        ("Mcp-Session-Id", session.as_str()),
+        ("MCP-Protocol-Version", "2025-06-18"),
+    ];
+    let response = exchange(&server, "DELETE", &headers, "").await;
+    assert!(response.starts_with("HTTP/1.1 204"), "{response}");
+    open_session(&server).await;
+}

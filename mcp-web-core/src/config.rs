@@ -35,6 +35,11 @@ use crate::{
 /// | [`forward_headers`](Self::forward_headers) | `authorization` only |
 /// | sessions | stateful for 2025-era clients; 2026-07-28 clients are always stateless |
 /// | [`session_idle_timeout`](Self::session_idle_timeout) | 5 minutes |
+/// | [`max_sessions`](Self::max_sessions) | 10,000 open 2025-era sessions; more get 503 |
+/// | responses | SSE streams; [`json_responses`](Self::json_responses) for plain JSON |
+/// | [`sse_keep_alive`](Self::sse_keep_alive) | a comment every 15 s |
+/// | resumability (`Last-Event-ID`) | in memory, per session; [`event_store`](Self::event_store) for others |
+/// | [`allowed_origins`](Self::allowed_origins) | requests without `Origin`, or with a loopback one |
 /// | [`allowed_hosts`](Self::allowed_hosts) | loopback only: `localhost`, `127.0.0.1`, `::1` |
 /// | [`call_timeout`](Self::call_timeout) | 30 seconds per tool call |
 /// | [`max_request_body_bytes`](Self::max_request_body_bytes) | 4 MiB |
@@ -60,11 +65,15 @@ pub struct McpConfig {
     pub(crate) shutdown: CancellationToken,
     pub(crate) curated: Curated,
     pub(crate) tool_timeouts: HashMap<String, Duration>,
+    pub(crate) max_sessions: usize,
+    pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
 }
 
 impl McpConfig {
     /// Default time a tool call may take before it returns a timeout error.
     pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Default limit of open 2025-era sessions.
+    pub const DEFAULT_MAX_SESSIONS: usize = 10_000;
     /// Default idle time after which a 2025-era session is closed.
     pub const DEFAULT_SESSION_IDLE_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -100,6 +109,8 @@ impl McpConfig {
             shutdown: CancellationToken::new(),
             curated: Curated::default(),
             tool_timeouts: HashMap::new(),
+            max_sessions: Self::DEFAULT_MAX_SESSIONS,
+            event_store: None,
         }
     }
 
@@ -164,6 +175,22 @@ impl McpConfig {
     /// Close a 2025-era session after this long without traffic (default 5 minutes).
     pub fn session_idle_timeout(mut self, idle: Duration) -> Self {
         self.session_idle_timeout = Some(idle);
+        self
+    }
+
+    /// At most this many open 2025-era sessions (default 10,000); an `initialize` beyond it gets
+    /// `503 Service Unavailable` until idle sessions expire or clients end theirs. Stateless
+    /// requests are not counted.
+    pub fn max_sessions(mut self, limit: usize) -> Self {
+        self.max_sessions = limit;
+        self
+    }
+
+    /// Keep the events of SSE streams in `store`, so a client that reconnects with
+    /// `Last-Event-ID` gets what it missed even from another instance (default: each session
+    /// keeps its own streams in memory, which covers reconnects to the same instance).
+    pub fn event_store(mut self, store: Arc<dyn crate::event_store::EventStore>) -> Self {
+        self.event_store = Some(store);
         self
     }
 

@@ -39,6 +39,14 @@
 mod catalog;
 mod config;
 pub mod curated;
+/// Storage for resumable SSE streams ([`McpConfig::event_store`]): rmcp's `EventStore` trait and
+/// its types.
+pub mod event_store {
+    pub use rmcp::transport::streamable_http_server::session::{
+        ServerSseMessage,
+        store::{EventId, EventStore, EventStoreError, EventStream, StreamId},
+    };
+}
 mod dispatch;
 mod error;
 pub mod exposure;

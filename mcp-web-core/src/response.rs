@@ -1,5 +1,7 @@
 //! `http::Response` → MCP tool result.
 
+use std::future::Future;
+
 use base64::Engine;
 use bytes::{Bytes, BytesMut};
 use http::{StatusCode, header};
@@ -13,11 +15,23 @@ use serde_json::{Value, json};
 use crate::{Error, catalog::Operation, dispatch::DispatchBody};
 
 /// Read the whole body, refusing more than `limit` bytes.
-pub(crate) async fn read_body(
+///
+/// A streamed body (`text/event-stream`, or JSON lines: `application/x-ndjson`,
+/// `application/jsonl`, `application/json-seq`) is also handed to `on_message` one message at a
+/// time, as each arrives, so the client can see it while the endpoint runs.
+pub(crate) async fn read_body<F, Fut>(
     response: http::Response<DispatchBody>,
     limit: usize,
-) -> Result<(http::response::Parts, Bytes), Error> {
+    mut on_message: F,
+) -> Result<(http::response::Parts, Bytes), Error>
+where
+    F: FnMut(String) -> Fut,
+    Fut: Future<Output = ()>,
+{
     let (parts, mut body) = response.into_parts();
+    let mut splitter = media_type(&parts)
+        .as_deref()
+        .and_then(MessageSplitter::for_media);
     let mut collected = BytesMut::new();
     while let Some(frame) = body.frame().await {
         let frame =
@@ -27,9 +41,109 @@ pub(crate) async fn read_body(
                 return Err(Error::ResponseTooLarge { limit });
             }
             collected.extend_from_slice(&data);
+            if let Some(splitter) = &mut splitter {
+                for message in splitter.push(&data) {
+                    on_message(message).await;
+                }
+            }
         }
     }
+    if let Some(message) = splitter.and_then(MessageSplitter::finish) {
+        on_message(message).await;
+    }
     Ok((parts, collected.freeze()))
+}
+
+/// The response's media type, lower-cased, without parameters.
+fn media_type(parts: &http::response::Parts) -> Option<String> {
+    let value = parts.headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let media = value.split(';').next()?.trim().to_ascii_lowercase();
+    Some(media)
+}
+
+/// Cuts a streamed body into its messages: SSE events (their `data:` lines) or JSON lines.
+#[derive(Debug)]
+pub(crate) struct MessageSplitter {
+    events: bool,
+    pending: Vec<u8>,
+}
+
+impl MessageSplitter {
+    pub(crate) fn for_media(media: &str) -> Option<Self> {
+        let events = match media {
+            "text/event-stream" => true,
+            "application/x-ndjson"
+            | "application/jsonl"
+            | "application/json-seq"
+            | "application/stream+json" => false,
+            _ => return None,
+        };
+        Some(Self {
+            events,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Add bytes; the messages they complete.
+    pub(crate) fn push(&mut self, data: &[u8]) -> Vec<String> {
+        self.pending.extend_from_slice(data);
+        let mut messages = Vec::new();
+        loop {
+            let end = if self.events {
+                find_event_end(&self.pending)
+            } else {
+                self.pending
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map(|at| (at, at + 1))
+            };
+            let Some((content_end, next)) = end else {
+                break;
+            };
+            let raw: Vec<u8> = self.pending.drain(..next).take(content_end).collect();
+            if let Some(message) = self.message(&raw) {
+                messages.push(message);
+            }
+        }
+        messages
+    }
+
+    /// What is left when the body ends.
+    pub(crate) fn finish(self) -> Option<String> {
+        self.message(&self.pending)
+    }
+
+    fn message(&self, raw: &[u8]) -> Option<String> {
+        let text = String::from_utf8_lossy(raw);
+        let message = if self.events {
+            let data: Vec<&str> = text
+                .lines()
+                .filter_map(|line| line.strip_prefix("data:"))
+                .map(|data| data.strip_prefix(' ').unwrap_or(data))
+                .collect();
+            data.join("\n")
+        } else {
+            // json-seq records start with RS (0x1E).
+            text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1e}')
+                .to_string()
+        };
+        (!message.trim().is_empty()).then_some(message)
+    }
+}
+
+/// End of the first SSE event (a blank line, in any of the three line-ending styles): where its
+/// content ends and where the next event starts.
+fn find_event_end(buffer: &[u8]) -> Option<(usize, usize)> {
+    let separators: [&[u8]; 3] = [b"\r\n\r\n", b"\n\n", b"\r\r"];
+    separators
+        .iter()
+        .filter_map(|sep| {
+            buffer
+                .windows(sep.len())
+                .position(|w| w == *sep)
+                .map(|at| (at, at + sep.len()))
+        })
+        .min()
 }
 
 /// Map the endpoint's response to what the model sees.

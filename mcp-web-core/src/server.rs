@@ -8,7 +8,10 @@ use std::{
     any::Any,
     collections::{HashMap, HashSet},
     panic::AssertUnwindSafe,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
@@ -34,8 +37,8 @@ use crate::{
     Error, McpConfig,
     catalog::{Catalog, ConversionWarning, Operation},
     curated::{
-        CallContext, CompletionTarget, Curated, CuratedTool, RequestFacts, ResourceRequest,
-        rpc_outcome, tool_outcome,
+        CallContext, CompletionTarget, Curated, CuratedTool, LogLevel, RequestFacts,
+        ResourceRequest, rpc_outcome, tool_outcome,
     },
     dispatch::Dispatcher,
     request::{build_request, forwarded_headers},
@@ -282,9 +285,13 @@ impl McpServer {
         operation: Arc<Operation>,
         arguments: serde_json::Map<String, Value>,
         incoming: Option<http::request::Parts>,
+        reporter: Option<StreamReporter>,
     ) -> CallToolResult {
         let arguments = Value::Object(arguments);
-        match self.exchange(&operation, &arguments, incoming, None).await {
+        match self
+            .exchange(&operation, &arguments, incoming, None, reporter)
+            .await
+        {
             Ok((parts, body)) => tool_result(&operation, &parts, body),
             Err(failure) => error_result(failure.message),
         }
@@ -309,7 +316,7 @@ impl McpServer {
         };
         let arguments = Value::Object(arguments);
         match self
-            .exchange(&operation, &arguments, incoming, Some(marker))
+            .exchange(&operation, &arguments, incoming, Some(marker), None)
             .await
         {
             Ok((parts, body)) => resource_result(uri, &parts, body),
@@ -330,6 +337,7 @@ impl McpServer {
         arguments: &Value,
         incoming: Option<http::request::Parts>,
         resource: Option<McpResourceRead>,
+        reporter: Option<StreamReporter>,
     ) -> Result<(http::response::Parts, Bytes), Failure> {
         let shared = &self.shared;
         let name = operation.tool.name.to_string();
@@ -382,7 +390,15 @@ impl McpServer {
                 .dispatcher
                 .dispatch(request, incoming.as_ref())
                 .await?;
-            read_body(response, shared.max_response_body_bytes).await
+            read_body(response, shared.max_response_body_bytes, |message| {
+                let reporter = reporter.clone();
+                async move {
+                    if let Some(reporter) = reporter {
+                        reporter.report(message).await;
+                    }
+                }
+            })
+            .await
         };
         // Handler panics must not take the session down: they become tool errors.
         let guarded = AssertUnwindSafe(exchange).catch_unwind();
@@ -402,6 +418,29 @@ impl McpServer {
             Ok(Ok(Err(error))) => Err(failed(error.to_string())),
             Ok(Ok(Ok(answer))) => Ok(answer),
         }
+    }
+}
+
+/// Relays the messages of a streamed response (SSE events, JSON lines) to the client while the
+/// endpoint runs: a progress notification each (when the client asked for progress) and a log
+/// message with the message's data.
+#[derive(Clone)]
+pub(crate) struct StreamReporter {
+    cx: CallContext,
+    relayed: Arc<AtomicU64>,
+}
+
+impl StreamReporter {
+    async fn report(&self, message: String) {
+        let count = self.relayed.fetch_add(1, Ordering::Relaxed) + 1;
+        // Progress messages are for display: keep them short.
+        let mut summary: String = message.chars().take(200).collect();
+        if summary.len() < message.len() {
+            summary.push('…');
+        }
+        self.cx.progress(count as f64, None, Some(&summary)).await;
+        let data = serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message));
+        self.cx.log(LogLevel::Info, data).await;
     }
 }
 
@@ -548,9 +587,13 @@ impl ServerHandler for McpServer {
         };
         let incoming = context.extensions.get::<http::request::Parts>().cloned();
         let arguments = request.arguments.unwrap_or_default();
+        let reporter = StreamReporter {
+            cx: self.call_context(&context, None, None),
+            relayed: Arc::default(),
+        };
         // Dropping the call on cancellation drops the in-process request: the handler stops.
         tokio::select! {
-            result = self.call(operation, arguments, incoming) => Ok(result.into()),
+            result = self.call(operation, arguments, incoming, Some(reporter)) => Ok(result.into()),
             () = context.ct.cancelled() => Err(ErrorData::internal_error("the request was cancelled", None)),
         }
     }

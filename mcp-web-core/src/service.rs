@@ -9,6 +9,7 @@ use std::{
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
+use http_body_util::BodyExt;
 use rmcp::transport::{
     StreamableHttpServerConfig, StreamableHttpService,
     streamable_http_server::session::local::LocalSessionManager,
@@ -32,6 +33,8 @@ pub type McpBody = http_body_util::combinators::BoxBody<Bytes, Infallible>;
 pub struct McpService {
     http: StreamableHttpService<McpServer, LocalSessionManager>,
     server: McpServer,
+    sessions: Arc<LocalSessionManager>,
+    max_sessions: usize,
 }
 
 impl std::fmt::Debug for McpService {
@@ -56,6 +59,10 @@ impl McpService {
 
         let mut sessions = LocalSessionManager::default();
         sessions.session_config.keep_alive = config.session_idle_timeout;
+        if let Some(store) = &config.event_store {
+            sessions = sessions.with_event_store(store.clone());
+        }
+        let sessions = Arc::new(sessions);
         let mut transport = StreamableHttpServerConfig::default()
             .with_legacy_session_mode(config.stateful)
             .with_json_response(config.json_responses)
@@ -75,10 +82,15 @@ impl McpService {
         let factory_server = server.clone();
         let http = StreamableHttpService::new(
             move || Ok(factory_server.for_session()),
-            Arc::new(sessions),
+            sessions.clone(),
             transport,
         );
-        Ok(Self { http, server })
+        Ok(Self {
+            http,
+            server,
+            sessions,
+            max_sessions: config.max_sessions,
+        })
     }
 
     /// Operations that were skipped or converted with a loss, each with the reason.
@@ -110,14 +122,77 @@ where
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
         let http = self.http.clone();
         let ends_session = request.method() == http::Method::DELETE;
+        let sessions = self.sessions.clone();
+        let max_sessions = self.max_sessions;
         Box::pin(async move {
-            let mut response = http.handle(request).await;
-            // A session ended by DELETE has nothing to say: 204, which every client accepts
-            // (the Python SDK logs rmcp's 202 as a failed termination).
-            if ends_session && response.status() == http::StatusCode::ACCEPTED {
-                *response.status_mut() = http::StatusCode::NO_CONTENT;
+            // Only a request without a session can open one; refuse it while at the limit.
+            if request.method() == http::Method::POST
+                && !request.headers().contains_key("mcp-session-id")
+                && sessions.sessions.read().await.len() >= max_sessions
+            {
+                let (parts, body) = request.into_parts();
+                let body = match body.collect().await {
+                    Ok(body) => body.to_bytes(),
+                    Err(e) => {
+                        return Ok(plain(
+                            http::StatusCode::BAD_REQUEST,
+                            format!("unreadable body: {e}"),
+                        ));
+                    }
+                };
+                if opens_session(&body) {
+                    return Ok(too_many_sessions(max_sessions));
+                }
+                let request = http::Request::from_parts(parts, http_body_util::Full::new(body));
+                return Ok(finish(http.handle(request).await, false));
             }
-            Ok(response)
+            Ok(finish(http.handle(request).await, ends_session))
         })
     }
+}
+
+/// Whether a request body is an `initialize` request (which opens a 2025-era session).
+fn opens_session(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Method<'a> {
+        #[serde(borrow)]
+        method: Option<&'a str>,
+    }
+    serde_json::from_slice::<Method<'_>>(body).is_ok_and(|m| m.method == Some("initialize"))
+}
+
+fn too_many_sessions(limit: usize) -> http::Response<McpBody> {
+    let message = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": {"code": -32000, "message": format!(
+            "This server has {limit} open sessions, its limit; retry later or end unused sessions"
+        )}
+    });
+    let mut response = plain(http::StatusCode::SERVICE_UNAVAILABLE, message.to_string());
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response.headers_mut().insert(
+        http::header::RETRY_AFTER,
+        http::HeaderValue::from_static("5"),
+    );
+    response
+}
+
+fn plain(status: http::StatusCode, text: String) -> http::Response<McpBody> {
+    let body = http_body_util::Full::new(Bytes::from(text)).map_err(|never| match never {});
+    let mut response = http::Response::new(McpBody::new(body));
+    *response.status_mut() = status;
+    response
+}
+
+/// A session ended by DELETE has nothing to say: 204, which every client accepts (the Python
+/// SDK logs rmcp's 202 as a failed termination).
+fn finish(mut response: http::Response<McpBody>, ends_session: bool) -> http::Response<McpBody> {
+    if ends_session && response.status() == http::StatusCode::ACCEPTED {
+        *response.status_mut() = http::StatusCode::NO_CONTENT;
+    }
+    response
 }
