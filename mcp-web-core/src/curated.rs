@@ -181,7 +181,7 @@ struct ContextInner {
     cancelled: CancellationToken,
     protocol_version: String,
     stateless: bool,
-    min_log_level: Option<LoggingLevel>,
+    log_level: LogFilter,
     answers: BTreeMap<String, Value>,
     asked: AtomicUsize,
 }
@@ -193,6 +193,14 @@ impl fmt::Debug for CallContext {
             .field("progress_token", &self.inner.progress_token)
             .finish_non_exhaustive()
     }
+}
+
+/// Which log messages the client wants.
+#[derive(Debug, Clone, Copy)]
+enum LogFilter {
+    All,
+    Off,
+    AtLeast(LoggingLevel),
 }
 
 /// The first protocol version without server-to-client requests.
@@ -220,12 +228,20 @@ impl CallContext {
             .and_then(decode_state)
             .unwrap_or_default();
         answers.extend(facts.input_responses.unwrap_or_default());
-        let min_log_level = facts
+        let requested_level = facts
             .meta
             .0
             .get("io.modelcontextprotocol/logLevel")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .or(facts.session_log_level);
+            .and_then(|v| serde_json::from_value(v.clone()).ok());
+        // 2025-era sessions get every message until `logging/setLevel`; a 2026-07-28 request
+        // gets log messages only when its `_meta` opts in with a level.
+        let log_level = match (requested_level, stateless) {
+            (Some(level), _) => LogFilter::AtLeast(level),
+            (None, true) => LogFilter::Off,
+            (None, false) => facts
+                .session_log_level
+                .map_or(LogFilter::All, LogFilter::AtLeast),
+        };
         Self {
             inner: Arc::new(ContextInner {
                 progress_token: facts.meta.get_progress_token(),
@@ -234,7 +250,7 @@ impl CallContext {
                 cancelled: facts.cancelled,
                 protocol_version,
                 stateless,
-                min_log_level,
+                log_level,
                 answers,
                 asked: AtomicUsize::new(0),
             }),
@@ -254,12 +270,17 @@ impl CallContext {
         }
     }
 
-    /// Send a log message to the client, unless it asked for a higher minimum level.
+    /// Send a log message to the client, if it wants it: 2025-era sessions get every message
+    /// at or above the level set with `logging/setLevel` (all until then); 2026-07-28 requests
+    /// only when their `_meta` names a level (`io.modelcontextprotocol/logLevel`).
     pub async fn log(&self, level: LogLevel, data: impl Into<Value>) {
         let level = level.into_rmcp();
-        if let Some(min) = self.inner.min_log_level
-            && severity(level) < severity(min)
-        {
+        let wanted = match self.inner.log_level {
+            LogFilter::All => true,
+            LogFilter::Off => false,
+            LogFilter::AtLeast(min) => severity(level) >= severity(min),
+        };
+        if !wanted {
             return;
         }
         let param = LoggingMessageNotificationParam::new(level, data.into());

@@ -13,6 +13,7 @@
 //! Run it with `cargo run -p fidelity-app` (env `PORT`, default 3001).
 
 mod api;
+mod curated;
 
 use std::{
     env,
@@ -41,7 +42,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     };
 
     let (router, api) = api::router();
-    let config = McpConfig::new(api);
+    let config = curated::add_to(McpConfig::new(api));
     let shutdown = config.shutdown_handle();
     let app = router.mount_http("/mcp", config);
 
