@@ -464,6 +464,46 @@ async fn foreign_hosts_are_refused_and_allowed_hosts_are_configurable() {
 }
 
 #[tokio::test]
+async fn foreign_browser_origins_are_refused_and_allowed_origins_are_configurable() {
+    let (app, _) = app();
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+    let post = |app: Router, origin: &'static str| {
+        let list = list.clone();
+        async move { post_mcp(&app, list, &[AUTH, ("origin", origin)]).await.0 }
+    };
+    assert_eq!(
+        post(app.clone(), "https://evil.example").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(app.clone(), "http://localhost:6274").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(app.clone(), "http://127.0.0.1:5173").await,
+        StatusCode::OK
+    );
+
+    let (router, api) = base();
+    let app = router.mount_http(
+        "/mcp",
+        config(api).allowed_origins(["https://app.example.com:443"]),
+    );
+    assert_eq!(
+        post(app.clone(), "https://app.example.com").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(app.clone(), "http://localhost:6274").await,
+        StatusCode::FORBIDDEN
+    );
+
+    let (router, api) = base();
+    let app = router.mount_http("/mcp", config(api).allow_any_origin());
+    assert_eq!(post(app, "https://evil.example").await, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn the_mount_answers_at_exactly_its_path_and_other_routes_are_untouched() {
     let (app, _) = app();
     let get = |uri: &str| {

@@ -39,7 +39,7 @@ use crate::{
 /// | responses | SSE streams; [`json_responses`](Self::json_responses) for plain JSON |
 /// | [`sse_keep_alive`](Self::sse_keep_alive) | a comment every 15 s |
 /// | resumability (`Last-Event-ID`) | in memory, per session; [`event_store`](Self::event_store) for others |
-/// | [`allowed_origins`](Self::allowed_origins) | requests without `Origin`, or with a loopback one |
+/// | [`allowed_origins`](Self::allowed_origins) | no `Origin` (non-browser clients) or a loopback one; others get 403 |
 /// | [`allowed_hosts`](Self::allowed_hosts) | loopback only: `localhost`, `127.0.0.1`, `::1` |
 /// | [`call_timeout`](Self::call_timeout) | 30 seconds per tool call |
 /// | [`max_request_body_bytes`](Self::max_request_body_bytes) | 4 MiB |
@@ -56,7 +56,7 @@ pub struct McpConfig {
     pub(crate) session_idle_timeout: Option<Duration>,
     pub(crate) sse_keep_alive: Option<Duration>,
     pub(crate) allowed_hosts: Option<Vec<String>>,
-    pub(crate) allowed_origins: Vec<String>,
+    pub(crate) allowed_origins: Option<Vec<String>>,
     pub(crate) call_timeout: Duration,
     pub(crate) max_request_body_bytes: usize,
     pub(crate) max_response_body_bytes: usize,
@@ -100,7 +100,7 @@ impl McpConfig {
             session_idle_timeout: Some(Self::DEFAULT_SESSION_IDLE_TIMEOUT),
             sse_keep_alive: Some(Duration::from_secs(15)),
             allowed_hosts: None,
-            allowed_origins: Vec::new(),
+            allowed_origins: None,
             call_timeout: Self::DEFAULT_CALL_TIMEOUT,
             max_request_body_bytes: 4 * 1024 * 1024,
             max_response_body_bytes: 16 * 1024 * 1024,
@@ -220,14 +220,22 @@ impl McpConfig {
         self
     }
 
-    /// Browser origins allowed to call the endpoint (`"https://app.example.com:443"`).
+    /// Browser origins allowed to call the endpoint (`"https://app.example.com:443"`,
+    /// `"http://localhost:*"`), replacing the loopback-only default. A request with any other
+    /// `Origin` gets 403; requests without one (every non-browser client) are not affected.
     /// Empty (the default) skips the `Origin` check.
     pub fn allowed_origins<I, O>(mut self, origins: I) -> Self
     where
         I: IntoIterator<Item = O>,
         O: Into<String>,
     {
-        self.allowed_origins = origins.into_iter().map(Into::into).collect();
+        self.allowed_origins = Some(origins.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Accept any `Origin` header (any web page may call the endpoint through a browser).
+    pub fn allow_any_origin(mut self) -> Self {
+        self.allowed_origins = Some(Vec::new());
         self
     }
 

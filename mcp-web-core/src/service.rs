@@ -76,9 +76,18 @@ impl McpService {
                 transport.with_allowed_hosts(hosts.clone())
             };
         }
-        if !config.allowed_origins.is_empty() {
-            transport = transport.with_allowed_origins(config.allowed_origins.clone());
-        }
+        // Browser pages on other sites must not reach a local server (DNS rebinding, CSRF).
+        let origins = config
+            .allowed_origins
+            .clone()
+            .unwrap_or_else(|| LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).collect());
+        transport = if origins.is_empty() {
+            transport.disable_allowed_origins()
+        } else {
+            transport
+                .with_allowed_origins(origins)
+                .enforce_origin_validation()
+        };
         let factory_server = server.clone();
         let http = StreamableHttpService::new(
             move || Ok(factory_server.for_session()),
@@ -150,6 +159,16 @@ where
         })
     }
 }
+
+/// Origins of pages served from this machine, on any port.
+const LOOPBACK_ORIGINS: [&str; 6] = [
+    "http://localhost:*",
+    "https://localhost:*",
+    "http://127.0.0.1:*",
+    "https://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://[::1]:*",
+];
 
 /// Whether a request body is an `initialize` request (which opens a 2025-era session).
 fn opens_session(body: &[u8]) -> bool {
