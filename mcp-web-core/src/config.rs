@@ -66,6 +66,7 @@ pub struct McpConfig {
     pub(crate) curated: Curated,
     pub(crate) tool_timeouts: HashMap<String, Duration>,
     pub(crate) max_sessions: usize,
+    pub(crate) resource_updates: crate::ResourceUpdates,
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
 }
 
@@ -110,6 +111,7 @@ impl McpConfig {
             curated: Curated::default(),
             tool_timeouts: HashMap::new(),
             max_sessions: Self::DEFAULT_MAX_SESSIONS,
+            resource_updates: crate::ResourceUpdates::default(),
             event_store: None,
         }
     }
@@ -530,6 +532,11 @@ impl McpConfig {
     pub fn resource_uri_base(mut self, base: impl Into<String>) -> Self {
         self.exposure.resource_uri_base = Some(base.into());
         self
+    }
+
+    /// A handle that notifies sessions subscribed to a resource that it changed.
+    pub fn resource_updates(&self) -> crate::ResourceUpdates {
+        self.resource_updates.clone()
     }
 
     /// A handle that ends this mount's sessions and open streams, for graceful shutdown.

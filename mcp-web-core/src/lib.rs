@@ -56,6 +56,7 @@ mod response;
 mod schema;
 mod server;
 mod service;
+mod updates;
 
 pub use catalog::{ConversionWarning, Preview};
 pub use config::{McpConfig, ShutdownHandle};
@@ -65,3 +66,4 @@ pub use exposure::{McpKind, OperationFilter, OperationInfo, RouteMap};
 pub use request::McpToolCall;
 pub use resource::McpResourceRead;
 pub use service::{McpBody, McpService};
+pub use updates::ResourceUpdates;

@@ -6,7 +6,7 @@
 
 use std::{
     any::Any,
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     panic::AssertUnwindSafe,
     sync::{
         Arc, Mutex,
@@ -44,6 +44,7 @@ use crate::{
     request::{build_request, forwarded_headers},
     resource::McpResourceRead,
     response::{read_body, resource_result, tool_result},
+    updates::{ResourceUpdates, Subscriber, lock},
 };
 
 /// Shared, read-only state of one mount; each MCP session holds a cheap clone.
@@ -62,13 +63,14 @@ struct Shared {
     tool_timeouts: HashMap<String, Duration>,
     max_response_body_bytes: usize,
     info: ServerConfig,
+    updates: ResourceUpdates,
 }
 
 /// What one 2025-era session asked for (2026-07-28 requests carry it in `_meta`).
 #[derive(Default)]
 struct Session {
     log_level: Mutex<Option<LoggingLevel>>,
-    subscriptions: Mutex<HashSet<String>>,
+    subscriber: Mutex<Option<Arc<Subscriber>>>,
 }
 
 /// The curated components, with the tools indexed by name.
@@ -158,6 +160,7 @@ impl McpServer {
                 tool_timeouts: config.tool_timeouts.clone(),
                 max_response_body_bytes: config.max_response_body_bytes,
                 info,
+                updates: config.resource_updates.clone(),
             }),
             session: Arc::default(),
         })
@@ -458,13 +461,6 @@ fn panic_message(panic: Box<dyn Any + Send>) -> String {
         .unwrap_or_else(|| "no message".into())
 }
 
-/// A poisoned lock only means another request panicked mid-update of plain data: keep going.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 fn capitalized(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -709,9 +705,12 @@ impl ServerHandler for McpServer {
     async fn subscribe(
         &self,
         request: SubscribeRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        lock(&self.session.subscriptions).insert(request.uri);
+        let subscriber = lock(&self.session.subscriber)
+            .get_or_insert_with(|| self.shared.updates.subscriber(context.peer.clone()))
+            .clone();
+        subscriber.subscribe(request.uri);
         Ok(())
     }
 
@@ -720,7 +719,9 @@ impl ServerHandler for McpServer {
         request: UnsubscribeRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        lock(&self.session.subscriptions).remove(&request.uri);
+        if let Some(subscriber) = &*lock(&self.session.subscriber) {
+            subscriber.unsubscribe(&request.uri);
+        }
         Ok(())
     }
 }

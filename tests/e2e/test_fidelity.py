@@ -44,7 +44,7 @@ GENERATED = {
 }
 
 # Hand-written next to the generated ones (tests/fidelity-app/src/curated.rs).
-CURATED = {"count_steps", "wait_forever", "task_state", "ask_name"}
+CURATED = {"count_steps", "wait_forever", "task_state", "ask_name", "touch_readme"}
 
 TOOLS = GENERATED | CURATED
 

@@ -143,3 +143,26 @@ async def test_a_cancelled_call_stops_its_handler(fidelity_server: Server, mode:
                 while (current := await state()) == "running":
                     await anyio.sleep(0.05)
             assert current == "stopped"
+
+
+@pytest.mark.filterwarnings("ignore:resources/(un)?subscribe is removed")
+async def test_subscribers_hear_of_resource_updates_until_they_unsubscribe(
+    fidelity_server: Server,
+) -> None:
+    # resources/subscribe is a 2025-era request (2026-07-28 has subscriptions/listen instead).
+    updated: list[str] = []
+
+    async def on_message(message: Any) -> None:
+        if getattr(message, "method", None) == "notifications/resources/updated":
+            updated.append(str(message.params.uri))
+
+    async with open_client(fidelity_server.url, "legacy", message_handler=on_message) as client:
+        await client.subscribe_resource("fidelity://readme")
+        told = text_of(await client.call_tool("touch_readme", {}))
+        assert told == "1"
+        with anyio.fail_after(5):
+            while not updated:
+                await anyio.sleep(0.02)
+        assert updated == ["fidelity://readme"]
+        await client.unsubscribe_resource("fidelity://readme")
+        assert text_of(await client.call_tool("touch_readme", {})) == "0"

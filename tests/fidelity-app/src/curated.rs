@@ -97,6 +97,7 @@ async fn ask_name(_: NoArguments, cx: CallContext) -> Result<String, HandlerErro
 
 /// The curated components, added to the mount's configuration.
 pub(crate) fn add_to(config: McpConfig) -> McpConfig {
+    let updates = config.resource_updates();
     let tasks = Tasks::default();
     let waiting = tasks.clone();
     let asked = tasks;
@@ -142,6 +143,17 @@ pub(crate) fn add_to(config: McpConfig) -> McpConfig {
             "ask_name",
             "Ask the user's name (elicitation)",
             ask_name,
+        ))
+        .tool(CuratedTool::new(
+            "touch_readme",
+            "Mark fidelity://readme as changed; returns how many subscribers were told",
+            move |_: NoArguments, _cx: CallContext| {
+                let updates = updates.clone();
+                async move {
+                    let notified = updates.updated("fidelity://readme").await;
+                    Ok::<_, HandlerError>(notified.to_string())
+                }
+            },
         ))
         .resource(
             CuratedResource::new("fidelity://readme", "readme", |request, _cx| async move {
