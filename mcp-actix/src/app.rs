@@ -4,12 +4,12 @@
 use std::{cell::RefCell, fmt, rc::Rc};
 
 use actix_http::Request;
+use actix_service::IntoServiceFactory;
 use actix_web::{
     App,
     body::MessageBody,
     dev::{AppConfig, Service, ServiceFactory, ServiceResponse},
 };
-use actix_service::IntoServiceFactory;
 use futures::future::LocalBoxFuture;
 
 use crate::worker::{self, CallReceiver};

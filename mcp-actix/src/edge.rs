@@ -28,8 +28,8 @@ pub(crate) fn incoming_request(request: &HttpRequest) -> http::Request<()> {
 
 /// The status and headers of the MCP endpoint's `http` 1 response, ready for actix's body.
 pub(crate) fn outgoing_response(parts: &http::response::Parts) -> HttpResponseBuilder {
-    let status = StatusCode::from_u16(parts.status.as_u16())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        StatusCode::from_u16(parts.status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = HttpResponse::build(status);
     for header in actix_headers(&parts.headers) {
         response.append_header(header);
@@ -70,7 +70,9 @@ pub(crate) fn in_process_request(
 }
 
 /// The status and headers of the host app's answer to an in-process request, as `http` 1.
-pub(crate) fn in_process_response<B: MessageBody>(response: &HttpResponse<B>) -> http::Response<()> {
+pub(crate) fn in_process_response<B: MessageBody>(
+    response: &HttpResponse<B>,
+) -> http::Response<()> {
     let mut converted = http::Response::new(());
     *converted.status_mut() = http::StatusCode::from_u16(response.status().as_u16())
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -156,7 +158,9 @@ mod tests {
             .header("x-twice", "2")
             .body(Bytes::from_static(b"{}"))
             .unwrap();
-        request.extensions_mut().insert(McpToolCall { tool: "t".into() });
+        request
+            .extensions_mut()
+            .insert(McpToolCall { tool: "t".into() });
         let peer: SocketAddr = "10.0.0.7:4000".parse().unwrap();
 
         let converted = in_process_request(request, Some(peer));
@@ -164,7 +168,10 @@ mod tests {
         assert_eq!(converted.uri().to_string(), "/tickets/a%2Fb?x=1&x=2");
         assert_eq!(converted.version(), Version::HTTP_11);
         assert_eq!(converted.peer_addr(), Some(peer));
-        assert_eq!(converted.headers().get("authorization").unwrap(), "Bearer t");
+        assert_eq!(
+            converted.headers().get("authorization").unwrap(),
+            "Bearer t"
+        );
         let twice: Vec<_> = converted.headers().get_all("x-twice").collect();
         assert_eq!(twice, ["1", "2"]);
         assert_eq!(
@@ -198,7 +205,10 @@ mod tests {
             .0;
         let response = outgoing_response(&parts).finish();
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
-        assert_eq!(response.headers().get("content-type").unwrap(), "text/event-stream");
+        assert_eq!(
+            response.headers().get("content-type").unwrap(),
+            "text/event-stream"
+        );
 
         let back = in_process_response(&response);
         assert_eq!(back.status(), http::StatusCode::NOT_FOUND);

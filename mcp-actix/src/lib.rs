@@ -148,7 +148,11 @@ impl McpMount {
 
     /// Wait for `signal`, end this mount's MCP sessions and streams, then stop `server`
     /// gracefully. Spawn it next to the running server.
-    pub fn stop_after<F>(&self, signal: F, server: ServerHandle) -> impl Future<Output = ()> + 'static
+    pub fn stop_after<F>(
+        &self,
+        signal: F,
+        server: ServerHandle,
+    ) -> impl Future<Output = ()> + 'static
     where
         F: Future<Output = ()> + Send + 'static,
     {
@@ -160,7 +164,10 @@ impl McpMount {
     }
 
     /// [`stop_after`](Self::stop_after) Ctrl-C or, on Unix, SIGTERM.
-    pub fn stop_on_shutdown_signal(&self, server: ServerHandle) -> impl Future<Output = ()> + 'static {
+    pub fn stop_on_shutdown_signal(
+        &self,
+        server: ServerHandle,
+    ) -> impl Future<Output = ()> + 'static {
         let ends_streams = self.shutdown.after_shutdown_signal();
         async move {
             ends_streams.await;

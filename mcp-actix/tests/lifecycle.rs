@@ -166,7 +166,11 @@ async fn a_session_serves_tool_calls_on_every_worker_and_unknown_sessions_get_40
         assert_eq!(result["isError"], false, "{result}");
         workers.insert(result["content"][0]["text"].as_str().unwrap().to_string());
     }
-    assert_eq!(workers.len(), 2, "one session, tool calls served on both workers");
+    assert_eq!(
+        workers.len(),
+        2,
+        "one session, tool calls served on both workers"
+    );
 
     let headers = [
         ("Mcp-Session-Id", "no-such-session"),

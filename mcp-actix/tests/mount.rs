@@ -50,7 +50,10 @@ async fn whoami(request: HttpRequest) -> HttpResponse {
         .extensions()
         .get::<McpToolCall>()
         .map(|call| call.tool.clone());
-    let user = request.extensions().get::<User>().map(|user| user.0.clone());
+    let user = request
+        .extensions()
+        .get::<User>()
+        .map(|user| user.0.clone());
     HttpResponse::Ok().json(json!({
         "authorization": header("authorization"),
         "session": header("mcp-session-id"),
@@ -98,9 +101,14 @@ async fn ticks() -> HttpResponse {
             return None;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
-        Some((Ok::<_, actix_web::Error>(Bytes::from(format!("tick {tick};"))), tick + 1))
+        Some((
+            Ok::<_, actix_web::Error>(Bytes::from(format!("tick {tick};"))),
+            tick + 1,
+        ))
     });
-    HttpResponse::Ok().content_type("text/plain").streaming(chunks)
+    HttpResponse::Ok()
+        .content_type("text/plain")
+        .streaming(chunks)
 }
 
 /// Creates an item from a JSON body.
@@ -147,7 +155,11 @@ fn config() -> McpConfig {
 async fn app(
     config: McpConfig,
 ) -> (
-    impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
     Seen,
     Abandoned,
 ) {
@@ -179,7 +191,11 @@ const PEER: &str = "10.1.2.3:4567";
 
 /// POST one JSON-RPC message to `/mcp` from [`PEER`]; a loopback `Host` unless `headers` name one.
 async fn post_mcp(
-    app: &impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
     message: Value,
     headers: &[(&str, &str)],
 ) -> (StatusCode, String) {
@@ -189,7 +205,10 @@ async fn post_mcp(
         .insert_header(("content-type", "application/json"))
         .insert_header(("accept", "application/json, text/event-stream"))
         .set_payload(message.to_string());
-    if !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("host")) {
+    if !headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
+    {
         request = request.insert_header(("host", "127.0.0.1:3000"));
     }
     for (name, value) in headers {
@@ -204,7 +223,11 @@ async fn post_mcp(
 const AUTH: (&str, &str) = ("authorization", "Bearer secret");
 
 async fn rpc(
-    app: &impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
     method: &str,
     params: Value,
 ) -> Value {
@@ -215,11 +238,20 @@ async fn rpc(
 }
 
 async fn call(
-    app: &impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error>,
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
     tool: &str,
     arguments: Value,
 ) -> Value {
-    let reply = rpc(app, "tools/call", json!({"name": tool, "arguments": arguments})).await;
+    let reply = rpc(
+        app,
+        "tools/call",
+        json!({"name": tool, "arguments": arguments}),
+    )
+    .await;
     reply
         .get("result")
         .cloned()
@@ -294,9 +326,17 @@ async fn the_in_process_call_carries_the_token_the_marker_and_the_clients_addres
 #[actix_web::test]
 async fn json_bodies_and_non_2xx_answers() {
     let (app, _, _) = app(config()).await;
-    let result = call(&app, "create_item", json!({"body": {"name": "x", "tags": ["a"]}})).await;
+    let result = call(
+        &app,
+        "create_item",
+        json!({"body": {"name": "x", "tags": ["a"]}}),
+    )
+    .await;
     assert_eq!(result["isError"], false, "{result}");
-    assert_eq!(result["structuredContent"], json!({"name": "x", "tags": ["a"]}));
+    assert_eq!(
+        result["structuredContent"],
+        json!({"name": "x", "tags": ["a"]})
+    );
 
     let result = call(&app, "get_item", json!({"name": "missing"})).await;
     assert_eq!(result["isError"], true);
@@ -365,7 +405,12 @@ async fn malformed_json_is_refused_clearly() {
 async fn foreign_hosts_are_refused_and_allowed_hosts_are_configurable() {
     let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
     let (default, _, _) = app(config()).await;
-    let (status, _) = post_mcp(&default, list.clone(), &[AUTH, ("host", "evil.example.com")]).await;
+    let (status, _) = post_mcp(
+        &default,
+        list.clone(),
+        &[AUTH, ("host", "evil.example.com")],
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     let (allowed, _, _) = app(config().allowed_hosts(["api.example.com"])).await;
