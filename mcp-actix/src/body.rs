@@ -95,7 +95,7 @@ impl Body for RelayedBody {
     }
 
     fn size_hint(&self) -> SizeHint {
-        self.size.clone()
+        self.size
     }
 }
 
