@@ -112,6 +112,19 @@ impl McpMount {
     ///
     /// The catalog is built here, once. The endpoint itself is never offered as a tool.
     ///
+    /// ```
+    /// use mcp_actix::{McpConfig, McpMount};
+    ///
+    /// let document = serde_json::json!({
+    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
+    /// });
+    /// let mcp = McpMount::new("/mcp", McpConfig::from_json(document))?;
+    /// assert_eq!(mcp.path(), "/mcp");
+    /// assert_eq!(mcp.preview().tools[0]["name"], "ping");
+    /// # Ok::<(), mcp_actix::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// When the OpenAPI document cannot be serialized to JSON.
@@ -148,6 +161,23 @@ impl McpMount {
 
     /// Wait for `signal`, end this mount's MCP sessions and streams, then stop `server`
     /// gracefully. Spawn it next to the running server.
+    ///
+    /// ```no_run
+    /// # use actix_web::{App, HttpServer};
+    /// # use mcp_actix::{McpAppExt, McpConfig, McpMount};
+    /// # #[actix_web::main]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let mcp = McpMount::new("/mcp", McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build())).unwrap();
+    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    /// let factory_mcp = mcp.clone();
+    /// let server = HttpServer::new(move || App::new().mount_mcp(&factory_mcp))
+    ///     .bind(("127.0.0.1", 0))?
+    ///     .run();
+    /// actix_web::rt::spawn(mcp.stop_after(async { let _ = stopped.await; }, server.handle()));
+    /// # let _ = stop;
+    /// server.await
+    /// # }
+    /// ```
     pub fn stop_after<F>(
         &self,
         signal: F,
@@ -186,7 +216,30 @@ pub trait McpAppExt<T>: sealed::Sealed {
     /// Serve `mount` on this App, and make tool calls go through this App.
     ///
     /// Call it last in the app factory, after every `.wrap(..)`, `.app_data(..)` and
-    /// `.service(..)`: it returns the [`McpApp`] that `HttpServer::new` serves.
+    /// `.service(..)`: it returns the [`McpApp`] that `HttpServer::new` serves (or
+    /// `actix_web::test::init_service` builds, as here).
+    ///
+    /// ```
+    /// use actix_web::{App, middleware::Logger, test};
+    /// use mcp_actix::{McpAppExt, McpConfig, McpMount};
+    ///
+    /// # actix_web::rt::System::new().block_on(async {
+    /// let mcp = McpMount::new("/mcp", McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build()))?;
+    /// let app = test::init_service(App::new().wrap(Logger::default()).mount_mcp(&mcp)).await;
+    /// let initialize = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+    ///     "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+    ///                "clientInfo": {"name": "doc", "version": "1"}}});
+    /// let request = test::TestRequest::post()
+    ///     .uri("/mcp")
+    ///     .insert_header(("host", "127.0.0.1"))
+    ///     .insert_header(("accept", "application/json, text/event-stream"))
+    ///     .set_json(initialize)
+    ///     .to_request();
+    /// let response = test::call_service(&app, request).await;
+    /// assert!(response.headers().contains_key("mcp-session-id"));
+    /// # Ok::<(), mcp_actix::Error>(())
+    /// # }).unwrap();
+    /// ```
     fn mount_mcp(self, mount: &McpMount) -> McpApp<T>;
 }
 
