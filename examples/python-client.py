@@ -1,6 +1,7 @@
-"""Call the axum-tickets example through MCP with the official Python SDK (mcp==2.3.0).
+"""Call a ticket example (axum-tickets or actix-tickets) through MCP with the official Python SDK
+(mcp==2.3.0).
 
-Run `cargo run -p axum-tickets` first, then `python examples/python-client.py`.
+Run `cargo run -p axum-tickets` (or `-p actix-tickets`) first, then `python examples/python-client.py`.
 """
 
 import asyncio

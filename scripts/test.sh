@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's single test command: lint, unit/integration tests, docs, and the
-# end-to-end suite (official MCP Python SDK against examples/axum-tickets and tests/fidelity-app).
+# end-to-end suite (official MCP Python SDK against examples/axum-tickets, examples/actix-tickets and
+# tests/fidelity-app).
 # Runs from any directory; debug profile only.
 set -euo pipefail
 
@@ -26,8 +27,8 @@ cargo test -p mcp-web-core --test corpus -- --ignored --nocapture
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
-step "cargo build -p axum-tickets -p fidelity-app"
-cargo build -p axum-tickets -p fidelity-app
+step "cargo build -p axum-tickets -p actix-tickets -p fidelity-app"
+cargo build -p axum-tickets -p actix-tickets -p fidelity-app
 
 step "python venv (.venv) + tests/e2e/requirements.txt"
 if ! .venv/bin/python -c '' 2>/dev/null; then
@@ -47,5 +48,6 @@ step "pytest tests/e2e"
 target_dir="$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
 AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
+    ACTIX_TICKETS_BIN="$target_dir/debug/actix-tickets" \
     FIDELITY_APP_BIN="$target_dir/debug/fidelity-app" \
     .venv/bin/python -m pytest tests/e2e -q

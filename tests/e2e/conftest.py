@@ -2,8 +2,10 @@
 
 The servers under test are prebuilt binaries, each run on a free loopback port:
 
-- the axum-tickets example (``cargo build -p axum-tickets``), found at ``$AXUM_TICKETS_BIN``
-  or ``target/debug/axum-tickets``, run with ``DEMO_TOKEN=e2e-token``;
+- the two ticket examples, the same API on two frameworks: axum-tickets
+  (``cargo build -p axum-tickets``, found at ``$AXUM_TICKETS_BIN`` or ``target/debug/axum-tickets``)
+  and actix-tickets (``$ACTIX_TICKETS_BIN`` or ``target/debug/actix-tickets``), each run with
+  ``DEMO_TOKEN=e2e-token``; every test that uses ``server`` or ``spawn_server`` runs once per example;
 - the fidelity echo app (``cargo build -p fidelity-app``), found at ``$FIDELITY_APP_BIN`` or
   ``target/debug/fidelity-app``; it has no auth.
 
@@ -67,7 +69,7 @@ def _free_port() -> int:
 
 @dataclass
 class Server:
-    """One running server process (axum-tickets or fidelity-app)."""
+    """One running server process (a ticket example or fidelity-app)."""
 
     process: subprocess.Popen[bytes]
     port: int
@@ -156,28 +158,39 @@ def _stop_cleanly(srv: Server, name: str) -> None:
     assert code == 0, f"{name} exited with {code} after SIGTERM. Output:\n{srv.log()}"
 
 
-@pytest.fixture(scope="session")
-def axum_tickets_bin() -> Path:
-    return _binary()
+# The ticket examples: package name → environment variable that may point at its binary.
+TICKET_EXAMPLES = {"axum-tickets": "AXUM_TICKETS_BIN", "actix-tickets": "ACTIX_TICKETS_BIN"}
+
+
+@pytest.fixture(scope="session", params=list(TICKET_EXAMPLES))
+def example(request: pytest.FixtureRequest) -> str:
+    """Which ticket example the test runs against (the same API on axum and on actix-web)."""
+    return request.param
 
 
 @pytest.fixture(scope="session")
-def server(axum_tickets_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The shared server for the whole session; stopping it must be prompt and clean."""
-    srv = _start(axum_tickets_bin, tmp_path_factory.mktemp("server"))
+def example_bin(example: str) -> Path:
+    return _binary(TICKET_EXAMPLES[example], example)
+
+
+@pytest.fixture(scope="session")
+def server(
+    example: str, example_bin: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The shared server of one example for the whole session; stopping it must be prompt and
+    clean."""
+    srv = _start(example_bin, tmp_path_factory.mktemp(example))
     yield srv
-    _stop_cleanly(srv, "axum-tickets")
+    _stop_cleanly(srv, example)
 
 
 @pytest.fixture
-def spawn_server(
-    axum_tickets_bin: Path, tmp_path: Path
-) -> Iterator[Callable[[], Server]]:
+def spawn_server(example_bin: Path, tmp_path: Path) -> Iterator[Callable[[], Server]]:
     """Start a private server (for tests that stop it); leftovers are killed afterwards."""
     started: list[Server] = []
 
     def spawn() -> Server:
-        srv = _start(axum_tickets_bin, tmp_path)
+        srv = _start(example_bin, tmp_path)
         started.append(srv)
         return srv
 

@@ -1,4 +1,6 @@
-"""End-to-end: the official MCP Python SDK against the axum-tickets example.
+"""End-to-end: the official MCP Python SDK against the ticket examples, axum-tickets and
+actix-tickets: the same API and the same one-line mount on two frameworks, so every test runs
+against both (see conftest.TICKET_EXAMPLES).
 
 Every MCP test runs once per connection mode (see conftest.MODES): the 2025-era initialize
 handshake ("legacy"), a pinned 2026-07-28 stateless connection, and "auto" discovery.

@@ -1,0 +1,63 @@
+//! Bearer-token auth as ordinary actix-web middleware: actix-web-httpauth's
+//! `HttpAuthentication::bearer` with [`validate`].
+//!
+//! Nothing here knows about MCP: the middleware wraps the whole App, so it guards the `/mcp`
+//! endpoint, and the MCP mount forwards the client's `Authorization` header onto every
+//! in-process tool call, where the same middleware checks it again.
+
+use actix_web::{HttpMessage, dev::ServiceRequest, web};
+use actix_web_httpauth::extractors::bearer::BearerAuth;
+
+use crate::{api::AppState, error::ApiFailure};
+
+/// The authenticated caller, put in the request extensions by [`validate`].
+#[derive(Debug, Clone)]
+pub(crate) struct Caller {
+    /// Name of the user the token belongs to.
+    pub(crate) user: String,
+}
+
+/// Who may call the API: one token, owned by one user (enough for a demo).
+#[derive(Debug)]
+pub(crate) struct Credentials {
+    /// The accepted bearer token.
+    pub(crate) token: String,
+    /// The user it authenticates.
+    pub(crate) user: String,
+}
+
+/// Accept the request only with the right bearer token; a missing or malformed header is
+/// refused with 401 by the middleware before this runs.
+pub(crate) async fn validate(
+    request: ServiceRequest,
+    credentials: BearerAuth,
+) -> Result<ServiceRequest, (actix_web::Error, ServiceRequest)> {
+    let Some(state) = request.app_data::<web::Data<AppState>>() else {
+        let failure = ApiFailure::unauthorized("no credentials configured");
+        return Err((failure.into(), request));
+    };
+    if !same_secret(
+        credentials.token().as_bytes(),
+        state.credentials.token.as_bytes(),
+    ) {
+        return Err((
+            ApiFailure::unauthorized("invalid bearer token").into(),
+            request,
+        ));
+    }
+    let caller = Caller {
+        user: state.credentials.user.clone(),
+    };
+    request.extensions_mut().insert(caller);
+    Ok(request)
+}
+
+/// Compare without stopping at the first differing byte, so timing does not leak the token.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len()
+        && given
+            .iter()
+            .zip(expected)
+            .fold(0, |diff, (a, b)| diff | (a ^ b))
+            == 0
+}

@@ -1,0 +1,111 @@
+//! # actix-tickets: an existing actix-web API, made an MCP server with one line
+//!
+//! The same ticket tracker as `axum-tickets` — tickets, comments, labels, bearer-token auth,
+//! request logging — written as an ordinary actix-web app and documented with utoipa. The only
+//! MCP-specific code is the [`McpMount`] built once in `main` and `.mount_mcp(&mcp)` at the end
+//! of the app factory: every documented operation becomes an MCP tool named after its
+//! `operation_id`, and each tool call is served in-process by the same App on the same worker.
+//!
+//! What it shows:
+//!
+//! - **Auth covers both doors.** actix-web-httpauth's `HttpAuthentication::bearer` wraps the
+//!   whole App, so it guards the `/mcp` endpoint; the client's `Authorization` header is
+//!   forwarded onto every tool call, where the same middleware checks it again and hands the
+//!   caller to the handlers ([`auth::Caller`]).
+//! - **Middleware runs for tool calls.** `Logger` logs every in-process request too.
+//! - **Awkward path values survive.** `list_tickets_by_label` with the label
+//!   `needs review/urgent?` reaches the handler intact.
+//! - **Graceful shutdown.** On Ctrl-C or SIGTERM the mount ends open MCP streams and stops the
+//!   server, so the graceful stop does not wait for clients to hang up.
+//!
+//! Run it with `cargo run -p actix-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
+//! `demo-token`; `RUST_LOG`, default `info`) and point an MCP client at
+//! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
+
+mod api;
+mod auth;
+mod error;
+// The data model is the axum example's, file for file: both examples expose the same tools.
+#[path = "../../axum-tickets/src/store.rs"]
+mod store;
+
+use std::{
+    env,
+    error::Error,
+    io::{self, Write},
+    net::Ipv4Addr,
+};
+
+use actix_web::{App, HttpServer, middleware::Logger, web};
+use actix_web_httpauth::middleware::HttpAuthentication;
+use mcp_actix::{McpAppExt, McpConfig, McpMount};
+use tracing_subscriber::EnvFilter;
+use utoipa::OpenApi;
+
+use crate::api::{ApiDoc, AppState};
+
+/// Token used when `DEMO_TOKEN` is not set.
+const DEFAULT_TOKEN: &str = "demo-token";
+/// The user the token belongs to; comments are signed with this name.
+const DEMO_USER: &str = "demo";
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    // Logs go to stderr so stdout carries only the start-up lines below. actix's `Logger` logs
+    // every request, MCP tool calls included, through the `log` bridge.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(io::stderr)
+        .init();
+
+    let (token, token_source) = match env::var("DEMO_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => (token.trim().to_string(), "from DEMO_TOKEN"),
+        _ => (
+            DEFAULT_TOKEN.to_string(),
+            "default; set DEMO_TOKEN to change it",
+        ),
+    };
+    let port: u16 = match env::var("PORT") {
+        Ok(port) => port
+            .parse()
+            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
+        Err(_) => 3000,
+    };
+
+    // Built once, outside the app factory: every worker shares the store and the MCP sessions.
+    let state = web::Data::new(AppState::new(token.clone(), DEMO_USER));
+    let mcp = McpMount::new(
+        "/mcp",
+        McpConfig::new(ApiDoc::openapi())
+            .instructions("Ticket tracker: list, read, create and update support tickets."),
+    )?;
+
+    let factory_mcp = mcp.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .configure(api::routes)
+            .wrap(HttpAuthentication::bearer(auth::validate))
+            .wrap(Logger::default())
+            .mount_mcp(&factory_mcp) // the one added line
+    })
+    .bind((Ipv4Addr::LOCALHOST, port))?;
+    // The bound port, so PORT=0 prints the one the OS picked.
+    let port = server.addrs()[0].port();
+
+    // Printed only once the socket is bound: whoever reads these lines can connect right away.
+    let mut out = io::stdout().lock();
+    writeln!(out, "actix-tickets listening on http://127.0.0.1:{port}")?;
+    writeln!(out, "MCP endpoint: http://127.0.0.1:{port}/mcp")?;
+    writeln!(out, "Bearer token: {token} ({token_source})")?;
+    out.flush()?;
+    drop(out);
+
+    let server = server.run();
+    actix_web::rt::spawn(mcp.stop_on_shutdown_signal(server.handle()));
+    server.await?;
+    tracing::info!("shut down");
+    Ok(())
+}

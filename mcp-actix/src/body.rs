@@ -1,0 +1,141 @@
+//! Bodies that cross between an actix worker (`!Send`) and the core (`Send`).
+//!
+//! actix bodies and payloads live on the worker thread that owns the connection; the core and
+//! rmcp need `Send` bodies. [`relay`] reads a worker-local stream on that worker and hands each
+//! chunk over a small bounded channel to a [`RelayedBody`], so bodies stream — an endless SSE
+//! answer or a slow upload works — instead of being buffered.
+
+use std::{
+    any::Any,
+    fmt::Display,
+    panic::AssertUnwindSafe,
+    pin::Pin,
+    task::{Context, Poll, ready},
+};
+
+use actix_web::body::{BodySize, MessageBody};
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use http_body::{Body, Frame, SizeHint};
+use mcp_web_core::{BoxError, McpBody};
+use tokio::sync::mpsc;
+
+/// Chunks in flight between the worker and the reader; enough to keep both busy.
+const RELAY_CAPACITY: usize = 8;
+
+/// One step of a relayed body.
+enum Chunk {
+    Data(Bytes),
+    /// The stream failed; the message says why.
+    Failed(String),
+    /// The code producing the stream panicked; the payload is re-raised on the reading side, so
+    /// the core reports it as the handler's panic.
+    Panicked(Box<dyn Any + Send>),
+}
+
+/// A `Send` body fed by a stream that is read on the current actix worker.
+pub(crate) struct RelayedBody {
+    chunks: mpsc::Receiver<Chunk>,
+    size: SizeHint,
+}
+
+impl std::fmt::Debug for RelayedBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayedBody").finish_non_exhaustive()
+    }
+}
+
+/// Read `stream` on this worker (a task on its `LocalSet`) and relay it as a `Send` body.
+///
+/// The reading stops as soon as the body is dropped, even while `stream` is waiting, so an
+/// abandoned response stops its producer. Must be called on an actix worker (or inside a
+/// `LocalSet`).
+pub(crate) fn relay<S, E>(stream: S, size: SizeHint) -> RelayedBody
+where
+    S: Stream<Item = Result<Bytes, E>> + 'static,
+    E: Display,
+{
+    let (sender, chunks) = mpsc::channel(RELAY_CAPACITY);
+    tokio::task::spawn_local(async move {
+        let mut stream = std::pin::pin!(AssertUnwindSafe(stream).catch_unwind());
+        loop {
+            let next = tokio::select! {
+                () = sender.closed() => return,
+                next = stream.next() => next,
+            };
+            let chunk = match next {
+                None => return,
+                Some(Ok(Ok(data))) => Chunk::Data(data),
+                Some(Ok(Err(error))) => Chunk::Failed(error.to_string()),
+                Some(Err(panic)) => Chunk::Panicked(panic),
+            };
+            let last = !matches!(chunk, Chunk::Data(_));
+            if sender.send(chunk).await.is_err() || last {
+                return;
+            }
+        }
+    });
+    RelayedBody { chunks, size }
+}
+
+impl Body for RelayedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match ready!(self.chunks.poll_recv(cx)) {
+            None => Poll::Ready(None),
+            Some(Chunk::Data(data)) => Poll::Ready(Some(Ok(Frame::data(data)))),
+            Some(Chunk::Failed(why)) => Poll::Ready(Some(Err(why.into()))),
+            Some(Chunk::Panicked(panic)) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.size
+    }
+}
+
+/// The size hint of an actix body, for the relayed copy.
+pub(crate) fn size_hint(size: BodySize) -> SizeHint {
+    match size {
+        BodySize::None => SizeHint::with_exact(0),
+        BodySize::Sized(length) => SizeHint::with_exact(length),
+        BodySize::Stream => SizeHint::default(),
+    }
+}
+
+/// The MCP endpoint's answer (JSON, or an SSE stream that may never end) as an actix body.
+pub(crate) struct EndpointBody(pub(crate) McpBody);
+
+impl MessageBody for EndpointBody {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> BodySize {
+        match self.0.size_hint().exact() {
+            Some(length) => BodySize::Sized(length),
+            None => BodySize::Stream,
+        }
+    }
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        loop {
+            match ready!(Pin::new(&mut self.0).poll_frame(cx)) {
+                None => return Poll::Ready(None),
+                Some(Ok(frame)) => {
+                    // rmcp sends no trailers; anything that is not data is skipped.
+                    if let Ok(data) = frame.into_data() {
+                        return Poll::Ready(Some(Ok(data)));
+                    }
+                }
+                Some(Err(never)) => match never {},
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! In-process calls: from the core's `Send` [`Dispatcher`] to the actix worker that received the
+//! MCP request, and through that worker's instance of the host's App.
+//!
+//! actix-web builds one App service per worker thread, and it is `!Send`. So each worker runs
+//! one small task, started when its App is built, that receives calls over a channel and serves
+//! each on that worker, through the full App (every `.wrap(..)` middleware, extractor and
+//! `app_data` included). The MCP endpoint of that worker stamps every MCP request with the
+//! channel ([`ReceivedBy`]); the core hands that request back to [`WorkerDispatcher`] with each
+//! tool call, which is how a call finds its way to the right worker.
+
+use std::{
+    net::SocketAddr,
+    panic::AssertUnwindSafe,
+    rc::{Rc, Weak},
+};
+
+use actix_http::Request as ActixRequest;
+use actix_web::{
+    body::MessageBody,
+    dev::{Service, ServiceResponse},
+};
+use bytes::Bytes;
+use futures::{FutureExt, future::BoxFuture};
+use mcp_web_core::{DispatchBody, Dispatcher, Error};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{body, edge};
+
+/// One in-process call on its way to a worker.
+pub(crate) struct Call {
+    request: http::Request<Bytes>,
+    peer_addr: Option<SocketAddr>,
+    answer: oneshot::Sender<Answer>,
+}
+
+/// The host app's response, or the payload of the panic that replaced it.
+type Answer = std::thread::Result<http::Response<DispatchBody>>;
+
+/// Where a worker receives its in-process calls.
+pub(crate) type CallSender = mpsc::UnboundedSender<Call>;
+/// The worker's end of [`CallSender`].
+pub(crate) type CallReceiver = mpsc::UnboundedReceiver<Call>;
+
+/// Attached to each MCP request by the endpoint: the worker that received it and the client's
+/// address, so the tool calls it causes run on that worker, on behalf of that peer.
+#[derive(Clone)]
+pub(crate) struct ReceivedBy {
+    pub(crate) worker: CallSender,
+    pub(crate) peer_addr: Option<SocketAddr>,
+}
+
+/// The core's [`Dispatcher`] for actix: sends each call to the worker that received the MCP
+/// request and waits for the answer. Dropping the returned future (timeout, cancellation) drops
+/// the call on the worker too.
+#[derive(Debug)]
+pub(crate) struct WorkerDispatcher;
+
+impl Dispatcher for WorkerDispatcher {
+    fn dispatch(
+        &self,
+        request: http::Request<Bytes>,
+        incoming: Option<&http::request::Parts>,
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
+        let received_by = incoming.and_then(|parts| parts.extensions.get::<ReceivedBy>());
+        let Some(ReceivedBy { worker, peer_addr }) = received_by.cloned() else {
+            let why = "the MCP request did not come through a mcp-actix endpoint, so there is \
+                       no actix worker to serve the call";
+            return Box::pin(std::future::ready(Err(Error::Dispatch(why.into()))));
+        };
+        Box::pin(async move {
+            let (answer, answered) = oneshot::channel();
+            let call = Call {
+                request,
+                peer_addr,
+                answer,
+            };
+            worker
+                .send(call)
+                .map_err(|_| Error::Dispatch("the actix worker has stopped".into()))?;
+            match answered.await {
+                Ok(Ok(response)) => Ok(response),
+                // Re-raised here so the core reports it like any handler panic.
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(_) => Err(Error::Dispatch(
+                    "the actix worker stopped before answering".into(),
+                )),
+            }
+        })
+    }
+}
+
+/// Serve the calls sent to this worker through `app`, each in its own task, until the App is
+/// dropped. Runs on the worker (spawned on its `LocalSet` when the App service is built).
+pub(crate) async fn serve_calls<S, B>(app: Weak<S>, mut calls: CallReceiver)
+where
+    S: Service<ActixRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    while let Some(call) = calls.recv().await {
+        let Some(app) = app.upgrade() else { return };
+        tokio::task::spawn_local(serve_call(app, call));
+    }
+}
+
+/// One call: the request through the App, the response streamed back. A panic anywhere in the
+/// handler is caught here, so the worker keeps serving, and is handed back to the caller.
+async fn serve_call<S, B>(app: Rc<S>, call: Call)
+where
+    S: Service<ActixRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+{
+    let Call {
+        request,
+        peer_addr,
+        mut answer,
+    } = call;
+    let request = edge::in_process_request(request, peer_addr);
+    let exchange = async {
+        std::future::poll_fn(|cx| app.poll_ready(cx)).await?;
+        app.call(request).await
+    };
+    let outcome = tokio::select! {
+        // The caller gave up (timeout, cancellation): dropping the exchange stops the handler.
+        () = answer.closed() => return,
+        outcome = AssertUnwindSafe(exchange).catch_unwind() => outcome,
+    };
+    let response = match outcome {
+        Ok(Ok(response)) => response.into_parts().1.map_into_boxed_body(),
+        // What actix's own HTTP layer would send for an error that escaped the App.
+        Ok(Err(error)) => error.error_response(),
+        Err(panic) => {
+            let _ = answer.send(Err(panic));
+            return;
+        }
+    };
+    let head = edge::in_process_response(&response);
+    let body = response.into_body();
+    let size = body::size_hint(body.size());
+    let stream = futures::stream::unfold(body, |mut body| async move {
+        let chunk = std::future::poll_fn(|cx| body.as_pin_mut().poll_next(cx)).await?;
+        Some((chunk.map_err(|error| error.to_string()), body))
+    });
+    let relayed = DispatchBody::new(body::relay(stream, size));
+    let _ = answer.send(Ok(head.map(|()| relayed)));
+}
