@@ -255,7 +255,12 @@ impl CallContext {
     }
 
     /// Send a log message to the client, unless it asked for a higher minimum level.
+    ///
+    /// A 2026-07-28 request gets log messages only when its `_meta` names a `logLevel`.
     pub async fn log(&self, level: LogLevel, data: impl Into<Value>) {
+        if self.inner.stateless && self.inner.min_log_level.is_none() {
+            return;
+        }
         let level = level.into_rmcp();
         if let Some(min) = self.inner.min_log_level
             && severity(level) < severity(min)
