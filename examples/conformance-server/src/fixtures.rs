@@ -351,6 +351,30 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             },
         ))
         .tool(CuratedTool::new(
+            "test_logging_tool",
+            "Sends three log messages, then answers",
+            |_: NoArguments, cx: CallContext| async move {
+                for message in [
+                    "Logging tool started",
+                    "Logging tool working",
+                    "Logging tool done",
+                ] {
+                    cx.log(LogLevel::Info, message).await;
+                }
+                Ok("Logged three messages".to_string())
+            },
+        ))
+        .tool(CuratedTool::new(
+            "test_streaming_elicitation",
+            "Reports progress, then asks the user for their name",
+            |_: NoArguments, cx: CallContext| async move {
+                cx.progress(0.0, Some(1.0), Some("Asking for a name")).await;
+                let name = ask_string(&cx, "What is your name?", "name").await?;
+                cx.progress(1.0, Some(1.0), None).await;
+                Ok(format!("Hello, {name}!"))
+            },
+        ))
+        .tool(CuratedTool::new(
             "test_missing_capability",
             "Needs sampling: must be refused for a client that did not declare it",
             |_: NoArguments, cx: CallContext| async move {
