@@ -19,6 +19,7 @@ struct ApiDoc;
 
 /// How to greet.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct GreetingQuery {
     /// Greeting word (default "Hello").
     greeting: Option<String>,
