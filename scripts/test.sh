@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The project's single test command: lint, unit/integration tests, docs, and the
-# end-to-end suite (official MCP Python SDK against examples/axum-tickets, examples/actix-tickets and
-# tests/fidelity-app).
+# The project's single test command: lint, unit/integration tests, docs, the end-to-end suite
+# (official MCP Python SDK against examples/axum-tickets, examples/actix-tickets and
+# tests/fidelity-app), and the official MCP conformance suite against examples/conformance-server
+# (scripts/conformance.sh).
 # Runs from any directory; debug profile only.
 set -euo pipefail
 
@@ -27,8 +28,8 @@ cargo test -p mcp-web-core --test corpus -- --ignored --nocapture
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
-step "cargo build -p axum-tickets -p actix-tickets -p fidelity-app"
-cargo build -p axum-tickets -p actix-tickets -p fidelity-app
+step "cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server"
+cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server
 
 step "python venv (.venv) + tests/e2e/requirements.txt"
 if ! .venv/bin/python -c '' 2>/dev/null; then
@@ -51,3 +52,8 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
     ACTIX_TICKETS_BIN="$target_dir/debug/actix-tickets" \
     FIDELITY_APP_BIN="$target_dir/debug/fidelity-app" \
     .venv/bin/python -m pytest tests/e2e -q
+
+step "conformance: @modelcontextprotocol/conformance 0.1.16 (every active scenario) + 2026-07-28 alpha (report)"
+# Node 22 and both suite versions are installed into .cache once; a free port avoids clashes.
+conformance_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+scripts/conformance.sh --port "$conformance_port" "$target_dir/debug/conformance-server"

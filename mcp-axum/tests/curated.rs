@@ -499,3 +499,30 @@ fn a_completion_for_an_unknown_prompt_is_refused() {
     let error = config.preview().unwrap_err().to_string();
     assert!(error.contains("nope"), "{error}");
 }
+
+#[tokio::test]
+async fn on_2026_07_28_log_messages_are_sent_only_when_the_request_names_a_log_level() {
+    let app = app();
+    let mut headers = MODERN.to_vec();
+    headers.extend([("mcp-method", "tools/call"), ("mcp-name", "steps")]);
+    let log_messages = |body: &str| body.matches("notifications/message").count();
+    let (_, _, silent) = post_mcp(
+        &app,
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+               "params": {"name": "steps", "arguments": {}, "_meta": modern_meta()}}),
+        &headers,
+    )
+    .await;
+    assert!(silent.contains("three steps"), "{silent}");
+    assert_eq!(log_messages(&silent), 0, "{silent}");
+    let mut meta = modern_meta();
+    meta["io.modelcontextprotocol/logLevel"] = json!("info");
+    let (_, _, logged) = post_mcp(
+        &app,
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+               "params": {"name": "steps", "arguments": {}, "_meta": meta}}),
+        &headers,
+    )
+    .await;
+    assert_eq!(log_messages(&logged), 3, "{logged}");
+}

@@ -274,6 +274,10 @@ async fn unknown_uris_missing_records_and_bad_variables_are_json_rpc_errors() {
     let code = reply["error"]["code"].as_i64().unwrap();
     // -32002 for 2025-era peers; rmcp turns it into -32602 for 2026-07-28 ones.
     assert!(code == -32002 || code == -32602, "{reply}");
+    assert_eq!(
+        reply["error"]["data"]["uri"],
+        "resource://tickets-api/nothing/here"
+    );
     assert!(
         reply["error"]["message"]
             .as_str()

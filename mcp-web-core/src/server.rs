@@ -311,7 +311,7 @@ impl McpServer {
                 format!(
                     "Unknown resource '{uri}'; call resources/list and resources/templates/list for the available ones"
                 ),
-                None,
+                Some(serde_json::json!({ "uri": uri })),
             ));
         };
         let marker = McpResourceRead {
