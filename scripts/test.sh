@@ -53,7 +53,11 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
     FIDELITY_APP_BIN="$target_dir/debug/fidelity-app" \
     .venv/bin/python -m pytest tests/e2e -q
 
-step "conformance: @modelcontextprotocol/conformance 0.1.16 (every active scenario) + 2026-07-28 alpha (report)"
+step "conformance: @modelcontextprotocol/conformance 0.1.16 (every active scenario) + 2026-07-28 alpha (report), on axum and actix"
 # Node 22 and both suite versions are installed into .cache once; a free port avoids clashes.
 conformance_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-scripts/conformance.sh --port "$conformance_port" "$target_dir/debug/conformance-server"
+for framework in axum actix; do
+    echo "--- conformance-server --framework $framework"
+    OUT="$target_dir/conformance/$framework" \
+        scripts/conformance.sh --port "$conformance_port" "$target_dir/debug/conformance-server" --framework "$framework"
+done

@@ -7,10 +7,10 @@
 //!
 //! ```text
 //! cargo run -p conformance-server                      # http://127.0.0.1:3001/mcp
-//! PORT=4000 cargo run -p conformance-server -- --framework axum
+//! PORT=4000 cargo run -p conformance-server -- --framework actix
 //! ```
 //!
-//! `--framework` picks the web framework the mount runs on (`axum`, the default). The fixtures
+//! `--framework` picks the web framework the mount runs on (`axum`, the default, or `actix`). The fixtures
 //! are framework-neutral: only the app around them changes.
 
 mod fixtures;
@@ -97,12 +97,7 @@ fn main() -> ExitCode {
         .init();
     let served = match framework {
         Framework::Axum => serve_axum(port),
-        Framework::Actix => {
-            eprintln!(
-                "conformance-server: --framework actix is not available yet (the mcp-actix crate is not part of this workspace); use --framework axum"
-            );
-            return ExitCode::from(2);
-        }
+        Framework::Actix => serve_actix(port),
     };
     match served {
         Ok(()) => ExitCode::SUCCESS,
@@ -125,6 +120,29 @@ async fn serve_axum(port: u16) -> Result<(), Box<dyn Error>> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.after_shutdown_signal())
         .await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Serve the same fixtures on actix-web until Ctrl-C or SIGTERM.
+#[actix_web::main]
+async fn serve_actix(port: u16) -> Result<(), Box<dyn Error>> {
+    use actix_web::{App, HttpServer};
+    use mcp_actix::{McpAppExt, McpMount};
+
+    let (_, api) = rest::router();
+    let mcp = McpMount::new("/mcp", fixtures::mcp_config(api))?;
+    let factory_mcp = mcp.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .configure(rest::actix::routes)
+            .mount_mcp(&factory_mcp)
+    })
+    .bind((Ipv4Addr::LOCALHOST, port))?;
+    print_endpoint("actix", server.addrs()[0].port())?;
+    let server = server.run();
+    actix_web::rt::spawn(mcp.stop_on_shutdown_signal(server.handle()));
+    server.await?;
     tracing::info!("shut down");
     Ok(())
 }

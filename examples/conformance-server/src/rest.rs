@@ -72,6 +72,34 @@ async fn add_numbers(Json(terms): Json<Terms>) -> Json<Sum> {
     })
 }
 
+/// The same two endpoints on actix-web (the OpenAPI document is the one [`router`] returns).
+pub(crate) mod actix {
+    use actix_web::web;
+
+    use super::{GreetingQuery, Sum, Terms};
+
+    async fn get_greeting(name: web::Path<String>, query: web::Query<GreetingQuery>) -> String {
+        let greeting = query
+            .into_inner()
+            .greeting
+            .unwrap_or_else(|| "Hello".into());
+        format!("{greeting}, {name}!")
+    }
+
+    async fn add_numbers(terms: web::Json<Terms>) -> web::Json<Sum> {
+        web::Json(Sum {
+            sum: terms.a + terms.b,
+        })
+    }
+
+    /// Register the routes on an actix `App`.
+    pub(crate) fn routes(config: &mut web::ServiceConfig) {
+        config
+            .route("/greetings/{name}", web::get().to(get_greeting))
+            .route("/sums", web::post().to(add_numbers));
+    }
+}
+
 /// The REST routes and their OpenAPI document.
 pub(crate) fn router() -> (Router, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
