@@ -66,6 +66,7 @@ pub struct McpConfig {
     pub(crate) curated: Curated,
     pub(crate) tool_timeouts: HashMap<String, Duration>,
     pub(crate) max_sessions: usize,
+    pub(crate) request_state_key: Option<Vec<u8>>,
     pub(crate) resource_updates: crate::ResourceUpdates,
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
 }
@@ -111,6 +112,7 @@ impl McpConfig {
             curated: Curated::default(),
             tool_timeouts: HashMap::new(),
             max_sessions: Self::DEFAULT_MAX_SESSIONS,
+            request_state_key: None,
             resource_updates: crate::ResourceUpdates::default(),
             event_store: None,
         }
@@ -531,6 +533,15 @@ impl McpConfig {
     /// `resource_uri_base("tickets://")` gives `tickets://reports/daily`.
     pub fn resource_uri_base(mut self, base: impl Into<String>) -> Self {
         self.exposure.resource_uri_base = Some(base.into());
+        self
+    }
+
+    /// The key (at least 32 bytes) that seals the `requestState` of 2026-07-28 input-required
+    /// results, so a client cannot alter the answers it already gave. Default: a random key per
+    /// mount, which is right for one instance; give every instance behind a load balancer the
+    /// same secret key, since a client's next round may reach another instance.
+    pub fn request_state_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.request_state_key = Some(key.into());
         self
     }
 

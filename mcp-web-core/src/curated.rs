@@ -66,7 +66,6 @@ use std::{
     time::Duration,
 };
 
-use base64::Engine;
 use futures::{FutureExt, future::BoxFuture};
 use rmcp::{
     ErrorData, RoleServer,
@@ -76,11 +75,12 @@ use rmcp::{
         tool::IntoCallToolResult,
     },
     model::{
-        CallToolResponse, CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult,
-        ElicitRequest, ElicitRequestParams, ElicitResult, ErrorCode, GetPromptResult, InputRequest,
-        InputRequiredResult, InputResponses, JsonObject, LoggingLevel,
-        LoggingMessageNotificationParam, ProgressNotificationParam, ProgressToken, Prompt,
-        PromptMessage, Resource, ResourceContents, ResourceTemplate, Tool, ToolAnnotations,
+        CallToolResponse, ClientCapabilities, CreateMessageRequest, CreateMessageRequestParams,
+        CreateMessageResult, ElicitRequest, ElicitRequestParams, ElicitResult, GetPromptResult,
+        InputRequest, InputRequiredResult, InputResponses, JsonObject, ListRootsRequest,
+        ListRootsResult, LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam,
+        ProgressToken, Prompt, PromptMessage, Resource, ResourceContents, ResourceTemplate, Tool,
+        ToolAnnotations,
     },
     service::Peer,
 };
@@ -109,6 +109,7 @@ pub struct HandlerError(Failure);
 
 enum Failure {
     Message(String),
+    InvalidParams(String),
     Rpc(ErrorData),
     InputRequired(InputRequiredResult),
 }
@@ -122,20 +123,17 @@ impl HandlerError {
     /// The arguments were wrong: JSON-RPC `-32602` for resources and prompts, an `isError`
     /// result for tools.
     pub fn invalid_params(message: impl Into<String>) -> Self {
-        Self(Failure::Rpc(ErrorData::invalid_params(
-            message.into(),
-            None,
-        )))
+        Self(Failure::InvalidParams(message.into()))
     }
 
-    /// Answer with this exact JSON-RPC error.
+    /// Answer with this exact JSON-RPC error (tools too).
     pub fn rpc(error: ErrorData) -> Self {
         Self(Failure::Rpc(error))
     }
 
     fn message(&self) -> String {
         match &self.0 {
-            Failure::Message(message) => message.clone(),
+            Failure::Message(message) | Failure::InvalidParams(message) => message.clone(),
             Failure::Rpc(error) => error.message.to_string(),
             Failure::InputRequired(_) => "input required".into(),
         }
@@ -184,6 +182,9 @@ struct ContextInner {
     log_level: LogFilter,
     answers: BTreeMap<String, Value>,
     asked: AtomicUsize,
+    client_capabilities: Option<ClientCapabilities>,
+    state: Arc<StateCodec>,
+    subject: String,
 }
 
 impl fmt::Debug for CallContext {
@@ -216,18 +217,68 @@ pub(crate) struct RequestFacts {
     pub(crate) session_log_level: Option<LoggingLevel>,
     pub(crate) input_responses: Option<InputResponses>,
     pub(crate) request_state: Option<String>,
+    pub(crate) state: Arc<StateCodec>,
+    /// What the request is for (`tools/call name`): sealed into its request state.
+    pub(crate) subject: String,
+}
+
+/// Seals the answers of earlier rounds into `requestState` (HMAC-SHA256, so a client cannot
+/// forge or alter them) and opens them again.
+pub(crate) struct StateCodec(rmcp::model::RequestStateCodec);
+
+impl StateCodec {
+    /// A codec with `key` (at least 32 bytes), or a random key when `None`.
+    pub(crate) fn new(key: Option<&[u8]>) -> Result<Self, String> {
+        let key = match key {
+            Some(key) => key.to_vec(),
+            None => {
+                let mut key = vec![0; 32];
+                getrandom::fill(&mut key).map_err(|e| format!("no random key: {e}"))?;
+                key
+            }
+        };
+        rmcp::model::RequestStateCodec::try_new(key)
+            .map(Self)
+            .map_err(|e| format!("request state key: {e}"))
+    }
+
+    fn seal(&self, subject: &str, answers: &BTreeMap<String, Value>) -> String {
+        self.0.seal_json(&(subject, answers)).unwrap_or_default()
+    }
+
+    fn open(&self, subject: &str, state: &str) -> Result<BTreeMap<String, Value>, String> {
+        let (sealed_for, answers): (String, BTreeMap<String, Value>) = self
+            .0
+            .open_json(state)
+            .map_err(|e| format!("requestState failed verification: {e}"))?;
+        if sealed_for != subject {
+            return Err(format!(
+                "requestState belongs to '{sealed_for}', not to '{subject}'"
+            ));
+        }
+        Ok(answers)
+    }
 }
 
 impl CallContext {
-    pub(crate) fn new(facts: RequestFacts) -> Self {
+    /// The context of one request; an error when its `requestState` is not one this mount
+    /// sealed for the same request.
+    pub(crate) fn new(facts: RequestFacts) -> Result<Self, ErrorData> {
         let protocol_version = facts.protocol_version.unwrap_or_default();
         let stateless = protocol_version.as_str() >= STATELESS_ERA;
-        let mut answers = facts
-            .request_state
-            .as_deref()
-            .and_then(decode_state)
-            .unwrap_or_default();
+        let mut answers = match facts.request_state.as_deref() {
+            Some(state) => facts
+                .state
+                .open(&facts.subject, state)
+                .map_err(|why| ErrorData::invalid_params(why, None))?,
+            None => BTreeMap::new(),
+        };
         answers.extend(facts.input_responses.unwrap_or_default());
+        let client_capabilities = if stateless {
+            facts.meta.client_capabilities()
+        } else {
+            facts.peer.peer_info().map(|info| info.capabilities.clone())
+        };
         let requested_level = facts
             .meta
             .0
@@ -242,7 +293,7 @@ impl CallContext {
                 .session_log_level
                 .map_or(LogFilter::All, LogFilter::AtLeast),
         };
-        Self {
+        Ok(Self {
             inner: Arc::new(ContextInner {
                 progress_token: facts.meta.get_progress_token(),
                 peer: facts.peer,
@@ -253,8 +304,11 @@ impl CallContext {
                 log_level,
                 answers,
                 asked: AtomicUsize::new(0),
+                client_capabilities,
+                state: facts.state,
+                subject: facts.subject,
             }),
-        }
+        })
     }
 
     /// Report progress to the client, when it asked for progress (sent a progress token).
@@ -290,13 +344,31 @@ impl CallContext {
     }
 
     /// Ask the client's model for a completion (`sampling/createMessage`).
+    ///
+    /// A client that did not declare the `sampling` capability gets JSON-RPC error `-32021`
+    /// naming it.
     pub async fn sample(
         &self,
         params: CreateMessageRequestParams,
     ) -> Result<CreateMessageResult, HandlerError> {
+        let key = self.next_key("sampling");
+        self.sample_named(&key, params).await
+    }
+
+    /// [`sample`](Self::sample), naming the question `key` in a 2026-07-28 input-required
+    /// result (keys are otherwise `sampling-0`, `sampling-1`, …).
+    pub async fn sample_named(
+        &self,
+        key: &str,
+        params: CreateMessageRequestParams,
+    ) -> Result<CreateMessageResult, HandlerError> {
+        self.require(
+            |c| c.sampling.is_some(),
+            |c| c.sampling = Some(Default::default()),
+        )?;
         if self.inner.stateless {
             let request = InputRequest::CreateMessage(CreateMessageRequest::new(params));
-            return self.answer_or_ask("sampling", request);
+            return self.answer_or_ask(key, request);
         }
         self.inner
             .peer
@@ -306,10 +378,28 @@ impl CallContext {
     }
 
     /// Ask the user for input through the client (`elicitation/create`).
+    ///
+    /// A client that did not declare the `elicitation` capability gets JSON-RPC error `-32021`
+    /// naming it.
     pub async fn elicit(&self, params: ElicitRequestParams) -> Result<ElicitResult, HandlerError> {
+        let key = self.next_key("elicitation");
+        self.elicit_named(&key, params).await
+    }
+
+    /// [`elicit`](Self::elicit), naming the question `key` in a 2026-07-28 input-required
+    /// result (keys are otherwise `elicitation-0`, `elicitation-1`, …).
+    pub async fn elicit_named(
+        &self,
+        key: &str,
+        params: ElicitRequestParams,
+    ) -> Result<ElicitResult, HandlerError> {
+        self.require(
+            |c| c.elicitation.is_some(),
+            |c| c.elicitation = Some(Default::default()),
+        )?;
         if self.inner.stateless {
             let request = InputRequest::Elicitation(ElicitRequest::new(params));
-            return self.answer_or_ask("elicitation", request);
+            return self.answer_or_ask(key, request);
         }
         self.inner
             .peer
@@ -318,25 +408,84 @@ impl CallContext {
             .map_err(|e| HandlerError::new(format!("Elicitation failed: {e}")))
     }
 
+    /// The client's roots (`roots/list`): the directories or files it works on.
+    pub async fn list_roots(&self) -> Result<ListRootsResult, HandlerError> {
+        let key = self.next_key("roots");
+        self.list_roots_named(&key).await
+    }
+
+    /// [`list_roots`](Self::list_roots), naming the question `key` in a 2026-07-28
+    /// input-required result (keys are otherwise `roots-0`, `roots-1`, …).
+    pub async fn list_roots_named(&self, key: &str) -> Result<ListRootsResult, HandlerError> {
+        self.require(
+            |c| c.roots.is_some(),
+            |c| c.roots = Some(Default::default()),
+        )?;
+        if self.inner.stateless {
+            let request = InputRequest::ListRoots(ListRootsRequest::default());
+            return self.answer_or_ask(key, request);
+        }
+        self.inner
+            .peer
+            .list_roots()
+            .await
+            .map_err(|e| HandlerError::new(format!("Listing roots failed: {e}")))
+    }
+
+    /// What the client declared it can do (from `initialize`, or the request's `_meta` on
+    /// 2026-07-28), when known.
+    pub fn client_capabilities(&self) -> Option<&ClientCapabilities> {
+        self.inner.client_capabilities.as_ref()
+    }
+
+    /// Refuse with `-32021` when the client's declared capabilities lack one (unknown
+    /// capabilities, as on a session-less 2025-era request, are not refused).
+    fn require(
+        &self,
+        has: impl Fn(&ClientCapabilities) -> bool,
+        set: impl Fn(&mut ClientCapabilities),
+    ) -> Result<(), HandlerError> {
+        match &self.inner.client_capabilities {
+            Some(capabilities) if !has(capabilities) => {
+                let mut required = ClientCapabilities::default();
+                set(&mut required);
+                Err(HandlerError::rpc(
+                    ErrorData::missing_required_client_capability(required),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn next_key(&self, kind: &str) -> String {
+        let index = self.inner.asked.fetch_add(1, Ordering::Relaxed);
+        format!("{kind}-{index}")
+    }
+
     /// The answer the client already gave to this handler's next question, or an
     /// input-required result asking it (2026-07-28 multi-round-trip requests).
     fn answer_or_ask<T: DeserializeOwned>(
         &self,
-        kind: &str,
+        key: &str,
         request: InputRequest,
     ) -> Result<T, HandlerError> {
-        let index = self.inner.asked.fetch_add(1, Ordering::Relaxed);
-        let key = format!("{kind}-{index}");
-        if let Some(answer) = self.inner.answers.get(&key) {
-            return serde_json::from_value(answer.clone())
-                .map_err(|e| HandlerError::invalid_params(format!("Bad answer to {key}: {e}")));
+        if let Some(answer) = self.inner.answers.get(key) {
+            return serde_json::from_value(answer.clone()).map_err(|e| {
+                HandlerError::rpc(ErrorData::invalid_params(
+                    format!("The answer to '{key}' does not fit its request: {e}"),
+                    None,
+                ))
+            });
         }
         let mut asked = BTreeMap::new();
-        asked.insert(key, request);
-        // Earlier answers travel in `requestState`, so every round sees all of them.
-        let state = (!self.inner.answers.is_empty()).then(|| encode_state(&self.inner.answers));
+        asked.insert(key.to_string(), request);
+        // Earlier answers travel, sealed, in `requestState`, so every round sees all of them.
+        let state = self
+            .inner
+            .state
+            .seal(&self.inner.subject, &self.inner.answers);
         Err(HandlerError(Failure::InputRequired(
-            InputRequiredResult::new(Some(asked), state),
+            InputRequiredResult::new(Some(asked), Some(state)),
         )))
     }
 
@@ -425,18 +574,6 @@ fn severity(level: LoggingLevel) -> u8 {
         LoggingLevel::Alert => 6,
         LoggingLevel::Emergency => 7,
     }
-}
-
-fn encode_state(answers: &BTreeMap<String, Value>) -> String {
-    let json = serde_json::to_vec(answers).unwrap_or_default();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
-}
-
-fn decode_state(state: &str) -> Option<BTreeMap<String, Value>> {
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(state)
-        .ok()?;
-    serde_json::from_slice(&json).ok()
 }
 
 type ToolFn = dyn Fn(JsonObject, CallContext) -> BoxFuture<'static, Result<CallToolResponse, HandlerError>>
@@ -584,9 +721,7 @@ pub(crate) fn tool_outcome(
         Err(HandlerError(Failure::InputRequired(input))) => {
             Ok(CallToolResponse::InputRequired(input))
         }
-        Err(HandlerError(Failure::Rpc(error))) if error.code != ErrorCode::INVALID_PARAMS => {
-            Err(error)
-        }
+        Err(HandlerError(Failure::Rpc(error))) => Err(error),
         Err(error) => Ok(model::CallToolResult::error(vec![model::ContentBlock::text(
             error.message(),
         )])
@@ -602,6 +737,9 @@ pub(crate) fn rpc_outcome<T>(
         Ok(value) => Ok(Ok(value)),
         Err(HandlerError(Failure::InputRequired(input))) => Ok(Err(input)),
         Err(HandlerError(Failure::Rpc(error))) => Err(error),
+        Err(HandlerError(Failure::InvalidParams(message))) => {
+            Err(ErrorData::invalid_params(message, None))
+        }
         Err(HandlerError(Failure::Message(message))) => {
             Err(ErrorData::internal_error(message, None))
         }

@@ -17,6 +17,8 @@ pub enum Error {
     HandlerPanicked(String),
     /// A curated component's name or URI clashes with another component of the mount.
     NameClash(String),
+    /// A configuration value cannot be used.
+    InvalidConfig(String),
 }
 
 impl fmt::Display for Error {
@@ -30,6 +32,7 @@ impl fmt::Display for Error {
             ),
             Error::HandlerPanicked(why) => write!(f, "the endpoint's handler panicked: {why}"),
             Error::NameClash(why) => write!(f, "the mount cannot be built: {why}"),
+            Error::InvalidConfig(why) => write!(f, "the configuration cannot be used: {why}"),
         }
     }
 }

@@ -38,7 +38,7 @@ use crate::{
     catalog::{Catalog, ConversionWarning, Operation},
     curated::{
         CallContext, CompletionTarget, Curated, CuratedTool, LogLevel, RequestFacts,
-        ResourceRequest, rpc_outcome, tool_outcome,
+        ResourceRequest, StateCodec, rpc_outcome, tool_outcome,
     },
     dispatch::Dispatcher,
     request::{build_request, forwarded_headers},
@@ -64,6 +64,7 @@ struct Shared {
     max_response_body_bytes: usize,
     info: ServerConfig,
     updates: ResourceUpdates,
+    request_state: Arc<StateCodec>,
 }
 
 /// What one 2025-era session asked for (2026-07-28 requests carry it in `_meta`).
@@ -161,6 +162,10 @@ impl McpServer {
                 max_response_body_bytes: config.max_response_body_bytes,
                 info,
                 updates: config.resource_updates.clone(),
+                request_state: Arc::new(
+                    StateCodec::new(config.request_state_key.as_deref())
+                        .map_err(Error::InvalidConfig)?,
+                ),
             }),
             session: Arc::default(),
         })
@@ -178,9 +183,10 @@ impl McpServer {
     fn call_context(
         &self,
         context: &RequestContext<RoleServer>,
+        subject: String,
         input_responses: Option<rmcp::model::InputResponses>,
         request_state: Option<String>,
-    ) -> CallContext {
+    ) -> Result<CallContext, ErrorData> {
         CallContext::new(RequestFacts {
             peer: context.peer.clone(),
             meta: context.meta.clone(),
@@ -190,6 +196,8 @@ impl McpServer {
             session_log_level: *lock(&self.session.log_level),
             input_responses,
             request_state,
+            state: self.shared.request_state.clone(),
+            subject,
         })
     }
 
@@ -200,7 +208,13 @@ impl McpServer {
         request: CallToolRequestParams,
         context: &RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let cx = self.call_context(context, request.input_responses, request.request_state);
+        let subject = format!("tools/call {}", tool.tool.name);
+        let cx = self.call_context(
+            context,
+            subject,
+            request.input_responses,
+            request.request_state,
+        )?;
         let limit = tool.timeout.unwrap_or(self.shared.call_timeout);
         let run = AssertUnwindSafe((tool.handler)(request.arguments.unwrap_or_default(), cx))
             .catch_unwind();
@@ -245,11 +259,15 @@ impl McpServer {
                 Some((template.handler.clone(), variables))
             })?
         };
-        let cx = self.call_context(
+        let cx = match self.call_context(
             context,
+            format!("resources/read {uri}"),
             request.input_responses.clone(),
             request.request_state.clone(),
-        );
+        ) {
+            Ok(cx) => cx,
+            Err(error) => return Some(Err(error)),
+        };
         let read = ResourceRequest {
             uri: uri.to_string(),
             variables,
@@ -583,15 +601,28 @@ impl ServerHandler for McpServer {
         };
         let incoming = context.extensions.get::<http::request::Parts>().cloned();
         let arguments = request.arguments.unwrap_or_default();
-        let reporter = StreamReporter {
-            cx: self.call_context(&context, None, None),
-            relayed: Arc::default(),
-        };
+        // Without a request state to open, a context is always made.
+        let reporter = self
+            .call_context(&context, String::new(), None, None)
+            .ok()
+            .map(|cx| StreamReporter {
+                cx,
+                relayed: Arc::default(),
+            });
         // Dropping the call on cancellation drops the in-process request: the handler stops.
         tokio::select! {
-            result = self.call(operation, arguments, incoming, Some(reporter)) => Ok(result.into()),
+            result = self.call(operation, arguments, incoming, reporter) => Ok(result.into()),
             () = context.ct.cancelled() => Err(ErrorData::internal_error("the request was cancelled", None)),
         }
+    }
+
+    // 2026-07-28 `subscriptions/listen`: accept what the client asks for; rmcp acknowledges
+    // and holds the stream until the client or the mount's shutdown ends it.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &rmcp::model::SubscriptionFilter,
+    ) -> Option<rmcp::model::SubscriptionFilter> {
+        Some(requested.clone())
     }
 
     async fn list_prompts(
@@ -626,7 +657,12 @@ impl ServerHandler for McpServer {
                 None,
             ));
         };
-        let cx = self.call_context(&context, request.input_responses, request.request_state);
+        let cx = self.call_context(
+            &context,
+            format!("prompts/get {}", request.name),
+            request.input_responses,
+            request.request_state,
+        )?;
         let run = AssertUnwindSafe((prompt.handler)(request.arguments.unwrap_or_default(), cx))
             .catch_unwind();
         let outcome = tokio::select! {

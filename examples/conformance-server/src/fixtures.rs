@@ -280,7 +280,7 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             "test_input_required_result_elicitation",
             "Asks the user for their name, then greets them",
             |_: NoArguments, cx: CallContext| async move {
-                let name = ask_string(&cx, "What is your name?", "name").await?;
+                let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
                 Ok(format!("Hello, {name}!"))
             },
         ))
@@ -288,9 +288,8 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             "test_input_required_result_sampling",
             "Asks the client's model for the capital of France",
             |_: NoArguments, cx: CallContext| async move {
-                let answer = cx
-                    .sample(sampling("What is the capital of France?", 100))
-                    .await?;
+                let question = sampling("What is the capital of France?", 100);
+                let answer = cx.sample_named("capital_question", question).await?;
                 Ok(format!("The model says: {}", sampled_text(&answer.message)))
             },
         ))
@@ -303,7 +302,9 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
                     "properties": {"ok": {"type": "boolean"}},
                     "required": ["ok"],
                 }))?;
-                let answer = cx.elicit(form("Please confirm", schema)).await?;
+                let answer = cx
+                    .elicit_named("confirm", form("Please confirm", schema))
+                    .await?;
                 Ok(format!("state-ok: {}", describe(&answer)))
             },
         ))
@@ -311,18 +312,30 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             "test_input_required_result_multiple_inputs",
             "Asks the user for their name and the model for a greeting",
             |_: NoArguments, cx: CallContext| async move {
-                let name = ask_string(&cx, "What is your name?", "name").await?;
-                let greeting = cx.sample(sampling("Generate a greeting", 50)).await?;
-                Ok(format!("{} (for {name})", sampled_text(&greeting.message)))
+                let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
+                let greeting = cx
+                    .sample_named("greeting", sampling("Generate a greeting", 50))
+                    .await?;
+                let roots = cx.list_roots_named("client_roots").await?;
+                Ok(format!(
+                    "{} (for {name}, {} roots)",
+                    sampled_text(&greeting.message),
+                    roots.roots.len()
+                ))
             },
         ))
         .tool(CuratedTool::new(
             "test_input_required_result_multi_round",
             "Asks two questions, one after the other",
             |_: NoArguments, cx: CallContext| async move {
-                let name = ask_string(&cx, "Step 1: What is your name?", "name").await?;
-                let color =
-                    ask_string(&cx, "Step 2: What is your favorite color?", "color").await?;
+                let name = ask_string(&cx, "step1", "Step 1: What is your name?", "name").await?;
+                let color = ask_string(
+                    &cx,
+                    "step2",
+                    "Step 2: What is your favorite color?",
+                    "color",
+                )
+                .await?;
                 Ok(format!("{name} likes {color}"))
             },
         ))
@@ -330,14 +343,25 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             "test_input_required_result_tampered_state",
             "Asks two questions; the first answer travels in the request state",
             |_: NoArguments, cx: CallContext| async move {
-                let name = ask_string(&cx, "What is your name?", "name").await?;
+                let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
                 let schema = schema(json!({
                     "type": "object",
                     "properties": {"ok": {"type": "boolean"}},
                     "required": ["ok"],
                 }))?;
-                let answer = cx.elicit(form("Please confirm", schema)).await?;
+                let answer = cx
+                    .elicit_named("confirm", form("Please confirm", schema))
+                    .await?;
                 Ok(format!("{name}: {}", describe(&answer)))
+            },
+        ))
+        .tool(CuratedTool::new(
+            "test_input_required_result_list_roots",
+            "Asks the client for its roots",
+            |_: NoArguments, cx: CallContext| async move {
+                let roots = cx.list_roots_named("client_roots").await?;
+                let uris: Vec<String> = roots.roots.iter().map(|r| r.uri.clone()).collect();
+                Ok(format!("Client roots: {}", uris.join(", ")))
             },
         ))
         .tool(CuratedTool::new(
@@ -369,7 +393,7 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
             "Reports progress, then asks the user for their name",
             |_: NoArguments, cx: CallContext| async move {
                 cx.progress(0.0, Some(1.0), Some("Asking for a name")).await;
-                let name = ask_string(&cx, "What is your name?", "name").await?;
+                let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
                 cx.progress(1.0, Some(1.0), None).await;
                 Ok(format!("Hello, {name}!"))
             },
@@ -523,8 +547,13 @@ fn prompts(config: McpConfig) -> McpConfig {
             "test_input_required_result_prompt",
             "A prompt that asks the user for its context first",
             |_: NoArguments, cx: CallContext| async move {
-                let context =
-                    ask_string(&cx, "What context should the prompt use?", "context").await?;
+                let context = ask_string(
+                    &cx,
+                    "user_context",
+                    "What context should the prompt use?",
+                    "context",
+                )
+                .await?;
                 Ok(vec![PromptMessage::new_text(
                     Role::User,
                     format!("Answer with this context in mind: {context}"),
@@ -583,13 +612,18 @@ fn describe(answer: &ElicitResult) -> String {
 }
 
 /// Ask the user for one required string field; an answer other than *accept* is an error.
-async fn ask_string(cx: &CallContext, message: &str, field: &str) -> Result<String, HandlerError> {
+async fn ask_string(
+    cx: &CallContext,
+    key: &str,
+    message: &str,
+    field: &str,
+) -> Result<String, HandlerError> {
     let schema = schema(json!({
         "type": "object",
         "properties": {field: {"type": "string"}},
         "required": [field],
     }))?;
-    let answer = cx.elicit(form(message, schema)).await?;
+    let answer = cx.elicit_named(key, form(message, schema)).await?;
     match (answer.action, &answer.content) {
         (ElicitationAction::Accept, Some(content)) => content
             .get(field)
