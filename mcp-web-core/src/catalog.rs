@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
     resource::{ResourceEntry, TemplateEntry, UriTemplate, coerce_arguments, uri_base},
-    schema::{Direction, SchemaResolver, make_nullable, with_defs},
+    schema::{Direction, SchemaResolver, make_nullable, single, with_defs},
 };
 
 /// Longest tool name most MCP clients accept.
@@ -872,11 +872,12 @@ impl<'a> OperationMapper<'a> {
         });
         let description = schema.get("description").and_then(Value::as_str);
         if is_array {
-            json!({
-                "type": "array",
-                "description": description.unwrap_or("Files, sent as one part each."),
-                "items": file_schema(None)
-            })
+            let mut array = Map::new();
+            array.insert("type".into(), json!("array"));
+            let description = description.unwrap_or("Files, sent as one part each.");
+            array.insert("description".into(), json!(description));
+            array.insert("items".into(), file_schema(None));
+            Value::Object(array)
         } else {
             file_schema(description)
         }
@@ -968,7 +969,8 @@ impl<'a> OperationMapper<'a> {
 fn wrap_result(schema: Value) -> (Map<String, Value>, bool) {
     let mut root = Map::new();
     root.insert("type".into(), json!("object"));
-    root.insert("properties".into(), json!({ "result": schema }));
+    // Built directly: `json!` would serialize the whole schema into a copy.
+    root.insert("properties".into(), single("result", schema));
     root.insert("required".into(), json!(["result"]));
     (root, true)
 }

@@ -547,9 +547,10 @@ impl Walk<'_, '_> {
         });
         let mut out = if clash {
             let mut out = Map::new();
+            // Built directly: `json!` would serialize both trees into copies.
             out.insert(
                 "allOf".into(),
-                json!([Value::Object(target), Value::Object(siblings)]),
+                Value::Array(vec![Value::Object(target), Value::Object(siblings)]),
             );
             out
         } else {
@@ -578,13 +579,20 @@ fn is_annotation(key: &str) -> bool {
     ) || key.starts_with("x-")
 }
 
+/// Whether `schema` is exactly `{"type": "null"}`.
+fn is_null_schema(schema: &Value) -> bool {
+    schema
+        .as_object()
+        .is_some_and(|object| object.len() == 1 && object.get("type").is_some_and(|t| t == "null"))
+}
+
 /// `oneOf: [{"type": "null"}, X]` (utoipa's `Option<T>`) becomes `anyOf`: the same for any
 /// sensible X, and a value X also accepts as null no longer fails both ways.
 fn null_branch_union(out: &mut Map<String, Value>) {
     let has_null_branch = out
         .get("oneOf")
         .and_then(Value::as_array)
-        .is_some_and(|branches| branches.iter().any(|b| b == &json!({"type": "null"})));
+        .is_some_and(|branches| branches.iter().any(is_null_schema));
     if has_null_branch
         && !out.contains_key("anyOf")
         && let Some(branches) = out.remove("oneOf")
@@ -595,8 +603,8 @@ fn null_branch_union(out: &mut Map<String, Value>) {
 
 fn constrain_tag(branch: &mut Map<String, Value>, property: &str, tags: Vec<Value>) {
     let constraint = match <[Value; 1]>::try_from(tags) {
-        Ok([tag]) => json!({ "const": tag }),
-        Err(tags) => json!({ "enum": tags }),
+        Ok([tag]) => single("const", tag),
+        Err(tags) => single("enum", Value::Array(tags)),
     };
     let Value::Object(properties) = branch
         .entry("properties")
@@ -669,8 +677,18 @@ pub(crate) fn make_nullable(schema: &mut Map<String, Value>) {
         .filter_map(|key| schema.remove(&key).map(|value| (key, value)))
         .collect();
     let inner = Value::Object(std::mem::take(schema));
-    outer.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+    outer.insert(
+        "anyOf".into(),
+        Value::Array(vec![inner, single("type", Value::String("null".into()))]),
+    );
     *schema = outer;
+}
+
+/// `{key: value}`, built directly: `json!` would serialize `value` into a copy.
+pub(crate) fn single(key: &str, value: Value) -> Value {
+    let mut object = Map::with_capacity(1);
+    object.insert(key.into(), value);
+    Value::Object(object)
 }
 
 /// The component name a `#/components/schemas/Name` reference points at.
