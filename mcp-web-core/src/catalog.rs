@@ -787,26 +787,28 @@ impl<'a> OperationMapper<'a> {
             Some(BodySpec {
                 media: content_type,
                 encoding,
-                schema,
+                mut schema,
                 required: body_required,
                 defs: body_defs,
                 property_encoding,
             }) => 'body: {
                 defs.extend(body_defs);
-                let object_properties = schema.get("properties").and_then(Value::as_object);
+                let has_properties = schema.get("properties").is_some_and(Value::is_object);
                 let mut files = Vec::new();
-                let shape = match (encoding, object_properties) {
-                    (BodyEncoding::Multipart, None) => {
+                let shape = match (encoding, has_properties) {
+                    (BodyEncoding::Multipart, false) => {
                         warn(format!(
                             "request body of type {content_type} documents no fields; the body is \
                              left out"
                         ));
                         break 'body None;
                     }
-                    (
-                        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart,
-                        Some(object_properties),
-                    ) => {
+                    (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, true) => {
+                        // Moved out: the body schema itself is not kept.
+                        let object_properties = match schema.get_mut("properties") {
+                            Some(Value::Object(properties)) => std::mem::take(properties),
+                            _ => Map::new(),
+                        };
                         let body_required_props: HashSet<&str> = schema
                             .get("required")
                             .and_then(Value::as_array)
@@ -815,10 +817,10 @@ impl<'a> OperationMapper<'a> {
                             .filter_map(Value::as_str)
                             .collect();
                         let mut mapping = Vec::new();
-                        for (property, property_schema) in object_properties {
+                        for (property, mut property_schema) in object_properties {
                             // Suffixed like the parameter it clashes with, so neither looks
                             // like the plain name.
-                            let clashes = properties.contains_key(property)
+                            let clashes = properties.contains_key(&property)
                                 || param_names.contains(&property.as_str());
                             let argument = if clashes {
                                 format!("{property}__body")
@@ -828,17 +830,16 @@ impl<'a> OperationMapper<'a> {
                             if body_required && body_required_props.contains(property.as_str()) {
                                 required.push(Value::String(argument.clone()));
                             }
-                            let mut property_schema = property_schema.clone();
                             if encoding == BodyEncoding::Multipart {
                                 property_schema = self.file_field(
-                                    property,
+                                    &property,
                                     property_schema,
                                     &property_encoding,
                                     &mut files,
                                 );
                             }
                             properties.insert(argument.clone(), property_schema);
-                            mapping.push((property.clone(), argument));
+                            mapping.push((property, argument));
                         }
                         if schema
                             .get("additionalProperties")
@@ -857,7 +858,7 @@ impl<'a> OperationMapper<'a> {
                         if body_required {
                             required.push(Value::String(argument.clone()));
                         }
-                        properties.insert(argument.clone(), schema.clone());
+                        properties.insert(argument.clone(), schema);
                         BodyShape::Whole(argument)
                     }
                 };

@@ -414,11 +414,11 @@ impl SchemaResolver<'_> {
             Direction::Input => "readOnly",
             Direction::Output => "writeOnly",
         };
-        self.follow(property)
-            .and_then(|p| p.get(skip))
-            .and_then(Value::as_bool)
-            == Some(true)
-            || property.get(skip).and_then(Value::as_bool) == Some(true)
+        let flagged = |schema: &Value| schema.get(skip).and_then(Value::as_bool) == Some(true);
+        // Only a `$ref` leads elsewhere; otherwise `follow` would return the property itself.
+        flagged(property)
+            || (property.get("$ref").is_some_and(Value::is_string)
+                && self.follow(property).is_some_and(flagged))
     }
 
     /// Whether an `allOf` member's `$ref` is inlined even with `keep_defs`: it names a component
