@@ -44,6 +44,8 @@ impl Direction {
 pub(crate) struct SchemaResolver<'a> {
     document: &'a Value,
     schemas: Option<&'a Map<String, Value>>,
+    /// `schemas` by name, for the thousands of `#/components/schemas/Name` lookups.
+    by_name: HashMap<&'a str, &'a Value>,
     recursive: BTreeSet<String>,
     keep_defs: bool,
     /// Each component is resolved once per direction and then copied: large documents refer to
@@ -96,9 +98,15 @@ impl<'a> SchemaResolver<'a> {
             .pointer("/components/schemas")
             .and_then(Value::as_object);
         let recursive = schemas.map(recursive_names).unwrap_or_default();
+        let by_name = schemas
+            .into_iter()
+            .flatten()
+            .map(|(name, schema)| (name.as_str(), schema))
+            .collect();
         Self {
             document,
             schemas,
+            by_name,
             recursive,
             keep_defs: false,
             components: RefCell::default(),
@@ -120,11 +128,9 @@ impl<'a> SchemaResolver<'a> {
     /// Whether a reference to the component `name` becomes `#/$defs/name`: the component is
     /// recursive (or `keep_defs` is set) and the reference is not to be inlined.
     fn kept_as_def(&self, name: &str, inline: bool) -> bool {
-        let known = self
-            .schemas
-            .is_some_and(|schemas| schemas.contains_key(name));
-        let keep = self.keep_defs || self.recursive.contains(name);
-        known && keep && !inline
+        !inline
+            && (self.keep_defs || self.recursive.contains(name))
+            && self.by_name.contains_key(name)
     }
 
     /// Keep every component schema under `$defs` instead of inlining the non-recursive ones.
@@ -149,6 +155,13 @@ impl<'a> SchemaResolver<'a> {
     }
 
     fn lookup(&self, reference: &str) -> Option<&'a Value> {
+        // A plain component name: the same as the pointer below, without walking three maps.
+        if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
+            && !name.contains(['/', '~'])
+            && self.schemas.is_some()
+        {
+            return self.by_name.get(name).copied();
+        }
         let pointer = reference.strip_prefix('#')?;
         json_pointer(self.document, &unescape(pointer))
     }
