@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::{
     exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
     resource::{ResourceEntry, TemplateEntry, UriTemplate, coerce_arguments, uri_base},
-    schema::{Direction, SchemaResolver, make_nullable, with_defs},
+    schema::{Direction, SchemaResolver, make_nullable, single, with_defs},
 };
 
 /// Longest tool name most MCP clients accept.
@@ -347,10 +347,7 @@ pub struct Preview {
 impl Catalog {
     pub(crate) fn preview(&self) -> Preview {
         Preview {
-            tools: self
-                .tools()
-                .map(|tool| serde_json::to_value(tool).unwrap_or_default())
-                .collect(),
+            tools: self.tools().map(tool_json).collect(),
             resources: self
                 .resources
                 .iter()
@@ -364,6 +361,33 @@ impl Catalog {
             warnings: self.warnings.clone(),
         }
     }
+}
+
+/// `tool` as `tools/list` returns it. Serializing into a [`Value`] goes through serde's data model
+/// for every node of the schemas, several times slower than copying them: the tool is serialized
+/// with empty schemas and its schemas are copied in.
+fn tool_json(tool: &Tool) -> Value {
+    let mut shell = tool.clone();
+    shell.input_schema = Arc::default();
+    shell.output_schema = tool.output_schema.as_ref().map(|_| Arc::default());
+    let Ok(Value::Object(mut json)) = serde_json::to_value(&shell) else {
+        return serde_json::to_value(tool).unwrap_or_default();
+    };
+    let schemas = [
+        ("inputSchema", Some(&tool.input_schema)),
+        ("outputSchema", tool.output_schema.as_ref()),
+    ];
+    for (key, schema) in schemas {
+        let Some(schema) = schema else { continue };
+        match json.get_mut(key) {
+            Some(slot) if slot.as_object().is_some_and(Map::is_empty) => {
+                *slot = Value::Object(Map::clone(schema));
+            }
+            // Not where rmcp used to put it: serialize the whole tool after all.
+            _ => return serde_json::to_value(tool).unwrap_or_default(),
+        }
+    }
+    Value::Object(json)
 }
 
 /// The catalog of `config`'s document; `mount_path` (the MCP endpoint) is never exposed.
@@ -443,71 +467,64 @@ impl<'a> OperationMapper<'a> {
         let mut taken: HashSet<String> = HashSet::new();
         // Warnings about operations left out by a configuration choice: logged at debug only.
         let mut chosen_warnings = HashSet::new();
-        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else {
-            return catalog;
-        };
-        for (path, item) in paths {
-            let Some(item) = self.resolver.follow(item) else {
+        // First what is exposed, then which schemas that resolves (so that the resolver copies
+        // each component only as often as it is used again), then the conversion itself.
+        let steps = self.decide();
+        self.resolver.expect(
+            steps
+                .iter()
+                .filter_map(|step| match step {
+                    Step::Convert(candidate) => Some(candidate),
+                    Step::Warning { .. } => None,
+                })
+                .flat_map(|candidate| self.schema_roots(candidate)),
+        );
+        for step in steps {
+            let candidate = match step {
+                Step::Warning { warning, chosen } => {
+                    if chosen {
+                        chosen_warnings.insert(catalog.warnings.len());
+                    }
+                    catalog.warnings.push(warning);
+                    continue;
+                }
+                Step::Convert(candidate) => candidate,
+            };
+            let Candidate {
+                path,
+                method,
+                item,
+                operation,
+                label,
+                info,
+                x_mcp,
+                kind,
+                by,
+            } = candidate;
+            let mut warn = |reason: String| {
+                catalog.warnings.push(ConversionWarning {
+                    operation: label.clone(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    reason,
+                })
+            };
+            let Some(op) = self.operation(path, method, item, operation, &mut taken, &mut warn)
+            else {
                 continue;
             };
-            for method in METHODS {
-                let Some(operation) = item.get(method) else {
-                    continue;
-                };
-                let label = operation
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-                let mut warn = |reason: String| {
-                    catalog.warnings.push(ConversionWarning {
-                        operation: label.clone(),
-                        method: method.to_uppercase(),
-                        path: path.clone(),
-                        reason,
-                    })
-                };
-                if self.excluded_paths.contains(path) {
-                    warn("the MCP endpoint itself is never a tool".into());
-                    continue;
+            let exposed = self.finish(
+                op, kind, by, &info, &x_mcp, operation, &mut taken, &mut warn,
+            );
+            match exposed {
+                Exposed::Tool(op) => {
+                    catalog
+                        .by_name
+                        .insert(op.tool.name.to_string(), catalog.operations.len());
+                    catalog.operations.push(Arc::new(op));
                 }
-                let Ok(http_method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
-                    continue;
-                };
-                let info = OperationInfo::from_operation(http_method, path, operation);
-                let x_mcp = XMcp::parse(operation, &mut warn);
-                let (kind, by) = match self.exposure.decide(&info, &x_mcp) {
-                    Decision::Exposed { kind, by } => (kind, by),
-                    Decision::Hidden { reason, chosen } => {
-                        if chosen {
-                            chosen_warnings.insert(catalog.warnings.len());
-                        }
-                        catalog.warnings.push(ConversionWarning {
-                            operation: info.label(),
-                            method: method.to_uppercase(),
-                            path: path.clone(),
-                            reason,
-                        });
-                        continue;
-                    }
-                };
-                let Some(op) = self.operation(path, method, item, operation, &mut taken, &mut warn)
-                else {
-                    continue;
-                };
-                let exposed = self.finish(
-                    op, kind, by, &info, &x_mcp, operation, &mut taken, &mut warn,
-                );
-                match exposed {
-                    Exposed::Tool(op) => {
-                        catalog
-                            .by_name
-                            .insert(op.tool.name.to_string(), catalog.operations.len());
-                        catalog.operations.push(Arc::new(op));
-                    }
-                    Exposed::Resource(entry) => catalog.resources.push(entry),
-                    Exposed::Template(entry) => catalog.templates.push(entry),
-                }
+                Exposed::Resource(entry) => catalog.resources.push(entry),
+                Exposed::Template(entry) => catalog.templates.push(entry),
             }
         }
         for (i, warning) in catalog.warnings.iter().enumerate() {
@@ -532,21 +549,113 @@ impl<'a> OperationMapper<'a> {
         catalog
     }
 
-    fn operation(
-        &self,
-        path: &str,
-        method: &str,
-        item: &Value,
-        operation: &Value,
-        taken: &mut HashSet<String>,
-        warn: &mut impl FnMut(String),
-    ) -> Option<Operation> {
-        let http_method = Method::from_bytes(method.to_uppercase().as_bytes()).ok()?;
-        let mut defs = BTreeMap::new();
-        let mut properties = Map::new();
-        let mut required = Vec::new();
+    /// Every operation of the document in order: the exposed ones to convert, and the warnings
+    /// met while deciding, where they belong among the conversion's own.
+    fn decide(&self) -> Vec<Step<'a>> {
+        let mut steps = Vec::new();
+        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else {
+            return steps;
+        };
+        for (path, item) in paths {
+            let Some(item) = self.resolver.follow(item) else {
+                continue;
+            };
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let label = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+                let mut warn = |reason: String| {
+                    steps.push(Step::Warning {
+                        warning: ConversionWarning {
+                            operation: label.clone(),
+                            method: method.to_uppercase(),
+                            path: path.clone(),
+                            reason,
+                        },
+                        chosen: false,
+                    })
+                };
+                if self.excluded_paths.contains(path) {
+                    warn("the MCP endpoint itself is never a tool".into());
+                    continue;
+                }
+                let Ok(http_method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let info = OperationInfo::from_operation(http_method, path, operation);
+                let x_mcp = XMcp::parse(operation, &mut warn);
+                let (kind, by) = match self.exposure.decide(&info, &x_mcp) {
+                    Decision::Exposed { kind, by } => (kind, by),
+                    Decision::Hidden { reason, chosen } => {
+                        steps.push(Step::Warning {
+                            warning: ConversionWarning {
+                                operation: info.label(),
+                                method: method.to_uppercase(),
+                                path: path.clone(),
+                                reason,
+                            },
+                            chosen,
+                        });
+                        continue;
+                    }
+                };
+                steps.push(Step::Convert(Candidate {
+                    path,
+                    method,
+                    item,
+                    operation,
+                    label,
+                    info,
+                    x_mcp,
+                    kind,
+                    by,
+                }));
+            }
+        }
+        steps
+    }
 
-        // Path-item parameters apply unless the operation redefines the same (name, in).
+    /// The schemas [`operation`](Self::operation) resolves for `candidate`, with their
+    /// direction: each parameter's, the request body's and the result's.
+    fn schema_roots(&self, candidate: &Candidate<'a>) -> Vec<(&'a Value, Direction)> {
+        let mut roots = Vec::new();
+        let Candidate {
+            path,
+            item,
+            operation,
+            ..
+        } = *candidate;
+        if let Some((_, Some((_, media, _)), _)) = self.body_media(operation)
+            && let Some(schema) = media.get("schema")
+        {
+            roots.push((schema, Direction::Input));
+        }
+        for param in self.raw_params(item, operation, &mut |_| {}) {
+            if parameter_target(path, param).is_ok()
+                && let Some(schema) = param.get("schema").or(content_schema(param))
+            {
+                roots.push((schema, Direction::Input));
+            }
+        }
+        if let Some(schema) = self.response_schema(operation) {
+            roots.push((schema, Direction::Output));
+        }
+        roots
+    }
+
+    /// The parameters of an operation: its own, then those of its path item that it does not
+    /// redefine (same name and location).
+    fn raw_params(
+        &self,
+        item: &'a Value,
+        operation: &'a Value,
+        warn: &mut impl FnMut(String),
+    ) -> Vec<&'a Value> {
         let mut raw_params: Vec<&Value> = Vec::new();
         for list in [operation.get("parameters"), item.get("parameters")] {
             for param in list.and_then(Value::as_array).into_iter().flatten() {
@@ -563,6 +672,25 @@ impl<'a> OperationMapper<'a> {
                 }
             }
         }
+        raw_params
+    }
+
+    fn operation(
+        &self,
+        path: &str,
+        method: &str,
+        item: &Value,
+        operation: &Value,
+        taken: &mut HashSet<String>,
+        warn: &mut impl FnMut(String),
+    ) -> Option<Operation> {
+        let http_method = Method::from_bytes(method.to_uppercase().as_bytes()).ok()?;
+        let mut defs = BTreeMap::new();
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+
+        // Path-item parameters apply unless the operation redefines the same (name, in).
+        let raw_params = self.raw_params(item, operation, warn);
         let body_spec = self.body_spec(operation, warn);
         let body_names: HashSet<String> = match &body_spec {
             Some(BodySpec {
@@ -583,22 +711,13 @@ impl<'a> OperationMapper<'a> {
             .collect();
         let mut params = Vec::new();
         for param in &raw_params {
-            let (Some(name), Some(location)) = (
-                param.get("name").and_then(Value::as_str),
-                param
-                    .get("in")
-                    .and_then(Value::as_str)
-                    .and_then(Location::parse),
-            ) else {
-                warn("a parameter without a usable name or location is left out".into());
-                continue;
+            let (name, location) = match parameter_target(path, param) {
+                Ok(target) => target,
+                Err(reason) => {
+                    warn(reason);
+                    continue;
+                }
             };
-            if location == Location::Path && !path.contains(&format!("{{{name}}}")) {
-                warn(format!(
-                    "path parameter '{name}' does not appear in the path template; it is left out"
-                ));
-                continue;
-            }
             // A name used in two places gets a location suffix, so nothing is overwritten.
             let clashes =
                 param_names.iter().filter(|n| **n == name).count() > 1 || body_names.contains(name);
@@ -619,11 +738,7 @@ impl<'a> OperationMapper<'a> {
                 fallback
             });
             // `content` instead of `schema`: the value is one JSON document.
-            let content_schema = param
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|content| content.values().next())
-                .map(|media| media.get("schema").unwrap_or(&Value::Bool(true)));
+            let content_schema = content_schema(param);
             if content_schema.is_some() {
                 style = Style::Json;
             }
@@ -672,26 +787,28 @@ impl<'a> OperationMapper<'a> {
             Some(BodySpec {
                 media: content_type,
                 encoding,
-                schema,
+                mut schema,
                 required: body_required,
                 defs: body_defs,
                 property_encoding,
             }) => 'body: {
                 defs.extend(body_defs);
-                let object_properties = schema.get("properties").and_then(Value::as_object);
+                let has_properties = schema.get("properties").is_some_and(Value::is_object);
                 let mut files = Vec::new();
-                let shape = match (encoding, object_properties) {
-                    (BodyEncoding::Multipart, None) => {
+                let shape = match (encoding, has_properties) {
+                    (BodyEncoding::Multipart, false) => {
                         warn(format!(
                             "request body of type {content_type} documents no fields; the body is \
                              left out"
                         ));
                         break 'body None;
                     }
-                    (
-                        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart,
-                        Some(object_properties),
-                    ) => {
+                    (BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart, true) => {
+                        // Moved out: the body schema itself is not kept.
+                        let object_properties = match schema.get_mut("properties") {
+                            Some(Value::Object(properties)) => std::mem::take(properties),
+                            _ => Map::new(),
+                        };
                         let body_required_props: HashSet<&str> = schema
                             .get("required")
                             .and_then(Value::as_array)
@@ -700,10 +817,10 @@ impl<'a> OperationMapper<'a> {
                             .filter_map(Value::as_str)
                             .collect();
                         let mut mapping = Vec::new();
-                        for (property, property_schema) in object_properties {
+                        for (property, mut property_schema) in object_properties {
                             // Suffixed like the parameter it clashes with, so neither looks
                             // like the plain name.
-                            let clashes = properties.contains_key(property)
+                            let clashes = properties.contains_key(&property)
                                 || param_names.contains(&property.as_str());
                             let argument = if clashes {
                                 format!("{property}__body")
@@ -713,17 +830,16 @@ impl<'a> OperationMapper<'a> {
                             if body_required && body_required_props.contains(property.as_str()) {
                                 required.push(Value::String(argument.clone()));
                             }
-                            let mut property_schema = property_schema.clone();
                             if encoding == BodyEncoding::Multipart {
                                 property_schema = self.file_field(
-                                    property,
+                                    &property,
                                     property_schema,
                                     &property_encoding,
                                     &mut files,
                                 );
                             }
                             properties.insert(argument.clone(), property_schema);
-                            mapping.push((property.clone(), argument));
+                            mapping.push((property, argument));
                         }
                         if schema
                             .get("additionalProperties")
@@ -742,7 +858,7 @@ impl<'a> OperationMapper<'a> {
                         if body_required {
                             required.push(Value::String(argument.clone()));
                         }
-                        properties.insert(argument.clone(), schema.clone());
+                        properties.insert(argument.clone(), schema);
                         BodyShape::Whole(argument)
                     }
                 };
@@ -872,43 +988,20 @@ impl<'a> OperationMapper<'a> {
         });
         let description = schema.get("description").and_then(Value::as_str);
         if is_array {
-            json!({
-                "type": "array",
-                "description": description.unwrap_or("Files, sent as one part each."),
-                "items": file_schema(None)
-            })
+            let mut array = Map::new();
+            array.insert("type".into(), json!("array"));
+            let description = description.unwrap_or("Files, sent as one part each.");
+            array.insert("description".into(), json!(description));
+            array.insert("items".into(), file_schema(None));
+            Value::Object(array)
         } else {
             file_schema(description)
         }
     }
 
     /// The request body to build: JSON first, then urlencoded form, multipart, then text.
-    fn body_spec(&self, operation: &Value, warn: &mut impl FnMut(String)) -> Option<BodySpec> {
-        let body = self.resolver.follow(operation.get("requestBody")?)?;
-        let content = body.get("content").and_then(Value::as_object)?;
-        let required = body.get("required").and_then(Value::as_bool) == Some(true);
-        let choice = content
-            .iter()
-            .find(|(media, _)| is_json(media))
-            .map(|(m, c)| (m, c, BodyEncoding::Json))
-            .or_else(|| {
-                content
-                    .iter()
-                    .find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"))
-                    .map(|(m, c)| (m, c, BodyEncoding::Form))
-            })
-            .or_else(|| {
-                content
-                    .iter()
-                    .find(|(media, _)| media.starts_with("multipart/form-data"))
-                    .map(|(m, c)| (m, c, BodyEncoding::Multipart))
-            })
-            .or_else(|| {
-                content
-                    .iter()
-                    .find(|(media, _)| media.starts_with("text/"))
-                    .map(|(m, c)| (m, c, BodyEncoding::Text))
-            });
+    fn body_spec(&self, operation: &'a Value, warn: &mut impl FnMut(String)) -> Option<BodySpec> {
+        let (content, choice, required) = self.body_media(operation)?;
         let Some((media, media_object, encoding)) = choice else {
             let kinds: Vec<&str> = content.keys().map(String::as_str).collect();
             warn(format!(
@@ -941,26 +1034,109 @@ impl<'a> OperationMapper<'a> {
         })
     }
 
+    /// The documented request body: its `content`, the media type to build (JSON first, then
+    /// urlencoded form, multipart, then text) if there is one, and whether it is required.
+    #[allow(clippy::type_complexity)]
+    fn body_media(
+        &self,
+        operation: &'a Value,
+    ) -> Option<(
+        &'a Map<String, Value>,
+        Option<(&'a String, &'a Value, BodyEncoding)>,
+        bool,
+    )> {
+        let body = self.resolver.follow(operation.get("requestBody")?)?;
+        let content = body.get("content").and_then(Value::as_object)?;
+        let required = body.get("required").and_then(Value::as_bool) == Some(true);
+        let choice = content
+            .iter()
+            .find(|(media, _)| is_json(media))
+            .map(|(m, c)| (m, c, BodyEncoding::Json))
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"))
+                    .map(|(m, c)| (m, c, BodyEncoding::Form))
+            })
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| media.starts_with("multipart/form-data"))
+                    .map(|(m, c)| (m, c, BodyEncoding::Multipart))
+            })
+            .or_else(|| {
+                content
+                    .iter()
+                    .find(|(media, _)| media.starts_with("text/"))
+                    .map(|(m, c)| (m, c, BodyEncoding::Text))
+            });
+        Some((content, choice, required))
+    }
+
     fn output_schema(
         &self,
-        operation: &Value,
+        operation: &'a Value,
         warn: &mut impl FnMut(String),
     ) -> Option<(Value, BTreeMap<String, Value>)> {
-        let responses = operation.get("responses").and_then(Value::as_object)?;
-        let mut codes: Vec<&String> = responses
-            .keys()
-            .filter(|code| code.starts_with('2'))
-            .collect();
-        codes.sort();
-        let response = self.resolver.follow(responses.get(*codes.first()?)?)?;
-        let content = response.get("content").and_then(Value::as_object)?;
-        let (_, media) = content.iter().find(|(media, _)| is_json(media))?;
         let resolved = self
             .resolver
-            .resolve(media.get("schema")?, Direction::Output);
+            .resolve(self.response_schema(operation)?, Direction::Output);
         resolved.problems.into_iter().for_each(&mut *warn);
         Some((resolved.schema, resolved.defs.into_iter().collect()))
     }
+}
+
+/// An operation the exposure settings let through, with what converting it needs.
+struct Candidate<'a> {
+    path: &'a String,
+    method: &'static str,
+    item: &'a Value,
+    operation: &'a Value,
+    /// The operation's name in warnings.
+    label: String,
+    info: OperationInfo,
+    x_mcp: XMcp,
+    kind: McpKind,
+    by: &'static str,
+}
+
+/// One operation of the document, in order, once the exposure settings have decided.
+enum Step<'a> {
+    /// A warning met while deciding; `chosen`: the operation was left out by configuration.
+    Warning {
+        warning: ConversionWarning,
+        chosen: bool,
+    },
+    Convert(Candidate<'a>),
+}
+
+/// A parameter's name and location, or why it is left out.
+fn parameter_target<'v>(path: &str, param: &'v Value) -> Result<(&'v str, Location), String> {
+    let (Some(name), Some(location)) = (
+        param.get("name").and_then(Value::as_str),
+        param
+            .get("in")
+            .and_then(Value::as_str)
+            .and_then(Location::parse),
+    ) else {
+        return Err("a parameter without a usable name or location is left out".into());
+    };
+    if location == Location::Path && !path.contains(&format!("{{{name}}}")) {
+        return Err(format!(
+            "path parameter '{name}' does not appear in the path template; it is left out"
+        ));
+    }
+    Ok((name, location))
+}
+
+/// The schema of a parameter described by `content` instead of `schema` (`true` when its media
+/// type has none).
+fn content_schema(param: &Value) -> Option<&Value> {
+    param
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.values().next())
+        .map(|media| media.get("schema").unwrap_or(&Value::Bool(true)))
 }
 
 /// A result schema that is not an object, wrapped as `{"result": ..}` (MCP's `outputSchema`
@@ -968,7 +1144,8 @@ impl<'a> OperationMapper<'a> {
 fn wrap_result(schema: Value) -> (Map<String, Value>, bool) {
     let mut root = Map::new();
     root.insert("type".into(), json!("object"));
-    root.insert("properties".into(), json!({ "result": schema }));
+    // Built directly: `json!` would serialize the whole schema into a copy.
+    root.insert("properties".into(), single("result", schema));
     root.insert("required".into(), json!(["result"]));
     (root, true)
 }
@@ -1052,7 +1229,7 @@ enum Exposed {
     Template(TemplateEntry),
 }
 
-impl OperationMapper<'_> {
+impl<'a> OperationMapper<'a> {
     /// Apply the configured name, the `x-mcp` title and hints and the response description, then
     /// make the operation the tool or resource `kind` asks for (`by` names who asked).
     #[allow(clippy::too_many_arguments)]
@@ -1200,6 +1377,20 @@ impl OperationMapper<'_> {
                 uri,
             })
         }
+    }
+
+    /// The schema of the first 2xx response's JSON content, which becomes the output schema.
+    fn response_schema(&self, operation: &'a Value) -> Option<&'a Value> {
+        let responses = operation.get("responses").and_then(Value::as_object)?;
+        let mut codes: Vec<&String> = responses
+            .keys()
+            .filter(|code| code.starts_with('2'))
+            .collect();
+        codes.sort();
+        let response = self.resolver.follow(responses.get(*codes.first()?)?)?;
+        let content = response.get("content").and_then(Value::as_object)?;
+        let (_, media) = content.iter().find(|(media, _)| is_json(media))?;
+        media.get("schema")
     }
 
     /// The first documented 2xx response, by status code.

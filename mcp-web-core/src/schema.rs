@@ -11,6 +11,7 @@
 //! objects is merged into one object, so that clients see the arguments as properties.
 
 use std::{
+    borrow::Cow,
     cell::RefCell,
     collections::{BTreeMap, BTreeSet, HashMap},
 };
@@ -28,16 +29,32 @@ pub(crate) enum Direction {
     Output,
 }
 
+impl Direction {
+    /// Index of the per-direction tables.
+    fn index(self) -> usize {
+        match self {
+            Self::Input => 0,
+            Self::Output => 1,
+        }
+    }
+}
+
 /// Resolves schemas of one OpenAPI document. Built once per document.
 #[derive(Debug)]
 pub(crate) struct SchemaResolver<'a> {
     document: &'a Value,
     schemas: Option<&'a Map<String, Value>>,
+    /// `schemas` by name, for the thousands of `#/components/schemas/Name` lookups.
+    by_name: HashMap<&'a str, &'a Value>,
     recursive: BTreeSet<String>,
     keep_defs: bool,
     /// Each component is resolved once per direction and then copied: large documents refer to
-    /// the same few hundred components from thousands of places.
-    components: RefCell<HashMap<(String, Direction), Component>>,
+    /// the same few hundred components from thousands of places. Indexed by [`Direction::index`].
+    components: RefCell<[HashMap<String, Component>; 2]>,
+    /// How many times the resolutions announced with [`SchemaResolver::expect`] will use each
+    /// component, by direction: the last use takes the cached copy instead of cloning it, and a
+    /// component used once is never cached. A count that turns out wrong only costs time.
+    expected: RefCell<[HashMap<String, usize>; 2]>,
     /// Whether each distinct `pattern` compiles in the validator's regex engine.
     patterns: RefCell<HashMap<String, bool>>,
 }
@@ -49,6 +66,8 @@ struct Component {
     needed_defs: BTreeSet<String>,
     dropped: BTreeSet<String>,
     problems: Vec<String>,
+    /// Uses still expected after this one; `usize::MAX` when unknown (kept to the end).
+    remaining: usize,
 }
 
 /// One resolution: the `$defs` a schema needs are gathered while walking it.
@@ -79,12 +98,19 @@ impl<'a> SchemaResolver<'a> {
             .pointer("/components/schemas")
             .and_then(Value::as_object);
         let recursive = schemas.map(recursive_names).unwrap_or_default();
+        let by_name = schemas
+            .into_iter()
+            .flatten()
+            .map(|(name, schema)| (name.as_str(), schema))
+            .collect();
         Self {
             document,
             schemas,
+            by_name,
             recursive,
             keep_defs: false,
             components: RefCell::default(),
+            expected: RefCell::default(),
             patterns: RefCell::default(),
         }
     }
@@ -97,6 +123,14 @@ impl<'a> SchemaResolver<'a> {
             .borrow_mut()
             .entry(pattern.to_string())
             .or_insert_with(|| jsonschema::validator_for(&json!({ "pattern": pattern })).is_ok())
+    }
+
+    /// Whether a reference to the component `name` becomes `#/$defs/name`: the component is
+    /// recursive (or `keep_defs` is set) and the reference is not to be inlined.
+    fn kept_as_def(&self, name: &str, inline: bool) -> bool {
+        !inline
+            && (self.keep_defs || self.recursive.contains(name))
+            && self.by_name.contains_key(name)
     }
 
     /// Keep every component schema under `$defs` instead of inlining the non-recursive ones.
@@ -121,9 +155,15 @@ impl<'a> SchemaResolver<'a> {
     }
 
     fn lookup(&self, reference: &str) -> Option<&'a Value> {
+        // A plain component name: the same as the pointer below, without walking three maps.
+        if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
+            && !name.contains(['/', '~'])
+            && self.schemas.is_some()
+        {
+            return self.by_name.get(name).copied();
+        }
         let pointer = reference.strip_prefix('#')?;
-        let pointer = pointer.replace("~1", "/").replace("~0", "~");
-        self.document.pointer(&pointer)
+        json_pointer(self.document, &unescape(pointer))
     }
 
     /// Resolve one schema for the given direction.
@@ -163,6 +203,241 @@ impl<'a> SchemaResolver<'a> {
             defs,
             problems: walk.problems,
         }
+    }
+}
+
+/// What resolving a schema yields, as far as the [`Plan`] needs to know: keywords beside a
+/// `$ref` are walked when its target is an object or `true`.
+#[derive(Debug, Clone, Copy)]
+enum Shape {
+    Object,
+    True,
+    Other,
+}
+
+/// The component uses that resolving a set of schemas will make, found by walking the raw
+/// document the way [`Walk`] does without building anything. It mirrors `Walk`'s choices (which
+/// keywords hold schemas, which references are kept as `$defs`, which properties a direction
+/// leaves out); should the two ever differ, only the copying saved is lost, never the output.
+struct Plan<'r, 'a> {
+    resolver: &'r SchemaResolver<'a>,
+    direction: Direction,
+    /// Uses of each component, by direction.
+    uses: [HashMap<String, usize>; 2],
+    /// Components walked once, by direction: their shape and the `$defs` they need, replayed
+    /// on later uses like the resolver's cache.
+    seen: [HashMap<String, (Shape, BTreeSet<String>)>; 2],
+    needed_defs: BTreeSet<String>,
+    depth: usize,
+    /// The depth guard cut the current walk short: `Walk` does not cache such a component.
+    too_deep: bool,
+}
+
+impl SchemaResolver<'_> {
+    /// Announce every schema that will be resolved (with [`resolve`](Self::resolve)) and in which
+    /// direction, so that each cached component is copied only as often as it is used again.
+    pub(crate) fn expect<'v>(&self, roots: impl IntoIterator<Item = (&'v Value, Direction)>) {
+        let mut plan = Plan {
+            resolver: self,
+            direction: Direction::Input,
+            uses: Default::default(),
+            seen: Default::default(),
+            needed_defs: BTreeSet::new(),
+            depth: 0,
+            too_deep: false,
+        };
+        for (schema, direction) in roots {
+            plan.direction = direction;
+            plan.resolve(schema);
+        }
+        *self.expected.borrow_mut() = plan.uses;
+    }
+}
+
+impl Plan<'_, '_> {
+    /// As [`SchemaResolver::resolve`].
+    fn resolve(&mut self, schema: &Value) {
+        self.needed_defs.clear();
+        self.depth = 0;
+        self.too_deep = false;
+        if let Value::Object(object) = schema {
+            match object.get("$ref").and_then(Value::as_str) {
+                Some(reference) => self.reference(reference, object, true),
+                None => self.schema(schema),
+            };
+        }
+        let mut done = BTreeSet::new();
+        while let Some(name) = self.needed_defs.difference(&done).next().cloned() {
+            if let Some(body) = self.resolver.schemas.and_then(|schemas| schemas.get(&name)) {
+                self.schema(body);
+            }
+            done.insert(name);
+        }
+    }
+
+    /// As [`Walk::schema`].
+    fn schema(&mut self, schema: &Value) -> Shape {
+        let Value::Object(object) = schema else {
+            return match schema {
+                Value::Bool(true) => Shape::True,
+                _ => Shape::Other,
+            };
+        };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            return self.reference(reference, object, false);
+        }
+        self.keywords(object, false);
+        Shape::Object
+    }
+
+    /// The keywords of a schema object, under the depth guard; `beside_ref`: those next to a
+    /// `$ref`, which `Walk` walks as a schema of their own.
+    fn keywords(&mut self, object: &Map<String, Value>, beside_ref: bool) {
+        if self.depth >= MAX_DEPTH {
+            self.too_deep = true;
+            return;
+        }
+        self.depth += 1;
+        for (key, value) in object {
+            match key.as_str() {
+                "$ref" if beside_ref => {}
+                "enum" | "const" | "default" | "examples" | "required" | "dependentRequired"
+                | "discriminator" | "xml" | "externalDocs" | "nullable" | "example" | "pattern" => {
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => {}
+                "properties" => self.properties(value),
+                "allOf" => self.all_of_members(value),
+                extension if extension.starts_with("x-") => {}
+                _ => self.nested(value),
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// As [`Walk::nested`].
+    fn nested(&mut self, value: &Value) {
+        match value {
+            Value::Object(_) => {
+                self.schema(value);
+            }
+            Value::Array(items) => {
+                for item in items {
+                    self.schema(item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// As [`Walk::properties`].
+    fn properties(&mut self, value: &Value) {
+        let Value::Object(properties) = value else {
+            return;
+        };
+        for property in properties.values() {
+            if !self.resolver.left_out(property, self.direction) {
+                self.schema(property);
+            }
+        }
+    }
+
+    /// As [`Walk::all_of_members`].
+    fn all_of_members(&mut self, value: &Value) {
+        let Value::Array(members) = value else {
+            return self.nested(value);
+        };
+        for member in members {
+            let Some(object) = member.as_object() else {
+                continue;
+            };
+            match object.get("$ref").and_then(Value::as_str) {
+                Some(reference) if self.resolver.inlined_member(reference) => {
+                    self.reference(reference, object, true);
+                }
+                _ => {
+                    self.schema(member);
+                }
+            }
+        }
+    }
+
+    /// As [`Walk::reference`] and [`Walk::refine`]: the keywords beside the `$ref` are walked
+    /// when `Walk` walks them.
+    fn reference(&mut self, reference: &str, object: &Map<String, Value>, inline: bool) -> Shape {
+        let name = component_name(reference);
+        // `refine` walks the siblings when there are any; the other paths always do.
+        let has_siblings = object.len() > 1;
+        if let Some(name) = &name
+            && self.resolver.kept_as_def(name, inline)
+        {
+            self.needed_defs.insert(name.to_string());
+            if has_siblings {
+                self.keywords(object, true);
+            }
+            return Shape::Object;
+        }
+        let Some(target) = self.resolver.lookup(reference) else {
+            self.keywords(object, true);
+            return Shape::Object;
+        };
+        let shape = match &name {
+            Some(name) => self.component(name, target),
+            None => self.schema(target),
+        };
+        match shape {
+            Shape::Object if has_siblings => self.keywords(object, true),
+            Shape::Object => {}
+            Shape::True => self.keywords(object, true),
+            Shape::Other => return Shape::Other,
+        }
+        Shape::Object
+    }
+
+    /// As [`Walk::component`]: counted on every use, walked on the first.
+    fn component(&mut self, name: &str, target: &Value) -> Shape {
+        let direction = self.direction.index();
+        match self.uses[direction].get_mut(name) {
+            Some(uses) => *uses += 1,
+            None => {
+                self.uses[direction].insert(name.to_string(), 1);
+            }
+        }
+        if let Some((shape, defs)) = self.seen[direction].get(name) {
+            self.needed_defs.extend(defs.iter().cloned());
+            return *shape;
+        }
+        let outer_defs = std::mem::take(&mut self.needed_defs);
+        let outer_too_deep = std::mem::replace(&mut self.too_deep, false);
+        let shape = self.schema(target);
+        let defs = std::mem::replace(&mut self.needed_defs, outer_defs);
+        self.needed_defs.extend(defs.iter().cloned());
+        if !self.too_deep {
+            self.seen[direction].insert(name.to_string(), (shape, defs));
+        }
+        self.too_deep |= outer_too_deep;
+        shape
+    }
+}
+
+impl SchemaResolver<'_> {
+    /// Whether `property` is left out in `direction` (`readOnly` inputs, `writeOnly` outputs),
+    /// flagged on itself or on what it refers to.
+    fn left_out(&self, property: &Value, direction: Direction) -> bool {
+        let skip = match direction {
+            Direction::Input => "readOnly",
+            Direction::Output => "writeOnly",
+        };
+        let flagged = |schema: &Value| schema.get(skip).and_then(Value::as_bool) == Some(true);
+        // Only a `$ref` leads elsewhere; otherwise `follow` would return the property itself.
+        flagged(property)
+            || (property.get("$ref").is_some_and(Value::is_string)
+                && self.follow(property).is_some_and(flagged))
+    }
+
+    /// Whether an `allOf` member's `$ref` is inlined even with `keep_defs`: it names a component
+    /// that is not recursive.
+    fn inlined_member(&self, reference: &str) -> bool {
+        component_name(reference).is_some_and(|name| !self.recursive.contains(name.as_ref()))
     }
 }
 
@@ -262,20 +537,9 @@ impl Walk<'_, '_> {
         let Value::Object(properties) = value else {
             return value.clone();
         };
-        let skip = match self.direction {
-            Direction::Input => "readOnly",
-            Direction::Output => "writeOnly",
-        };
-        let mut out = Map::with_capacity(properties.len());
+        let mut out = Map::new();
         for (name, property) in properties {
-            let flagged = self
-                .resolver
-                .follow(property)
-                .and_then(|p| p.get(skip))
-                .and_then(Value::as_bool)
-                == Some(true)
-                || property.get(skip).and_then(Value::as_bool) == Some(true);
-            if flagged {
+            if self.resolver.left_out(property, self.direction) {
                 self.dropped.insert(name.clone());
             } else {
                 out.insert(name.clone(), self.schema(property));
@@ -294,10 +558,7 @@ impl Walk<'_, '_> {
             .iter()
             .map(|member| match member.as_object() {
                 Some(object) => match object.get("$ref").and_then(Value::as_str) {
-                    Some(reference)
-                        if component_name(reference)
-                            .is_some_and(|name| !self.resolver.recursive.contains(&name)) =>
-                    {
+                    Some(reference) if self.resolver.inlined_member(reference) => {
                         self.reference(reference, object, true)
                     }
                     _ => self.schema(member),
@@ -422,7 +683,9 @@ impl Walk<'_, '_> {
             .filter_map(|(tag, target)| {
                 let target = target.as_str()?;
                 // Mapping targets are references or bare schema names.
-                let name = component_name(target).unwrap_or_else(|| target.to_string());
+                let name = component_name(target)
+                    .map(Cow::into_owned)
+                    .unwrap_or_else(|| target.to_string());
                 Some((tag, name))
             })
             .collect();
@@ -437,6 +700,7 @@ impl Walk<'_, '_> {
                     .get("$ref")
                     .and_then(Value::as_str)
                     .and_then(component_name)
+                    .map(Cow::into_owned)
                 else {
                     continue;
                 };
@@ -462,18 +726,14 @@ impl Walk<'_, '_> {
             .filter(|(key, _)| key.as_str() != "$ref")
             .map(|(key, value)| (key.clone(), value.clone()))
             .collect();
-        if let Some(name) = component_name(reference) {
-            let known = self
-                .resolver
-                .schemas
-                .is_some_and(|schemas| schemas.contains_key(&name));
-            let keep = self.resolver.recursive.contains(&name) || self.resolver.keep_defs;
-            if known && keep && !inline {
-                let mut out = Map::new();
-                out.insert("$ref".into(), Value::String(def_ref(&name)));
-                self.needed_defs.insert(name);
-                return self.refine(out, siblings);
-            }
+        let name = component_name(reference);
+        if let Some(name) = &name
+            && self.resolver.kept_as_def(name, inline)
+        {
+            let mut out = Map::new();
+            out.insert("$ref".into(), Value::String(def_ref(name)));
+            self.needed_defs.insert(name.to_string());
+            return self.refine(out, siblings);
         }
         let Some(target) = self.resolver.lookup(reference) else {
             self.problems.push(format!(
@@ -481,7 +741,7 @@ impl Walk<'_, '_> {
             ));
             return self.schema(&Value::Object(siblings));
         };
-        let resolved = match component_name(reference) {
+        let resolved = match &name {
             Some(name) => self.component(name, target),
             None => self.schema(target),
         };
@@ -495,36 +755,61 @@ impl Walk<'_, '_> {
     /// A component schema, resolved once per direction and copied afterwards. It is resolved
     /// on its own (fresh `dropped` names), so its result does not depend on where it is first
     /// met; what it adds to the walk is replayed on every use.
-    fn component(&mut self, name: String, target: &Value) -> Value {
-        let key = (name, self.direction);
-        if let Some(hit) = self.resolver.components.borrow().get(&key) {
-            self.needed_defs.extend(hit.needed_defs.iter().cloned());
-            self.dropped.extend(hit.dropped.iter().cloned());
-            self.problems.extend(hit.problems.iter().cloned());
-            return hit.value.clone();
+    ///
+    /// The last use the [plan](SchemaResolver::expect) announced takes the cached value instead
+    /// of a copy, so nothing is copied twice and the cache is empty when the plan was exact.
+    fn component(&mut self, name: &str, target: &Value) -> Value {
+        let direction = self.direction.index();
+        {
+            let mut cache = self.resolver.components.borrow_mut();
+            let cache = &mut cache[direction];
+            if let Some(hit) = cache.get_mut(name) {
+                self.needed_defs.extend(hit.needed_defs.iter().cloned());
+                self.dropped.extend(hit.dropped.iter().cloned());
+                self.problems.extend(hit.problems.iter().cloned());
+                match hit.remaining {
+                    1 => {}
+                    usize::MAX => return hit.value.clone(),
+                    _ => {
+                        hit.remaining -= 1;
+                        return hit.value.clone();
+                    }
+                }
+                if let Some(last) = cache.remove(name) {
+                    return last.value;
+                }
+            }
         }
         let outer_defs = std::mem::take(&mut self.needed_defs);
         let outer_dropped = std::mem::take(&mut self.dropped);
         let outer_problems = std::mem::take(&mut self.problems);
         let value = self.schema(target);
+        let needed_defs = std::mem::replace(&mut self.needed_defs, outer_defs);
+        let dropped = std::mem::replace(&mut self.dropped, outer_dropped);
+        let problems = std::mem::replace(&mut self.problems, outer_problems);
+        // Uses expected in all, this one included; unknown when the plan did not see it.
+        let uses = self.resolver.expected.borrow_mut()[direction]
+            .remove(name)
+            .unwrap_or(usize::MAX);
+        // A result cut short by the depth guard depends on where it was met: not reusable.
+        let reusable = uses > 1 && !problems.iter().any(|p| p.contains("nested too deeply"));
+        if !reusable {
+            self.needed_defs.extend(needed_defs);
+            self.dropped.extend(dropped);
+            self.problems.extend(problems);
+            return value;
+        }
+        self.needed_defs.extend(needed_defs.iter().cloned());
+        self.dropped.extend(dropped.iter().cloned());
+        self.problems.extend(problems.iter().cloned());
         let component = Component {
             value: value.clone(),
-            needed_defs: std::mem::replace(&mut self.needed_defs, outer_defs),
-            dropped: std::mem::replace(&mut self.dropped, outer_dropped),
-            problems: std::mem::replace(&mut self.problems, outer_problems),
+            needed_defs,
+            dropped,
+            problems,
+            remaining: if uses == usize::MAX { uses } else { uses - 1 },
         };
-        self.needed_defs
-            .extend(component.needed_defs.iter().cloned());
-        self.dropped.extend(component.dropped.iter().cloned());
-        self.problems.extend(component.problems.iter().cloned());
-        // A result cut short by the depth guard depends on where it was met: not reusable.
-        if !component
-            .problems
-            .iter()
-            .any(|p| p.contains("nested too deeply"))
-        {
-            self.resolver.components.borrow_mut().insert(key, component);
-        }
+        self.resolver.components.borrow_mut()[direction].insert(name.to_string(), component);
         value
     }
 
@@ -547,9 +832,10 @@ impl Walk<'_, '_> {
         });
         let mut out = if clash {
             let mut out = Map::new();
+            // Built directly: `json!` would serialize both trees into copies.
             out.insert(
                 "allOf".into(),
-                json!([Value::Object(target), Value::Object(siblings)]),
+                Value::Array(vec![Value::Object(target), Value::Object(siblings)]),
             );
             out
         } else {
@@ -578,13 +864,20 @@ fn is_annotation(key: &str) -> bool {
     ) || key.starts_with("x-")
 }
 
+/// Whether `schema` is exactly `{"type": "null"}`.
+fn is_null_schema(schema: &Value) -> bool {
+    schema
+        .as_object()
+        .is_some_and(|object| object.len() == 1 && object.get("type").is_some_and(|t| t == "null"))
+}
+
 /// `oneOf: [{"type": "null"}, X]` (utoipa's `Option<T>`) becomes `anyOf`: the same for any
 /// sensible X, and a value X also accepts as null no longer fails both ways.
 fn null_branch_union(out: &mut Map<String, Value>) {
     let has_null_branch = out
         .get("oneOf")
         .and_then(Value::as_array)
-        .is_some_and(|branches| branches.iter().any(|b| b == &json!({"type": "null"})));
+        .is_some_and(|branches| branches.iter().any(is_null_schema));
     if has_null_branch
         && !out.contains_key("anyOf")
         && let Some(branches) = out.remove("oneOf")
@@ -595,8 +888,8 @@ fn null_branch_union(out: &mut Map<String, Value>) {
 
 fn constrain_tag(branch: &mut Map<String, Value>, property: &str, tags: Vec<Value>) {
     let constraint = match <[Value; 1]>::try_from(tags) {
-        Ok([tag]) => json!({ "const": tag }),
-        Err(tags) => json!({ "enum": tags }),
+        Ok([tag]) => single("const", tag),
+        Err(tags) => single("enum", Value::Array(tags)),
     };
     let Value::Object(properties) = branch
         .entry("properties")
@@ -669,14 +962,58 @@ pub(crate) fn make_nullable(schema: &mut Map<String, Value>) {
         .filter_map(|key| schema.remove(&key).map(|value| (key, value)))
         .collect();
     let inner = Value::Object(std::mem::take(schema));
-    outer.insert("anyOf".into(), json!([inner, {"type": "null"}]));
+    outer.insert(
+        "anyOf".into(),
+        Value::Array(vec![inner, single("type", Value::String("null".into()))]),
+    );
     *schema = outer;
 }
 
+/// `{key: value}`, built directly: `json!` would serialize `value` into a copy.
+pub(crate) fn single(key: &str, value: Value) -> Value {
+    let mut object = Map::with_capacity(1);
+    object.insert(key.into(), value);
+    Value::Object(object)
+}
+
 /// The component name a `#/components/schemas/Name` reference points at.
-fn component_name(reference: &str) -> Option<String> {
-    let name = reference.strip_prefix(SCHEMA_PREFIX)?;
-    Some(name.replace("~1", "/").replace("~0", "~"))
+fn component_name(reference: &str) -> Option<Cow<'_, str>> {
+    reference.strip_prefix(SCHEMA_PREFIX).map(unescape)
+}
+
+/// A JSON pointer token with `~1` and `~0` decoded (in that order, as `serde_json` does); copied
+/// only when there is something to decode.
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// [`Value::pointer`] without a copy of every token.
+fn json_pointer<'v>(root: &'v Value, pointer: &str) -> Option<&'v Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
+    if !pointer.starts_with('/') {
+        return None;
+    }
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(root, |target, token| match target {
+            Value::Object(map) => map.get(unescape(token).as_ref()),
+            Value::Array(list) => {
+                let token = unescape(token);
+                // As `serde_json`: no sign, no leading zero.
+                if token.starts_with('+') || (token.starts_with('0') && token.len() != 1) {
+                    return None;
+                }
+                token.parse::<usize>().ok().and_then(|i| list.get(i))
+            }
+            _ => None,
+        })
 }
 
 /// Characters a URI fragment cannot hold as they are (RFC 3986), on top of controls.
@@ -750,8 +1087,8 @@ fn collect_refs(value: &Value, found: &mut impl FnMut(&str)) {
         Value::Object(object) => {
             for (key, value) in object {
                 if key == "$ref" {
-                    if let Some(name) = value.as_str().and_then(|r| r.strip_prefix(SCHEMA_PREFIX)) {
-                        found(&name.replace("~1", "/").replace("~0", "~"));
+                    if let Some(name) = value.as_str().and_then(component_name) {
+                        found(&name);
                     }
                 } else {
                     collect_refs(value, found);
@@ -920,6 +1257,69 @@ mod tests {
             json!({"$ref": "#/$defs/Node"})
         );
         assert!(resolved.problems.is_empty());
+    }
+
+    #[test]
+    fn planned_resolutions_copy_each_component_only_for_later_uses() {
+        let mut doc = pets();
+        doc["components"]["schemas"]["Node"] = json!({"type": "object", "properties": {
+            "status": {"$ref": "#/components/schemas/Status"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+        }});
+        doc["components"]["schemas"]["Pair"] = json!({"type": "object", "properties": {
+            "cat": {"$ref": "#/components/schemas/Cat", "description": "first"},
+            "more": {"allOf": [{"$ref": "#/components/schemas/Base"}], "nullable": true},
+            "tree": {"$ref": "#/components/schemas/Node"}
+        }});
+        let roots = [
+            (
+                json!({"$ref": "#/components/schemas/Pair"}),
+                Direction::Input,
+            ),
+            (
+                json!({"$ref": "#/components/schemas/Pair"}),
+                Direction::Output,
+            ),
+            (
+                json!({"type": "array", "items": {"$ref": "#/components/schemas/Cat"}}),
+                Direction::Output,
+            ),
+            (
+                json!({"$ref": "#/components/schemas/Node"}),
+                Direction::Input,
+            ),
+            (
+                json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                    "discriminator": {"propertyName": "kind"}}),
+                Direction::Input,
+            ),
+            (
+                json!({"$ref": "#/components/schemas/Secret"}),
+                Direction::Output,
+            ),
+            (
+                json!({"$ref": "#/components/schemas/Secret"}),
+                Direction::Output,
+            ),
+        ];
+        for keep in [false, true] {
+            let unplanned = SchemaResolver::new(&doc).keep_defs(keep);
+            let planned = SchemaResolver::new(&doc).keep_defs(keep);
+            planned.expect(roots.iter().map(|(schema, direction)| (schema, *direction)));
+            for (schema, direction) in &roots {
+                let expected = unplanned.resolve(schema, *direction);
+                let resolved = planned.resolve(schema, *direction);
+                assert_eq!(resolved.schema, expected.schema);
+                assert_eq!(resolved.defs, expected.defs);
+                assert_eq!(resolved.problems, expected.problems);
+            }
+            // The plan was exact: every cached component went out with its last use.
+            assert!(
+                planned.components.borrow().iter().all(HashMap::is_empty),
+                "keep_defs: {keep}"
+            );
+            assert!(planned.expected.borrow().iter().all(HashMap::is_empty));
+        }
     }
 
     #[test]
