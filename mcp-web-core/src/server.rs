@@ -187,18 +187,30 @@ impl McpServer {
         input_responses: Option<rmcp::model::InputResponses>,
         request_state: Option<String>,
     ) -> Result<CallContext, ErrorData> {
+        let request = context.extensions.get::<http::request::Parts>().cloned();
         CallContext::new(RequestFacts {
+            input_responses,
+            request_state,
+            subject,
+            request,
+            ..self.request_facts(context)
+        })
+    }
+
+    /// What every context of `context`'s request shares; no HTTP request parts, no answers.
+    fn request_facts(&self, context: &RequestContext<RoleServer>) -> RequestFacts {
+        RequestFacts {
             peer: context.peer.clone(),
             meta: context.meta.clone(),
             protocol_version: context.protocol_version().map(|v| v.as_str().to_string()),
-            request: context.extensions.get::<http::request::Parts>().cloned(),
+            request: None,
             cancelled: context.ct.clone(),
             session_log_level: *lock(&self.session.log_level),
-            input_responses,
-            request_state,
+            input_responses: None,
+            request_state: None,
             state: self.shared.request_state.clone(),
-            subject,
-        })
+            subject: String::new(),
+        }
     }
 
     /// Run a curated tool: its time limit, panics as errors, cancellation drops it.
@@ -601,9 +613,9 @@ impl ServerHandler for McpServer {
         };
         let incoming = context.extensions.get::<http::request::Parts>().cloned();
         let arguments = request.arguments.unwrap_or_default();
-        // Without a request state to open, a context is always made.
-        let reporter = self
-            .call_context(&context, String::new(), None, None)
+        // The relay needs the client connection only, not a second copy of the HTTP request;
+        // without a request state to open, a context is always made.
+        let reporter = CallContext::new(self.request_facts(&context))
             .ok()
             .map(|cx| StreamReporter {
                 cx,
