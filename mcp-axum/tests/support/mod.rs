@@ -1,5 +1,5 @@
-//! Helpers shared by the in-process tests: JSON-RPC over `Router::oneshot`, and a host layer
-//! that records what it sees.
+//! Helpers shared by the in-process tests of the axum mount: JSON-RPC over `Router::oneshot`,
+//! and a host layer that records what it sees. Reading replies is `mcp_test_support::reply`.
 
 // Each test crate uses its own subset.
 #![allow(dead_code)]
@@ -15,7 +15,8 @@ use axum::{
     response::Response,
 };
 use http_body_util::BodyExt;
-use serde_json::{Value, json};
+use mcp_test_support::{protocol, reply};
+use serde_json::Value;
 use tower::ServiceExt;
 
 /// What the recording layer saw: `METHOD uri`, in order.
@@ -55,18 +56,6 @@ pub(crate) async fn post_mcp(
     (status, headers, String::from_utf8_lossy(&body).into_owned())
 }
 
-/// The JSON-RPC reply in a JSON or SSE response body.
-pub(crate) fn message(body: &str) -> Value {
-    if let Ok(value) = serde_json::from_str(body) {
-        return value;
-    }
-    body.lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-        .find(|value| value.get("id").is_some())
-        .unwrap_or_else(|| panic!("no JSON-RPC message in {body:?}"))
-}
-
 /// One request/reply exchange that must be answered with 200; the reply.
 pub(crate) async fn rpc_with(
     app: &Router,
@@ -74,12 +63,7 @@ pub(crate) async fn rpc_with(
     params: Value,
     headers: &[(&str, &str)],
 ) -> Value {
-    let (status, _, body) = post_mcp(
-        app,
-        json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params}),
-        headers,
-    )
-    .await;
+    let (status, _, body) = post_mcp(app, protocol::request(7, method, params), headers).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    message(&body)
+    reply::message(&body)
 }

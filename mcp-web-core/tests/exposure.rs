@@ -1,25 +1,17 @@
-//! Choosing what is exposed, in-process: filters, route maps, hooks, `x-mcp`, and resources read
-//! through the same `oneshot` dispatch as tool calls.
+//! Choosing what is exposed: filters, route maps, hooks, `x-mcp`, and resources read through
+//! the same in-process dispatch as tool calls.
 
 mod support;
 
-use std::sync::Arc;
-
-use axum::{
-    Json, Router,
-    extract::{Path, Query, Request},
-    http::{StatusCode, header},
-    middleware::{self},
-    response::{IntoResponse, Response},
-};
-use mcp_axum::{
-    McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, RouteMap, RouterExt,
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use mcp_web_core::{
+    DispatchBody, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, RouteMap,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{Seen, record, rpc_with};
+use support::{Mcp, Routes, empty, json, param, respond};
 use utoipa::OpenApi;
-use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -32,17 +24,25 @@ struct ListQuery {
 /// List tickets.
 #[utoipa::path(get, path = "/tickets", operation_id = "list_tickets", tag = "tickets",
     params(ListQuery), responses((status = 200, body = Object)))]
-async fn list_tickets(Query(query): Query<ListQuery>) -> Json<Value> {
-    Json(json!({"tickets": [1, 2], "status": query.status}))
+async fn list_tickets(request: Request<Bytes>) -> Response<DispatchBody> {
+    let status = request
+        .uri()
+        .query()
+        .and_then(|query| query.strip_prefix("status="))
+        .map(str::to_string);
+    json(json!({"tickets": [1, 2], "status": status}))
 }
 
 /// Read a ticket.
 #[utoipa::path(get, path = "/tickets/{ticket_id}", operation_id = "get_ticket", tag = "tickets",
     params(("ticket_id" = u32, Path, description = "Ticket number")),
     responses((status = 200, body = Object), (status = 404, body = String)))]
-async fn get_ticket(Path(ticket_id): Path<u32>, request: Request) -> Response {
+async fn get_ticket(request: Request<Bytes>) -> Response<DispatchBody> {
+    let ticket_id: u32 = param(&request, "ticket_id")
+        .parse()
+        .expect("a ticket number");
     if ticket_id == 404 {
-        return (StatusCode::NOT_FOUND, "no such ticket").into_response();
+        return respond(StatusCode::NOT_FOUND, "text/plain", "no such ticket");
     }
     // Echo the markers the in-process request carries.
     let read = request
@@ -53,38 +53,35 @@ async fn get_ticket(Path(ticket_id): Path<u32>, request: Request) -> Response {
         .extensions()
         .get::<McpToolCall>()
         .map(|c| c.tool.clone());
-    Json(json!({"id": ticket_id, "read": read, "call": call})).into_response()
+    json(json!({"id": ticket_id, "read": read, "call": call}))
 }
 
 /// Delete a ticket.
 #[utoipa::path(delete, path = "/tickets/{ticket_id}", operation_id = "delete_ticket",
     tag = "tickets", params(("ticket_id" = u32, Path)), responses((status = 204)))]
-async fn delete_ticket(Path(_ticket_id): Path<u32>) -> StatusCode {
-    StatusCode::NO_CONTENT
+async fn delete_ticket(_: Request<Bytes>) -> Response<DispatchBody> {
+    empty(StatusCode::NO_CONTENT)
 }
 
 /// The daily report.
 #[utoipa::path(get, path = "/reports/daily", operation_id = "daily_report", tag = "reports",
     responses((status = 200, description = "CSV rows", content_type = "text/csv", body = String)))]
-async fn daily_report() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/csv")], "day,count\nmon,3\n")
+async fn daily_report(_: Request<Bytes>) -> Response<DispatchBody> {
+    respond(StatusCode::OK, "text/csv", "day,count\nmon,3\n")
 }
 
 /// The logo.
 #[utoipa::path(get, path = "/reports/logo", operation_id = "logo", tag = "reports",
     responses((status = 200, content_type = "image/png", body = Vec<u8>)))]
-async fn logo() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "image/png")],
-        vec![0x89, b'P', b'N', b'G'],
-    )
+async fn logo(_: Request<Bytes>) -> Response<DispatchBody> {
+    respond(StatusCode::OK, "image/png", vec![0x89, b'P', b'N', b'G'])
 }
 
 /// Server statistics.
 #[utoipa::path(get, path = "/admin/stats", operation_id = "admin_stats", tag = "admin",
     responses((status = 200, body = Object)))]
-async fn admin_stats() -> Json<Value> {
-    Json(json!({"uptime": 1}))
+async fn admin_stats(_: Request<Bytes>) -> Response<DispatchBody> {
+    json(json!({"uptime": 1}))
 }
 
 /// Close a ticket; documented with its own MCP settings.
@@ -92,43 +89,56 @@ async fn admin_stats() -> Json<Value> {
     tag = "tickets", params(("ticket_id" = u32, Path)), responses((status = 200, body = Object)),
     extensions(("x-mcp" = json!({"name": "close_ticket", "title": "Close a ticket",
                                   "annotations": {"idempotentHint": true}}))))]
-async fn close_ticket(Path(ticket_id): Path<u32>) -> Json<Value> {
-    Json(json!({"id": ticket_id, "closed": true}))
+async fn close_ticket(request: Request<Bytes>) -> Response<DispatchBody> {
+    let ticket_id: u32 = param(&request, "ticket_id")
+        .parse()
+        .expect("a ticket number");
+    json(json!({"id": ticket_id, "closed": true}))
 }
 
 /// An internal operation hidden by its `x-mcp`.
 #[utoipa::path(post, path = "/internal/rebuild", operation_id = "rebuild",
     responses((status = 200, body = Object)), extensions(("x-mcp" = json!({"hidden": true}))))]
-async fn rebuild() -> Json<Value> {
-    Json(json!({}))
+async fn rebuild(_: Request<Bytes>) -> Response<DispatchBody> {
+    json(json!({}))
 }
 
 #[derive(OpenApi)]
-#[openapi(info(title = "Tickets API", version = "1"))]
+#[openapi(
+    info(title = "Tickets API", version = "1"),
+    paths(
+        list_tickets,
+        get_ticket,
+        delete_ticket,
+        close_ticket,
+        daily_report,
+        logo,
+        admin_stats,
+        rebuild
+    )
+)]
 struct ApiDoc;
 
-fn base() -> (Router, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(list_tickets))
-        .routes(routes!(get_ticket, delete_ticket))
-        .routes(routes!(close_ticket))
-        .routes(routes!(daily_report))
-        .routes(routes!(logo))
-        .routes(routes!(admin_stats))
-        .routes(routes!(rebuild))
-        .split_for_parts()
+fn routes() -> Routes {
+    Routes::new()
+        .get("/tickets", list_tickets)
+        .get("/tickets/{ticket_id}", get_ticket)
+        .delete("/tickets/{ticket_id}", delete_ticket)
+        .post("/tickets/{ticket_id}/close", close_ticket)
+        .get("/reports/daily", daily_report)
+        .get("/reports/logo", logo)
+        .get("/admin/stats", admin_stats)
+        .post("/internal/rebuild", rebuild)
 }
 
-/// Mount `configure(config)`, then a recording layer, then bind.
-fn app(configure: impl FnOnce(McpConfig) -> McpConfig) -> (Router, Seen) {
-    let seen: Seen = Arc::default();
-    let (router, api) = base();
-    let config = configure(McpConfig::new(api).stateless().json_responses());
-    let app = router
-        .mount_http("/mcp", config)
-        .layer(middleware::from_fn_with_state(seen.clone(), record))
-        .bind_mcp();
-    (app, seen)
+/// The mount of `configure(config)`.
+fn app(configure: impl FnOnce(McpConfig) -> McpConfig) -> Mcp {
+    let config = configure(
+        McpConfig::new(ApiDoc::openapi())
+            .stateless()
+            .json_responses(),
+    );
+    Mcp::new(config, routes())
 }
 
 /// Reports as resources, single tickets as a template, the rest tools.
@@ -147,12 +157,8 @@ fn with_resources(config: McpConfig) -> McpConfig {
         )
 }
 
-async fn rpc(app: &Router, method: &str, params: Value) -> Value {
-    rpc_with(app, method, params, &[]).await
-}
-
-async fn tool_names(app: &Router) -> Vec<String> {
-    let reply = rpc(app, "tools/list", json!({})).await;
+async fn tool_names(mcp: &Mcp) -> Vec<String> {
+    let reply = mcp.rpc("tools/list", json!({})).await;
     let mut names: Vec<String> = reply["result"]["tools"]
         .as_array()
         .unwrap()
@@ -163,21 +169,21 @@ async fn tool_names(app: &Router) -> Vec<String> {
     names
 }
 
-async fn capabilities(app: &Router) -> Value {
-    let reply = rpc(
-        app,
-        "initialize",
-        json!({"protocolVersion": "2025-06-18", "capabilities": {},
+async fn capabilities(mcp: &Mcp) -> Value {
+    let reply = mcp
+        .rpc(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
                "clientInfo": {"name": "test", "version": "1"}}),
-    )
-    .await;
+        )
+        .await;
     reply["result"]["capabilities"].clone()
 }
 
 #[tokio::test]
 async fn resources_are_listed_and_announced_only_when_some_exist() {
-    let (app, _) = app(with_resources);
-    let reply = rpc(&app, "resources/list", json!({})).await;
+    let mcp = app(with_resources);
+    let reply = mcp.rpc("resources/list", json!({})).await;
     assert_eq!(
         reply["result"]["resources"],
         json!([
@@ -187,7 +193,7 @@ async fn resources_are_listed_and_announced_only_when_some_exist() {
              "title": "The logo.", "description": "The logo.", "mimeType": "image/png"}
         ])
     );
-    let reply = rpc(&app, "resources/templates/list", json!({})).await;
+    let reply = mcp.rpc("resources/templates/list", json!({})).await;
     let templates = reply["result"]["resourceTemplates"].as_array().unwrap();
     assert_eq!(templates.len(), 1, "{reply}");
     assert_eq!(
@@ -195,11 +201,11 @@ async fn resources_are_listed_and_announced_only_when_some_exist() {
         "resource://tickets-api/tickets/{ticket_id}"
     );
     assert_eq!(templates[0]["name"], "get_ticket");
-    assert!(capabilities(&app).await["resources"].is_object());
+    assert!(capabilities(&mcp).await["resources"].is_object());
 
     // Resources are not tools: the template's operation is gone from tools/list and tools/call.
     assert_eq!(
-        tool_names(&app).await,
+        tool_names(&mcp).await,
         [
             "admin_stats",
             "close_ticket",
@@ -207,54 +213,51 @@ async fn resources_are_listed_and_announced_only_when_some_exist() {
             "list_tickets"
         ]
     );
-    let reply = rpc(
-        &app,
-        "tools/call",
-        json!({"name": "get_ticket", "arguments": {"ticket_id": 1}}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "tools/call",
+            json!({"name": "get_ticket", "arguments": {"ticket_id": 1}}),
+        )
+        .await;
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
 
-    let (plain, _) = self::app(|config| config);
+    let plain = self::app(|config| config);
     assert!(capabilities(&plain).await.get("resources").is_none());
     assert!(capabilities(&plain).await["tools"].is_object());
 }
 
 #[tokio::test]
 async fn reading_a_resource_goes_through_the_same_in_process_dispatch_as_a_tool_call() {
-    let (app, seen) = app(with_resources);
+    let mcp = app(with_resources);
     let uri = "resource://tickets-api/tickets/7";
-    let reply = rpc(&app, "resources/read", json!({"uri": uri})).await;
+    let reply = mcp.rpc("resources/read", json!({"uri": uri})).await;
     let contents = &reply["result"]["contents"];
     assert_eq!(contents[0]["uri"], uri, "{reply}");
     assert_eq!(contents[0]["mimeType"], "application/json");
     let body: Value = serde_json::from_str(contents[0]["text"].as_str().unwrap()).unwrap();
     // The URI variable became the path parameter; the handler saw both markers.
     assert_eq!(body, json!({"id": 7, "read": uri, "call": "get_ticket"}));
-    // The host layer added after the mount saw the sub-request, exactly like a tool call's.
-    assert_eq!(
-        seen.lock().unwrap().clone(),
-        ["POST /mcp", "GET /tickets/7"]
-    );
+    // The sub-request was dispatched into the app, exactly like a tool call's.
+    assert_eq!(mcp.seen(), ["POST /mcp", "GET /tickets/7"]);
 
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/reports/daily"}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/reports/daily"}),
+        )
+        .await;
     assert_eq!(
         reply["result"]["contents"],
         json!([{"uri": "resource://tickets-api/reports/daily", "mimeType": "text/csv",
                 "text": "day,count\nmon,3\n"}])
     );
 
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/reports/logo"}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/reports/logo"}),
+        )
+        .await;
     assert_eq!(
         reply["result"]["contents"],
         json!([{"uri": "resource://tickets-api/reports/logo", "mimeType": "image/png",
@@ -264,13 +267,13 @@ async fn reading_a_resource_goes_through_the_same_in_process_dispatch_as_a_tool_
 
 #[tokio::test]
 async fn unknown_uris_missing_records_and_bad_variables_are_json_rpc_errors() {
-    let (app, seen) = app(with_resources);
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/nothing/here"}),
-    )
-    .await;
+    let mcp = app(with_resources);
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/nothing/here"}),
+        )
+        .await;
     let code = reply["error"]["code"].as_i64().unwrap();
     // -32002 for 2025-era peers; rmcp turns it into -32602 for 2026-07-28 ones.
     assert!(code == -32002 || code == -32602, "{reply}");
@@ -286,14 +289,14 @@ async fn unknown_uris_missing_records_and_bad_variables_are_json_rpc_errors() {
         "{reply}"
     );
     // Nothing was dispatched for an unknown URI.
-    assert_eq!(seen.lock().unwrap().clone(), ["POST /mcp"]);
+    assert_eq!(mcp.seen(), ["POST /mcp"]);
 
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/tickets/404"}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/tickets/404"}),
+        )
+        .await;
     assert!(
         reply["error"]["message"]
             .as_str()
@@ -303,12 +306,12 @@ async fn unknown_uris_missing_records_and_bad_variables_are_json_rpc_errors() {
     );
     assert_eq!(reply["error"]["data"]["status"], 404);
 
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/tickets/seven"}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/tickets/seven"}),
+        )
+        .await;
     assert_eq!(reply["error"]["code"], -32602, "{reply}");
     assert!(
         reply["error"]["message"]
@@ -321,23 +324,23 @@ async fn unknown_uris_missing_records_and_bad_variables_are_json_rpc_errors() {
 
 #[tokio::test]
 async fn filters_hide_operations_from_tools_list_and_tools_call() {
-    let (app, seen) = app(|config| {
+    let mcp = app(|config| {
         config
             .exclude_tags(["admin"])
-            .exclude_methods([axum::http::Method::DELETE])
+            .exclude_methods([http::Method::DELETE])
             .include_paths(["/tickets/**", "/admin/*"])
     });
     assert_eq!(
-        tool_names(&app).await,
+        tool_names(&mcp).await,
         ["close_ticket", "get_ticket", "list_tickets"]
     );
     for hidden in ["admin_stats", "delete_ticket", "daily_report"] {
-        let reply = rpc(
-            &app,
-            "tools/call",
-            json!({"name": hidden, "arguments": {"ticket_id": 1}}),
-        )
-        .await;
+        let reply = mcp
+            .rpc(
+                "tools/call",
+                json!({"name": hidden, "arguments": {"ticket_id": 1}}),
+            )
+            .await;
         assert_eq!(reply["error"]["code"], -32602, "{reply}");
         assert!(
             reply["error"]["message"]
@@ -348,12 +351,12 @@ async fn filters_hide_operations_from_tools_list_and_tools_call() {
         );
     }
     // Hidden operations were never dispatched.
-    assert!(seen.lock().unwrap().iter().all(|r| r == "POST /mcp"));
+    assert!(mcp.seen().iter().all(|r| r == "POST /mcp"));
 }
 
 #[tokio::test]
 async fn a_closure_hook_decides_before_the_route_maps() {
-    let (app, _) = app(|config| {
+    let mcp = app(|config| {
         with_resources(config).map_operations(|op: &OperationInfo| {
             if op.tags.iter().any(|t| t == "admin") {
                 Some(McpKind::Resource)
@@ -364,22 +367,22 @@ async fn a_closure_hook_decides_before_the_route_maps() {
             }
         })
     });
-    let reply = rpc(&app, "resources/list", json!({})).await;
+    let reply = mcp.rpc("resources/list", json!({})).await;
     let resources = reply["result"]["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 1, "{reply}");
     assert_eq!(resources[0]["uri"], "resource://tickets-api/admin/stats");
-    let reply = rpc(
-        &app,
-        "resources/read",
-        json!({"uri": "resource://tickets-api/admin/stats"}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "resources/read",
+            json!({"uri": "resource://tickets-api/admin/stats"}),
+        )
+        .await;
     assert_eq!(
         reply["result"]["contents"][0]["text"], r#"{"uptime":1}"#,
         "{reply}"
     );
     // The route map for single tickets still applies.
-    let reply = rpc(&app, "resources/templates/list", json!({})).await;
+    let reply = mcp.rpc("resources/templates/list", json!({})).await;
     assert_eq!(
         reply["result"]["resourceTemplates"][0]["name"],
         "get_ticket"
@@ -388,19 +391,19 @@ async fn a_closure_hook_decides_before_the_route_maps() {
 
 #[tokio::test]
 async fn x_mcp_in_a_utoipa_annotation_renames_annotates_and_hides() {
-    let (app, _) = app(|config| config);
-    let reply = rpc(&app, "tools/list", json!({})).await;
+    let mcp = app(|config| config);
+    let reply = mcp.rpc("tools/list", json!({})).await;
     let tools = reply["result"]["tools"].as_array().unwrap();
     assert!(tools.iter().all(|t| t["name"] != "rebuild"));
     let close = tools.iter().find(|t| t["name"] == "close_ticket").unwrap();
     assert_eq!(close["title"], "Close a ticket");
     assert_eq!(close["annotations"]["idempotentHint"], true);
-    let reply = rpc(
-        &app,
-        "tools/call",
-        json!({"name": "close_ticket", "arguments": {"ticket_id": 3}}),
-    )
-    .await;
+    let reply = mcp
+        .rpc(
+            "tools/call",
+            json!({"name": "close_ticket", "arguments": {"ticket_id": 3}}),
+        )
+        .await;
     assert_eq!(
         reply["result"]["structuredContent"],
         json!({"id": 3, "closed": true})
@@ -409,9 +412,8 @@ async fn x_mcp_in_a_utoipa_annotation_renames_annotates_and_hides() {
 
 #[tokio::test]
 async fn a_rule_that_cannot_make_a_resource_leaves_a_tool_and_a_warning() {
-    let (_, api) = base();
-    let config =
-        McpConfig::new(api).route_map(RouteMap::new().pattern("/tickets/**").to(McpKind::Resource));
+    let config = McpConfig::new(ApiDoc::openapi())
+        .route_map(RouteMap::new().pattern("/tickets/**").to(McpKind::Resource));
     let preview = config.preview().unwrap();
     let names: Vec<&str> = preview
         .tools

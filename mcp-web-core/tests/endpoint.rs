@@ -1,0 +1,176 @@
+//! The HTTP endpoint itself, whatever serves it: which requests it refuses (foreign hosts and
+//! origins, malformed bodies), the server it announces, and the sessions of both protocol eras.
+
+mod support;
+
+use bytes::Bytes;
+use http::{Method, Request, StatusCode, header};
+use mcp_test_support::protocol;
+use mcp_web_core::McpConfig;
+use serde_json::{Value, json};
+use support::{FnDispatcher, MOUNT, Mcp, plain};
+
+/// One operation, `GET /ping`.
+fn api() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "items", "version": "1.2.3"},
+        "paths": {"/ping": {"get": {"operationId": "ping",
+            "responses": {"200": {"description": "pong"}}}}}
+    })
+}
+
+/// The mount of `config`, whose one tool answers `pong`.
+fn mcp(config: McpConfig) -> Mcp {
+    Mcp::new(config, FnDispatcher::new(|_| async { plain("pong") }))
+}
+
+fn stateless() -> McpConfig {
+    McpConfig::from_json(api()).stateless().json_responses()
+}
+
+fn list() -> Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+}
+
+#[tokio::test]
+async fn malformed_json_and_wrong_content_type_are_refused_clearly() {
+    let mcp = mcp(stateless());
+    for (content_type, body) in [("application/json", "{not json"), ("text/plain", "{}")] {
+        let request = Request::post(MOUNT)
+            .header(header::CONTENT_TYPE, content_type)
+            .header(header::ACCEPT, "application/json, text/event-stream")
+            .header(header::HOST, "localhost")
+            .body(Bytes::from(body))
+            .unwrap();
+        let reply = mcp.send(request).await;
+        assert!(
+            reply.status.is_client_error(),
+            "{content_type}: {}",
+            reply.status
+        );
+    }
+    // Nothing was dispatched.
+    assert_eq!(mcp.seen(), ["POST /mcp", "POST /mcp"]);
+}
+
+#[tokio::test]
+async fn foreign_hosts_are_refused_and_allowed_hosts_are_configurable() {
+    let mcp = self::mcp(stateless());
+    let reply = mcp.post(list(), &[("host", "evil.example.com")]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    let mcp = self::mcp(stateless().allowed_hosts(["api.example.com"]));
+    let reply = mcp.post(list(), &[("host", "api.example.com")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let reply = mcp.post(list(), &[("host", "evil.example.com")]).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    let mcp = self::mcp(stateless().allow_any_host());
+    let reply = mcp.post(list(), &[("host", "evil.example.com")]).await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn foreign_browser_origins_are_refused_and_allowed_origins_are_configurable() {
+    let post = |mcp: Mcp, origin: &'static str| async move {
+        mcp.post(list(), &[("origin", origin)]).await.status
+    };
+    let mcp = self::mcp(stateless());
+    assert_eq!(
+        post(mcp.clone(), "https://evil.example").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(mcp.clone(), "http://localhost:6274").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(mcp.clone(), "http://127.0.0.1:5173").await,
+        StatusCode::OK
+    );
+
+    let mcp = self::mcp(stateless().allowed_origins(["https://app.example.com:443"]));
+    assert_eq!(
+        post(mcp.clone(), "https://app.example.com").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(mcp.clone(), "http://localhost:6274").await,
+        StatusCode::FORBIDDEN
+    );
+
+    let mcp = self::mcp(stateless().allow_any_origin());
+    assert_eq!(post(mcp, "https://evil.example").await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn server_info_comes_from_the_openapi_document() {
+    let mcp = mcp(stateless());
+    let reply = mcp
+        .rpc(
+            "initialize",
+            json!({"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "test", "version": "1"}}),
+        )
+        .await;
+    assert_eq!(reply["result"]["serverInfo"]["name"], "items");
+    assert_eq!(reply["result"]["serverInfo"]["version"], "1.2.3");
+    assert!(reply["result"]["capabilities"]["tools"].is_object());
+
+    // A 2026-07-28 client discovers the same server statelessly.
+    let reply = mcp.rpc_modern("server/discover", json!({})).await;
+    let info = &reply["result"]["_meta"]["io.modelcontextprotocol/serverInfo"];
+    assert_eq!(info["name"], "items", "{reply}");
+    assert_eq!(reply["result"]["resultType"], "complete");
+}
+
+#[tokio::test]
+async fn a_session_serves_its_requests_and_unknown_sessions_get_404() {
+    let mcp = mcp(McpConfig::from_json(api()));
+    let session = mcp.open_session().await;
+    let reply = mcp.rpc_in(&session, "tools/list", json!({})).await;
+    assert_eq!(reply["result"]["tools"][0]["name"], "ping", "{reply}");
+    let reply = mcp
+        .rpc_in(
+            &session,
+            "tools/call",
+            json!({"name": "ping", "arguments": {}}),
+        )
+        .await;
+    assert_eq!(reply["result"]["content"][0]["text"], "pong", "{reply}");
+
+    let reply = mcp
+        .post(list(), &protocol::session_headers("no-such-session"))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_stateful_mount_wants_a_session_from_2025_clients_but_not_from_2026_ones() {
+    let mcp = mcp(McpConfig::from_json(api()));
+    let reply = mcp.post(list(), &[]).await;
+    assert!(reply.status.is_client_error(), "{}", reply.status);
+    let reply = mcp.rpc_modern("tools/list", json!({})).await;
+    assert_eq!(reply["result"]["tools"][0]["name"], "ping", "{reply}");
+}
+
+#[tokio::test]
+async fn sessions_beyond_the_limit_get_503_until_one_ends() {
+    let mcp = mcp(McpConfig::from_json(api()).max_sessions(1));
+    let session = mcp.open_session().await;
+    let reply = mcp.post(protocol::initialize(), &[]).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(reply.headers[header::RETRY_AFTER], "5");
+    assert_eq!(reply.message()["error"]["code"], -32000);
+    assert!(reply.body.contains("1 open sessions"), "{}", reply.body);
+    // Stateless requests are not sessions: a 2026-07-28 client is still served.
+    let reply = mcp.post_modern(3, "server/discover", json!({})).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    let reply = mcp
+        .bare(Method::DELETE, &protocol::session_headers(&session))
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    mcp.open_session().await;
+}
