@@ -13,7 +13,8 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use mcp_axum::{
-    McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, RouteMap, RouterExt,
+    McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, OperationMapping, RouteMap,
+    RouterExt,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -356,9 +357,9 @@ async fn a_closure_hook_decides_before_the_route_maps() {
     let (app, _) = app(|config| {
         with_resources(config).map_operations(|op: &OperationInfo| {
             if op.tags.iter().any(|t| t == "admin") {
-                Some(McpKind::Resource)
+                Some(OperationMapping::Expose(McpKind::Resource))
             } else if op.path.starts_with("/reports") {
-                Some(McpKind::Exclude)
+                Some(OperationMapping::Exclude)
             } else {
                 None // falls through to the route maps
             }
