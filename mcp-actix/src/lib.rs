@@ -24,7 +24,7 @@
 //!         .mount_mcp(&mcp) // the one added line
 //! });
 //! # let _ = server;
-//! # Ok::<(), mcp_actix::Error>(())
+//! # Ok::<(), mcp_actix::MountError>(())
 //! ```
 //!
 //! # Middleware and extractors
@@ -91,9 +91,10 @@ use mcp_web_core::McpService;
 use tokio::sync::mpsc;
 
 pub use app::{McpApp, McpAppFactory, McpAppService};
+pub use mcp_web_core::prelude;
 pub use mcp_web_core::{
-    ConversionWarning, Error, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationFilter,
-    OperationInfo, Preview, RouteMap, ShutdownHandle,
+    ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
+    OperationFilter, OperationInfo, OperationMapping, Preview, RouteMap, ShutdownHandle,
 };
 
 /// The MCP endpoint of an actix-web app: built once, outside the app factory, and mounted on
@@ -122,13 +123,13 @@ impl McpMount {
     /// let mcp = McpMount::new("/mcp", McpConfig::from_json(document))?;
     /// assert_eq!(mcp.path(), "/mcp");
     /// assert_eq!(mcp.preview().tools[0]["name"], "ping");
-    /// # Ok::<(), mcp_actix::Error>(())
+    /// # Ok::<(), mcp_actix::MountError>(())
     /// ```
     ///
     /// # Errors
     ///
     /// When the OpenAPI document cannot be serialized to JSON.
-    pub fn new(path: &str, config: McpConfig) -> Result<Self, Error> {
+    pub fn new(path: &str, config: McpConfig) -> Result<Self, MountError> {
         let shutdown = config.shutdown_handle();
         let service = McpService::new(config, path, worker::WorkerDispatcher)?;
         Ok(Self {
@@ -237,7 +238,7 @@ pub trait McpAppExt<T>: sealed::Sealed {
     ///     .to_request();
     /// let response = test::call_service(&app, request).await;
     /// assert!(response.headers().contains_key("mcp-session-id"));
-    /// # Ok::<(), mcp_actix::Error>(())
+    /// # Ok::<(), mcp_actix::MountError>(())
     /// # }).unwrap();
     /// ```
     fn mount_mcp(self, mount: &McpMount) -> McpApp<T>;

@@ -21,7 +21,7 @@ use actix_web::{
 };
 use bytes::Bytes;
 use futures::{FutureExt, future::BoxFuture};
-use mcp_web_core::{DispatchBody, Dispatcher, Error};
+use mcp_web_core::{CallError, DispatchBody, Dispatcher};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::{body, edge};
@@ -60,12 +60,12 @@ impl Dispatcher for WorkerDispatcher {
         &self,
         request: http::Request<Bytes>,
         incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
         let received_by = incoming.and_then(|parts| parts.extensions.get::<ReceivedBy>());
         let Some(ReceivedBy { worker, peer_addr }) = received_by.cloned() else {
             let why = "the MCP request did not come through a mcp-actix endpoint, so there is \
                        no actix worker to serve the call";
-            return Box::pin(std::future::ready(Err(Error::Dispatch(why.into()))));
+            return Box::pin(std::future::ready(Err(CallError::Dispatch(why.into()))));
         };
         Box::pin(async move {
             let (answer, answered) = oneshot::channel();
@@ -76,12 +76,12 @@ impl Dispatcher for WorkerDispatcher {
             };
             worker
                 .send(call)
-                .map_err(|_| Error::Dispatch("the actix worker has stopped".into()))?;
+                .map_err(|_| CallError::Dispatch("the actix worker has stopped".into()))?;
             match answered.await {
                 Ok(Ok(response)) => Ok(response),
                 // Re-raised here so the core reports it like any handler panic.
                 Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                Err(_) => Err(Error::Dispatch(
+                Err(_) => Err(CallError::Dispatch(
                     "the actix worker stopped before answering".into(),
                 )),
             }

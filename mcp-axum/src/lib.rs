@@ -76,14 +76,14 @@ use axum::{Extension, Router, body::Body, extract::ConnectInfo};
 use bytes::Bytes;
 use futures::future::BoxFuture;
 use http_body_util::BodyExt;
-use mcp_web_core::{BoxError, DispatchBody, Dispatcher, McpService};
+use mcp_web_core::{BoxError, CallError, DispatchBody, Dispatcher, McpService};
 use tower::ServiceExt;
 
-pub use mcp_web_core::curated;
 pub use mcp_web_core::{
-    ConversionWarning, Error, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationFilter,
-    OperationInfo, RouteMap, ShutdownHandle,
+    ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
+    OperationFilter, OperationInfo, OperationMapping, RouteMap, ShutdownHandle,
 };
+pub use mcp_web_core::{curated, prelude};
 
 mod sealed {
     pub trait Sealed {}
@@ -141,7 +141,7 @@ impl Dispatcher for RouterDispatcher {
         &self,
         request: http::Request<Bytes>,
         incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
         let bound = incoming.and_then(|parts| parts.extensions.get::<BoundRouter>());
         let router = match bound {
             Some(BoundRouter(router)) => router.clone(),

@@ -23,7 +23,7 @@ use std::{
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
-use mcp_web_core::{DispatchBody, Dispatcher, Error, McpConfig, McpService};
+use mcp_web_core::{CallError, DispatchBody, Dispatcher, McpConfig, McpService};
 use serde_json::{Map, Value, json};
 
 const METHODS: [&str; 8] = [
@@ -38,8 +38,8 @@ impl Dispatcher for Unused {
         &self,
         _request: http::Request<Bytes>,
         _incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
-        Box::pin(async { Err(Error::Dispatch("not used by the bench".into())) })
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
+        Box::pin(async { Err(CallError::Dispatch("not used by the bench".into())) })
     }
 }
 

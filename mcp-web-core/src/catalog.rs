@@ -394,7 +394,7 @@ fn tool_json(tool: &Tool) -> Value {
 pub(crate) fn build_catalog(
     config: &crate::McpConfig,
     mount_path: Option<&str>,
-) -> Result<Catalog, crate::Error> {
+) -> Result<Catalog, crate::MountError> {
     let mut mapper = OperationMapper::new(config.document()?).keep_defs(config.keep_defs);
     if let Some(path) = mount_path {
         mapper = mapper.exclude_path(path);
@@ -1289,7 +1289,7 @@ impl<'a> OperationMapper<'a> {
             }
         }
         match kind {
-            McpKind::Tool | McpKind::Exclude => Exposed::Tool(op),
+            McpKind::Tool => Exposed::Tool(op),
             McpKind::Resource | McpKind::ResourceTemplate => self.resource(op, by, operation, warn),
         }
     }

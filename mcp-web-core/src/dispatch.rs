@@ -1,9 +1,10 @@
-//! The seam between the core and a web framework: [`Dispatcher`].
+//! The seam between the core and a web framework: [`Dispatcher`], and the body type it answers
+//! with.
 
 use bytes::Bytes;
 use futures::future::BoxFuture;
 
-use crate::Error;
+use crate::CallError;
 
 /// A boxed error, as web frameworks report body errors.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -19,10 +20,11 @@ pub trait Dispatcher: Send + Sync + 'static {
     /// Serve `request` through the host application, as if it had arrived over HTTP.
     ///
     /// `incoming` is the MCP request that caused the call, after the host's middleware ran;
-    /// adapters may take connection data or the application handle from its extensions.
+    /// adapters may take connection data or the application handle from its extensions. A call
+    /// that cannot be made is [`CallError::Dispatch`].
     fn dispatch(
         &self,
         request: http::Request<Bytes>,
         incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>>;
+    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>>;
 }

@@ -12,7 +12,7 @@
 //! ```
 //! use bytes::Bytes;
 //! use futures::future::BoxFuture;
-//! use mcp_web_core::{DispatchBody, Dispatcher, Error, McpConfig, McpService};
+//! use mcp_web_core::{CallError, DispatchBody, Dispatcher, McpConfig, McpService};
 //!
 //! /// A dispatcher that answers every call with 204 (a real adapter calls the web app).
 //! struct NoContent;
@@ -22,7 +22,7 @@
 //!         &self,
 //!         _request: http::Request<Bytes>,
 //!         _incoming: Option<&http::request::Parts>,
-//!     ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, Error>> {
+//!     ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
 //!         Box::pin(async {
 //!             let body = DispatchBody::new(http_body_util::Empty::new().map_err(|e| match e {}));
 //!             Ok(http::Response::builder().status(204).body(body).unwrap())
@@ -35,6 +35,19 @@
 //! let service = McpService::new(McpConfig::new(api), "/mcp", NoContent).unwrap();
 //! assert!(service.preview().tools.is_empty());
 //! ```
+//!
+//! Users of a mount import [`prelude`]; adapters implement [`Dispatcher`]. Modules:
+//!
+//! | module | owns |
+//! |---|---|
+//! | `config` | [`McpConfig`] and its builder methods, [`ShutdownHandle`] |
+//! | [`exposure`] | which operations are exposed, and as what |
+//! | [`curated`] | hand-written tools, resources, prompts, completions; [`curated::CallContext`] |
+//! | `catalog`, `schema` | the OpenAPI document as tools and resources, built once |
+//! | `request`, `response`, `resource` | one call: arguments → request; response → result |
+//! | `server` | the MCP server: routing, guarded calls, contexts, request state |
+//! | `service` | [`McpService`], the endpoint with its transport; [`McpConfig::preview`] |
+//! | `dispatch`, `error` | [`Dispatcher`], [`MountError`], [`CallError`] |
 
 mod catalog;
 mod config;
@@ -50,6 +63,7 @@ pub mod event_store {
 mod dispatch;
 mod error;
 pub mod exposure;
+pub mod prelude;
 mod request;
 mod resource;
 mod response;
@@ -61,8 +75,8 @@ mod updates;
 pub use catalog::{ConversionWarning, Preview};
 pub use config::{McpConfig, ShutdownHandle};
 pub use dispatch::{BoxError, DispatchBody, Dispatcher};
-pub use error::Error;
-pub use exposure::{McpKind, OperationFilter, OperationInfo, RouteMap};
+pub use error::{CallError, MountError};
+pub use exposure::{McpKind, OperationFilter, OperationInfo, OperationMapping, RouteMap};
 pub use request::McpToolCall;
 pub use resource::McpResourceRead;
 pub use service::{McpBody, McpService};

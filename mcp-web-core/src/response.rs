@@ -12,7 +12,7 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::{Error, catalog::Operation, dispatch::DispatchBody};
+use crate::{CallError, catalog::Operation, dispatch::DispatchBody};
 
 /// Read the whole body, refusing more than `limit` bytes.
 ///
@@ -23,7 +23,7 @@ pub(crate) async fn read_body<F, Fut>(
     response: http::Response<DispatchBody>,
     limit: usize,
     mut on_message: F,
-) -> Result<(http::response::Parts, Bytes), Error>
+) -> Result<(http::response::Parts, Bytes), CallError>
 where
     F: FnMut(String) -> Fut,
     Fut: Future<Output = ()>,
@@ -34,11 +34,11 @@ where
         .and_then(MessageSplitter::for_media);
     let mut collected = BytesMut::new();
     while let Some(frame) = body.frame().await {
-        let frame =
-            frame.map_err(|e| Error::Dispatch(format!("reading the response body failed: {e}")))?;
+        let frame = frame
+            .map_err(|e| CallError::Dispatch(format!("reading the response body failed: {e}")))?;
         if let Ok(data) = frame.into_data() {
             if collected.len() + data.len() > limit {
-                return Err(Error::ResponseTooLarge { limit });
+                return Err(CallError::ResponseTooLarge { limit });
             }
             collected.extend_from_slice(&data);
             if let Some(splitter) = &mut splitter {

@@ -1,4 +1,6 @@
-//! [`McpService`]: the MCP endpoint as a tower `Service`, ready for any framework to route to.
+//! [`McpService`]: the MCP endpoint as a tower `Service`, ready for any framework to route to —
+//! the server of a mount inside rmcp's streamable-HTTP transport, with the session limit — and
+//! [`McpConfig::preview`], the same mount without serving it.
 
 use std::{
     convert::Infallible,
@@ -16,9 +18,7 @@ use rmcp::transport::{
 };
 
 use crate::{
-    Error, McpConfig,
-    catalog::{ConversionWarning, build_catalog},
-    dispatch::Dispatcher,
+    McpConfig, MountError, Preview, catalog::ConversionWarning, dispatch::Dispatcher, server,
     server::McpServer,
 };
 
@@ -48,14 +48,17 @@ impl std::fmt::Debug for McpService {
 impl McpService {
     /// Build the endpoint that will be served at `mount_path`, calling tools through
     /// `dispatcher`. The catalog is built here, once.
+    ///
+    /// # Errors
+    ///
+    /// A [`MountError`] when the OpenAPI document cannot be used, when components clash, or
+    /// when a configuration value cannot be used.
     pub fn new(
         config: McpConfig,
         mount_path: &str,
         dispatcher: impl Dispatcher,
-    ) -> Result<Self, Error> {
-        let catalog = build_catalog(&config, Some(mount_path))?;
-        config.curated.check(&catalog)?;
-        let server = McpServer::new(&config, catalog, Arc::new(dispatcher))?;
+    ) -> Result<Self, MountError> {
+        let server = McpServer::new(&config, mount_path, Arc::new(dispatcher))?;
 
         let mut sessions = LocalSessionManager::default();
         sessions.session_config.keep_alive = config.session_idle_timeout;
@@ -109,8 +112,30 @@ impl McpService {
 
     /// What this endpoint offers — tools exactly as `tools/list` returns them, resources,
     /// resource templates — and the conversion warnings.
-    pub fn preview(&self) -> crate::Preview {
+    pub fn preview(&self) -> Preview {
         self.server.preview()
+    }
+}
+
+impl McpConfig {
+    /// What a mount of this configuration would expose, without serving anything: tools exactly as
+    /// `tools/list` returns them, resources, resource templates and conversion warnings.
+    ///
+    /// ```
+    /// let document = serde_json::json!({
+    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
+    /// });
+    /// let preview = mcp_web_core::McpConfig::from_json(document).preview().unwrap();
+    /// assert_eq!(preview.tools[0]["name"], "ping");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The [`MountError`] mounting this configuration would give, except for an unusable
+    /// [`request_state_key`](Self::request_state_key), which only a mount checks.
+    pub fn preview(&self) -> Result<Preview, MountError> {
+        server::preview(self)
     }
 }
 

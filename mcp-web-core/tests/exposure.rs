@@ -6,7 +6,8 @@ mod support;
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use mcp_web_core::{
-    DispatchBody, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo, RouteMap,
+    DispatchBody, McpConfig, McpKind, McpResourceRead, McpToolCall, OperationInfo,
+    OperationMapping, RouteMap,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -359,9 +360,9 @@ async fn a_closure_hook_decides_before_the_route_maps() {
     let mcp = app(|config| {
         with_resources(config).map_operations(|op: &OperationInfo| {
             if op.tags.iter().any(|t| t == "admin") {
-                Some(McpKind::Resource)
+                Some(OperationMapping::Expose(McpKind::Resource))
             } else if op.path.starts_with("/reports") {
-                Some(McpKind::Exclude)
+                Some(OperationMapping::Exclude)
             } else {
                 None // falls through to the route maps
             }

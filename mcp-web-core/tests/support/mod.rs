@@ -24,7 +24,7 @@ use futures::{Stream, StreamExt, future::BoxFuture};
 use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode, header};
 use http_body_util::{BodyExt, Full, StreamBody};
 use mcp_test_support::{protocol, reply};
-use mcp_web_core::{BoxError, DispatchBody, Dispatcher, Error, McpBody, McpConfig, McpService};
+use mcp_web_core::{BoxError, CallError, DispatchBody, Dispatcher, McpBody, McpConfig, McpService};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -63,7 +63,7 @@ impl Dispatcher for FnDispatcher {
         &self,
         request: Request<Bytes>,
         _incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<Response<DispatchBody>, Error>> {
+    ) -> BoxFuture<'static, Result<Response<DispatchBody>, CallError>> {
         let answer = (self.0)(request);
         Box::pin(async move { Ok(answer.await) })
     }
@@ -172,7 +172,7 @@ impl Dispatcher for Routes {
         &self,
         mut request: Request<Bytes>,
         _incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<Response<DispatchBody>, Error>> {
+    ) -> BoxFuture<'static, Result<Response<DispatchBody>, CallError>> {
         match self.find(&request) {
             Ok((handler, params)) => {
                 request.extensions_mut().insert(params);
@@ -252,7 +252,7 @@ impl<D: Dispatcher> Dispatcher for Recording<D> {
         &self,
         request: Request<Bytes>,
         incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<Response<DispatchBody>, Error>> {
+    ) -> BoxFuture<'static, Result<Response<DispatchBody>, CallError>> {
         record(&self.seen, request.method(), request.uri());
         self.inner.dispatch(request, incoming)
     }

@@ -1,4 +1,11 @@
-//! [`McpConfig`]: what a mount exposes and how its transport behaves.
+//! [`McpConfig`]: what a mount serves and how its transport behaves, set with named builder
+//! methods. This file holds the settings of the endpoint and the curated components;
+//! [`operations`] the choice of operations, [`shutdown`] the [`ShutdownHandle`].
+//!
+//! `McpConfig::preview` lives beside the mount it previews, in `service.rs`.
+
+mod operations;
+mod shutdown;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -6,13 +13,15 @@ use http::HeaderName;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+pub use shutdown::ShutdownHandle;
+
 use crate::{
-    Error,
+    MountError,
     curated::{
         ArgumentCompletion, Curated, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool,
     },
-    exposure::{Exposure, McpKind, OperationInfo, RouteMap},
+    exposure::Exposure,
 };
 
 /// Configuration of one MCP mount, built with named methods.
@@ -310,232 +319,6 @@ impl McpConfig {
         self
     }
 
-    /// Expose only operations with one of these `operationId`s.
-    ///
-    /// Filters combine: an operation is exposed when it matches every include kind that was
-    /// given and no exclude; excludes win (see [`OperationFilter`](crate::OperationFilter)).
-    /// Repeated calls add to the list. Operations left out appear in the warnings.
-    ///
-    /// ```
-    /// let document = serde_json::json!({
-    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-    ///     "paths": {"/a": {"get": {"operationId": "a", "responses": {}}},
-    ///               "/b": {"get": {"operationId": "b", "responses": {}}}}
-    /// });
-    /// let config = mcp_web_core::McpConfig::from_json(document).include_operations(["a"]);
-    /// let preview = config.preview().unwrap();
-    /// assert_eq!(preview.tools.len(), 1);
-    /// assert_eq!(preview.warnings[0].operation, "b");
-    /// ```
-    pub fn include_operations<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.exposure.filter = self.exposure.filter.include_operations(ids);
-        self
-    }
-
-    /// Never expose operations with one of these `operationId`s.
-    pub fn exclude_operations<I, S>(mut self, ids: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.exposure.filter = self.exposure.filter.exclude_operations(ids);
-        self
-    }
-
-    /// Expose only operations with at least one of these tags.
-    ///
-    /// ```
-    /// # let api = utoipa::openapi::OpenApiBuilder::new().build();
-    /// let config = mcp_web_core::McpConfig::new(api)
-    ///     .include_tags(["tickets"])
-    ///     .exclude_tags(["admin"]);
-    /// # let _ = config;
-    /// ```
-    pub fn include_tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.exposure.filter = self.exposure.filter.include_tags(tags);
-        self
-    }
-
-    /// Never expose operations with any of these tags.
-    pub fn exclude_tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.exposure.filter = self.exposure.filter.exclude_tags(tags);
-        self
-    }
-
-    /// Expose only operations with one of these methods (`http::Method::GET` or `"get"`).
-    ///
-    /// ```
-    /// # let api = utoipa::openapi::OpenApiBuilder::new().build();
-    /// let read_only = mcp_web_core::McpConfig::new(api).include_methods([http::Method::GET]);
-    /// # let _ = read_only;
-    /// ```
-    pub fn include_methods<I, M>(mut self, methods: I) -> Self
-    where
-        I: IntoIterator<Item = M>,
-        M: AsRef<str>,
-    {
-        self.exposure.filter = self.exposure.filter.include_methods(methods);
-        self
-    }
-
-    /// Never expose operations with one of these methods.
-    pub fn exclude_methods<I, M>(mut self, methods: I) -> Self
-    where
-        I: IntoIterator<Item = M>,
-        M: AsRef<str>,
-    {
-        self.exposure.filter = self.exposure.filter.exclude_methods(methods);
-        self
-    }
-
-    /// Expose only operations whose path template matches one of these patterns: `/admin/*` is
-    /// one more segment, `/admin/**` any depth (including `/admin` itself), anything else must
-    /// be equal (`/tickets/{ticket_id}`).
-    pub fn include_paths<I, S>(mut self, patterns: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.exposure.filter = self.exposure.filter.include_paths(patterns);
-        self
-    }
-
-    /// Never expose operations whose path template matches one of these patterns (syntax as
-    /// [`include_paths`](Self::include_paths)).
-    ///
-    /// ```
-    /// # let api = utoipa::openapi::OpenApiBuilder::new().build();
-    /// let config = mcp_web_core::McpConfig::new(api).exclude_paths(["/admin/**", "/internal/*"]);
-    /// # let _ = config;
-    /// ```
-    pub fn exclude_paths<I, S>(mut self, patterns: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.exposure.filter = self.exposure.filter.exclude_paths(patterns);
-        self
-    }
-
-    /// Map the operations `rule` matches to its kind: a tool, a resource, a resource template, or
-    /// nothing. Rules are tried in the order they were added; the first that matches wins, and
-    /// operations no rule matches are tools.
-    ///
-    /// A resource is read with `resources/read` through the same in-process call as a tool; only
-    /// `GET` operations without required query, header, cookie or body parameters can be one.
-    /// Any other operation a rule maps to a resource stays a tool, with a warning.
-    ///
-    /// ```
-    /// use http::Method;
-    /// use mcp_web_core::{McpConfig, McpKind, RouteMap};
-    ///
-    /// let document = serde_json::json!({
-    ///     "openapi": "3.1.0", "info": {"title": "Reports", "version": "1"},
-    ///     "paths": {
-    ///         "/reports/daily": {"get": {"operationId": "daily", "responses": {}}},
-    ///         "/reports/{day}": {"get": {"operationId": "by_day", "responses": {},
-    ///             "parameters": [{"name": "day", "in": "path", "required": true,
-    ///                             "schema": {"type": "string"}}]}},
-    ///         "/admin/reset": {"post": {"operationId": "reset", "responses": {}}}
-    ///     }
-    /// });
-    /// let preview = McpConfig::from_json(document)
-    ///     .route_map(RouteMap::new().pattern("/admin/**").to(McpKind::Exclude))
-    ///     .route_map(RouteMap::new().methods([Method::GET]).pattern("/reports/**").to(McpKind::Resource))
-    ///     .preview()
-    ///     .unwrap();
-    /// assert!(preview.tools.is_empty());
-    /// assert_eq!(preview.resources[0]["uri"], "resource://reports/reports/daily");
-    /// assert_eq!(preview.resource_templates[0]["uriTemplate"], "resource://reports/reports/{day}");
-    /// ```
-    pub fn route_map(mut self, rule: RouteMap) -> Self {
-        self.exposure.route_maps.push(rule);
-        self
-    }
-
-    /// Decide an operation's kind in code. Hooks are asked before `x-mcp` and the route maps, in
-    /// the order they were added; `None` falls through to the next. Filtered-out operations are
-    /// never offered.
-    ///
-    /// ```
-    /// use mcp_web_core::{McpConfig, McpKind, OperationInfo};
-    ///
-    /// # let api = utoipa::openapi::OpenApiBuilder::new().build();
-    /// let config = McpConfig::new(api).map_operations(|op: &OperationInfo| {
-    ///     if op.tags.iter().any(|t| t == "internal") {
-    ///         Some(McpKind::Exclude)
-    ///     } else {
-    ///         None
-    ///     }
-    /// });
-    /// # let _ = config;
-    /// ```
-    pub fn map_operations<F>(mut self, hook: F) -> Self
-    where
-        F: Fn(&OperationInfo) -> Option<McpKind> + Send + Sync + 'static,
-    {
-        self.exposure.hooks.push(std::sync::Arc::new(hook));
-        self
-    }
-
-    /// Expose the operation `operation_id` under `name` instead (cleaned and made unique like
-    /// every name). Wins over the operation's `x-mcp.name`.
-    ///
-    /// ```
-    /// let document = serde_json::json!({
-    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-    ///     "paths": {"/t": {"get": {"operationId": "api_v2_list_tickets_get", "responses": {}}}}
-    /// });
-    /// let preview = mcp_web_core::McpConfig::from_json(document)
-    ///     .rename_operation("api_v2_list_tickets_get", "list_tickets")
-    ///     .preview()
-    ///     .unwrap();
-    /// assert_eq!(preview.tools[0]["name"], "list_tickets");
-    /// ```
-    pub fn rename_operation(
-        mut self,
-        operation_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        self.exposure
-            .renames
-            .insert(operation_id.into(), name.into());
-        self
-    }
-
-    /// Expose operations marked `deprecated` too (hidden by default).
-    pub fn include_deprecated(mut self) -> Self {
-        self.exposure.include_deprecated = true;
-        self
-    }
-
-    /// Append the documented description of each operation's success (2xx) response to its
-    /// description, for models that need to know what a call returns.
-    pub fn describe_responses(mut self) -> Self {
-        self.exposure.describe_responses = true;
-        self
-    }
-
-    /// The base of resource URIs (default: `resource://<server name>`, lower-cased, with anything
-    /// but `a-z`, `0-9` and `-` turned into `-`). The operation's path is appended to it:
-    /// `resource_uri_base("tickets://")` gives `tickets://reports/daily`.
-    pub fn resource_uri_base(mut self, base: impl Into<String>) -> Self {
-        self.exposure.resource_uri_base = Some(base.into());
-        self
-    }
-
     /// The key (at least 32 bytes) that seals the `requestState` of 2026-07-28 input-required
     /// results, so a client cannot alter the answers it already gave. Default: a random key per
     /// mount, which is right for one instance; give every instance behind a load balancer the
@@ -567,25 +350,6 @@ impl McpConfig {
         ShutdownHandle(self.shutdown.clone())
     }
 
-    /// What a mount of this configuration would expose, without serving anything: tools exactly as
-    /// `tools/list` returns them, resources, resource templates and conversion warnings.
-    ///
-    /// ```
-    /// let document = serde_json::json!({
-    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
-    /// });
-    /// let preview = mcp_web_core::McpConfig::from_json(document).preview().unwrap();
-    /// assert_eq!(preview.tools[0]["name"], "ping");
-    /// ```
-    pub fn preview(&self) -> Result<crate::Preview, Error> {
-        let catalog = crate::catalog::build_catalog(self, None)?;
-        self.curated.check(&catalog)?;
-        let mut preview = catalog.preview();
-        self.curated.extend_preview(&mut preview);
-        Ok(preview)
-    }
-
     /// The server name announced to clients: [`name`](Self::name), else `info.title`.
     pub(crate) fn server_name(&self) -> String {
         let title = self
@@ -600,75 +364,10 @@ impl McpConfig {
             .to_string()
     }
 
-    pub(crate) fn document(&self) -> Result<&Value, Error> {
+    pub(crate) fn document(&self) -> Result<&Value, MountError> {
         self.openapi
             .as_ref()
             .as_ref()
-            .map_err(|why| Error::OpenApi(why.clone()))
-    }
-}
-
-/// Ends a mount's MCP sessions and open streams, so the host server's graceful shutdown finishes
-/// promptly instead of waiting for clients to hang up.
-#[derive(Debug, Clone)]
-pub struct ShutdownHandle(CancellationToken);
-
-impl ShutdownHandle {
-    /// End every session and open stream of the mount now.
-    pub fn shutdown(&self) {
-        self.0.cancel();
-    }
-
-    /// Wait for `signal`, then end the mount's sessions. Pass the result to
-    /// `with_graceful_shutdown`.
-    pub fn after<F>(&self, signal: F) -> impl Future<Output = ()> + Send + 'static
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let token = self.0.clone();
-        async move {
-            signal.await;
-            token.cancel();
-        }
-    }
-
-    /// Wait for Ctrl-C or, on Unix, SIGTERM (what process managers and test harnesses send),
-    /// then end the mount's sessions. Pass the result to `with_graceful_shutdown`.
-    pub fn after_shutdown_signal(&self) -> impl Future<Output = ()> + Send + 'static {
-        self.after(shutdown_signal())
-    }
-
-    /// Whether the mount has been shut down.
-    pub fn is_shut_down(&self) -> bool {
-        self.0.is_cancelled()
-    }
-}
-
-/// Resolves on Ctrl-C or, on Unix, SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::warn!("cannot listen for Ctrl-C: {error}");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut sigterm) => {
-                sigterm.recv().await;
-            }
-            Err(error) => {
-                tracing::warn!("cannot listen for SIGTERM: {error}");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+            .map_err(|why| MountError::OpenApi(why.clone()))
     }
 }

@@ -1,0 +1,157 @@
+//! [`CuratedTool`]: a tool written by hand, served beside the generated ones.
+
+use std::{fmt, future::Future, sync::Arc, time::Duration};
+
+use futures::{FutureExt, future::BoxFuture};
+use rmcp::{
+    handler::server::common::{schema_for_input, schema_for_output},
+    model::{CallToolResponse, JsonObject, Tool, ToolAnnotations},
+};
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// What a tool handler may return (rmcp's conversion into a tool result): a `String`, content
+/// blocks, a [`CallToolResult`](super::model::CallToolResult), [`Json`] for structured output, ….
+pub use rmcp::handler::server::tool::IntoCallToolResult;
+/// Structured tool output: a value serialized as `structuredContent` (use it with
+/// [`CuratedTool::output_schema`]).
+pub use rmcp::handler::server::wrapper::Json;
+
+use super::{context::CallContext, error::HandlerError};
+
+type ToolFn = dyn Fn(JsonObject, CallContext) -> BoxFuture<'static, Result<CallToolResponse, HandlerError>>
+    + Send
+    + Sync;
+
+/// A tool written by hand, served beside the generated ones.
+///
+/// Arguments are a type that is `Deserialize + JsonSchema`; its schema (via schemars) is the
+/// tool's `inputSchema`. The handler returns anything rmcp turns into a tool result: a
+/// `String`, content blocks, a [`CallToolResult`](super::model::CallToolResult), or [`Json`] for
+/// structured output (see [`IntoCallToolResult`]).
+#[derive(Clone)]
+pub struct CuratedTool {
+    pub(crate) tool: Tool,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) handler: Arc<ToolFn>,
+}
+
+impl fmt::Debug for CuratedTool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CuratedTool")
+            .field("name", &self.tool.name)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CuratedTool {
+    /// A tool served by an async function of its arguments and a [`CallContext`].
+    pub fn new<A, R, F, Fut>(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        handler: F,
+    ) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        R: IntoCallToolResult + 'static,
+        F: Fn(A, CallContext) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, HandlerError>> + Send + 'static,
+    {
+        let name = name.into();
+        let schema = input_schema::<A>(&name);
+        let tool_name = name.clone();
+        let handler = move |arguments: JsonObject, cx: CallContext| {
+            let arguments = match parse_arguments::<A>(&tool_name, arguments) {
+                Ok(arguments) => arguments,
+                Err(error) => return futures::future::ready(Err(error)).boxed(),
+            };
+            handler(arguments, cx)
+                .map(|result| result.and_then(into_tool_response))
+                .boxed()
+        };
+        Self {
+            tool: Tool::new(name, description.into(), schema),
+            timeout: None,
+            handler: Arc::new(handler),
+        }
+    }
+
+    /// A tool served by a blocking function; it runs on tokio's blocking thread pool, so it may
+    /// do file or CPU work. (A blocking call cannot be interrupted: on cancellation or timeout
+    /// the client gets its answer at once and the function's result is discarded.)
+    pub fn new_blocking<A, R, F>(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        handler: F,
+    ) -> Self
+    where
+        A: DeserializeOwned + JsonSchema + Send + 'static,
+        R: IntoCallToolResult + Send + 'static,
+        F: Fn(A, CallContext) -> Result<R, HandlerError> + Send + Sync + 'static,
+    {
+        let handler = Arc::new(handler);
+        Self::new(name, description, move |arguments: A, cx: CallContext| {
+            let handler = handler.clone();
+            async move {
+                tokio::task::spawn_blocking(move || handler(arguments, cx))
+                    .await
+                    .map_err(|e| HandlerError::new(format!("The tool's function failed: {e}")))?
+            }
+        })
+    }
+
+    /// A human-readable title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.tool.title = Some(title.into());
+        self
+    }
+
+    /// Hints for clients: read-only, destructive, idempotent, open-world.
+    pub fn annotations(mut self, annotations: ToolAnnotations) -> Self {
+        self.tool.annotations = Some(annotations);
+        self
+    }
+
+    /// Declare the structured output (`outputSchema`) as the schema of `T`; return
+    /// [`Json<T>`](Json) from the handler.
+    pub fn output_schema<T: JsonSchema + 'static>(mut self) -> Self {
+        self.tool.output_schema = Some(schema_for_output::<T>());
+        self
+    }
+
+    /// How long one call may take (default: the mount's
+    /// [`call_timeout`](crate::McpConfig::call_timeout)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The tool as `tools/list` shows it.
+    pub fn definition(&self) -> &Tool {
+        &self.tool
+    }
+}
+
+fn input_schema<A: JsonSchema + 'static>(name: &str) -> Arc<JsonObject> {
+    match schema_for_input::<A>() {
+        Ok(schema) => schema,
+        Err(why) => {
+            panic!("the arguments of curated tool '{name}' must be a struct (a JSON object): {why}")
+        }
+    }
+}
+
+fn parse_arguments<A: DeserializeOwned>(
+    name: &str,
+    arguments: JsonObject,
+) -> Result<A, HandlerError> {
+    serde_json::from_value(Value::Object(arguments)).map_err(|e| {
+        HandlerError::invalid_params(format!("Invalid arguments for tool '{name}': {e}"))
+    })
+}
+
+fn into_tool_response<R: IntoCallToolResult>(result: R) -> Result<CallToolResponse, HandlerError> {
+    result.into_call_tool_result().map_err(HandlerError::rpc)
+}

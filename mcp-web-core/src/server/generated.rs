@@ -1,0 +1,200 @@
+//! Tools and resources generated from the OpenAPI document: arguments validated, an
+//! `http::Request` built, dispatched in-process under the guard, and the response read and
+//! mapped. A streamed response is relayed to the client while it runs.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
+
+use bytes::Bytes;
+use rmcp::{
+    ErrorData, RoleServer,
+    model::{CallToolResult, ReadResourceResult},
+    service::RequestContext,
+};
+use serde_json::Value;
+
+use super::{
+    guard::{Interrupted, cancelled_error, guarded},
+    mount::Mount,
+    outcome::error_result,
+};
+use crate::{
+    CallError,
+    catalog::Operation,
+    curated::{CallContext, LogLevel},
+    request::{build_request, forwarded_headers},
+    resource::McpResourceRead,
+    response::{read_body, resource_result, tool_result},
+};
+
+/// Why an exchange produced no response to map.
+enum Failure {
+    /// The arguments do not fit the operation.
+    InvalidArguments(String),
+    /// The call failed, timed out or panicked: the message says which.
+    Failed(String),
+    /// The client cancelled the request.
+    Cancelled,
+}
+
+/// Call the generated tool `operation`; every failure but cancellation is a tool error. `relay`
+/// reports the messages of a streamed response to the client.
+pub(super) async fn call_tool(
+    mount: &Mount,
+    operation: Arc<Operation>,
+    arguments: serde_json::Map<String, Value>,
+    context: &RequestContext<RoleServer>,
+    relay: CallContext,
+) -> Result<CallToolResult, ErrorData> {
+    let reporter = StreamReporter {
+        cx: relay,
+        relayed: Arc::default(),
+    };
+    let arguments = Value::Object(arguments);
+    match exchange(mount, &operation, &arguments, context, None, Some(reporter)).await {
+        Ok((parts, body)) => Ok(tool_result(&operation, &parts, body)),
+        Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
+            Ok(error_result(message))
+        }
+        Err(Failure::Cancelled) => Err(cancelled_error()),
+    }
+}
+
+/// Read the generated resource at `uri`: the same in-process call as a tool, answered as
+/// resource contents.
+pub(super) async fn read_resource(
+    mount: &Mount,
+    uri: &str,
+    context: &RequestContext<RoleServer>,
+) -> Result<ReadResourceResult, ErrorData> {
+    let Some((operation, arguments)) = mount.catalog.resolve_resource(uri) else {
+        return Err(ErrorData::resource_not_found(
+            format!(
+                "Unknown resource '{uri}'; call resources/list and resources/templates/list for the available ones"
+            ),
+            Some(serde_json::json!({ "uri": uri })),
+        ));
+    };
+    let marker = McpResourceRead {
+        uri: uri.to_string(),
+    };
+    let arguments = Value::Object(arguments);
+    match exchange(mount, &operation, &arguments, context, Some(marker), None).await {
+        Ok((parts, body)) => resource_result(uri, &parts, body),
+        Err(Failure::InvalidArguments(message)) => Err(ErrorData::invalid_params(message, None)),
+        Err(Failure::Failed(message)) => Err(ErrorData::internal_error(message, None)),
+        Err(Failure::Cancelled) => Err(cancelled_error()),
+    }
+}
+
+/// Validate the arguments, build the request, dispatch it in-process and read the response:
+/// everything tool calls and resource reads share.
+async fn exchange(
+    mount: &Mount,
+    operation: &Operation,
+    // An object: validated as the JSON value it is, without copying it into one.
+    arguments: &Value,
+    context: &RequestContext<RoleServer>,
+    resource: Option<McpResourceRead>,
+    reporter: Option<StreamReporter>,
+) -> Result<(http::response::Parts, Bytes), Failure> {
+    let name = operation.tool.name.to_string();
+    let subject = match &resource {
+        Some(read) => format!("resource '{}'", read.uri),
+        None => format!("tool '{name}'"),
+    };
+    let invalid =
+        |why: String| Failure::InvalidArguments(format!("Invalid arguments for {subject}: {why}"));
+    match operation.input_validator() {
+        Ok(validator) => {
+            let problems: Vec<String> = validator
+                .iter_errors(arguments)
+                .map(|e| {
+                    let at = e.instance_path().to_string();
+                    if at.is_empty() {
+                        e.to_string()
+                    } else {
+                        format!("{at}: {e}")
+                    }
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(invalid(problems.join("; ")));
+            }
+        }
+        Err(why) => {
+            tracing::warn!(tool = %name, "input schema does not compile, arguments not validated: {why}")
+        }
+    }
+    let incoming = context.extensions.get::<http::request::Parts>();
+    let forwarded = forwarded_headers(incoming.map(|p| &p.headers), &mount.forward_headers);
+    let empty = serde_json::Map::new();
+    let object = arguments.as_object().unwrap_or(&empty);
+    let mut request = build_request(&name, &operation.route, object, forwarded).map_err(invalid)?;
+    if let Some(read) = resource {
+        request.extensions_mut().insert(read);
+    }
+    let exchange = async {
+        let response = mount.dispatcher.dispatch(request, incoming).await?;
+        read_body(response, mount.max_response_body_bytes, |message| {
+            let reporter = reporter.clone();
+            async move {
+                if let Some(reporter) = reporter {
+                    reporter.report(message).await;
+                }
+            }
+        })
+        .await
+    };
+    let limit = mount
+        .tool_timeouts
+        .get(&name)
+        .copied()
+        .unwrap_or(mount.call_timeout);
+    // Handler panics must not take the session down: they become tool errors.
+    match guarded(exchange, limit, &context.ct).await {
+        Err(Interrupted::TimedOut(limit)) => Err(Failure::Failed(format!(
+            "{} timed out after {limit:?}; the request was abandoned",
+            capitalized(&subject),
+        ))),
+        Err(Interrupted::Panicked(why)) => {
+            Err(Failure::Failed(CallError::HandlerPanicked(why).to_string()))
+        }
+        Err(Interrupted::Cancelled) => Err(Failure::Cancelled),
+        Ok(Err(error)) => Err(Failure::Failed(error.to_string())),
+        Ok(Ok(answer)) => Ok(answer),
+    }
+}
+
+/// Relays the messages of a streamed response (SSE events, JSON lines) to the client while the
+/// endpoint runs: a progress notification each (when the client asked for progress) and a log
+/// message with the message's data.
+#[derive(Clone)]
+struct StreamReporter {
+    cx: CallContext,
+    relayed: Arc<AtomicU64>,
+}
+
+impl StreamReporter {
+    async fn report(&self, message: String) {
+        let count = self.relayed.fetch_add(1, Ordering::Relaxed) + 1;
+        // Progress messages are for display: keep them short.
+        let mut summary: String = message.chars().take(200).collect();
+        if summary.len() < message.len() {
+            summary.push('…');
+        }
+        self.cx.progress(count as f64, None, Some(&summary)).await;
+        let data = serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message));
+        self.cx.log(LogLevel::Info, data).await;
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

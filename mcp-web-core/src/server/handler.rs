@@ -1,0 +1,192 @@
+//! The MCP methods of a mount (rmcp's [`ServerHandler`]): lists, and each call routed to what
+//! serves it — a curated component first, else the catalog.
+
+// Logging (`logging/setLevel`) is deprecated by SEP-2577 for a future protocol; both eras served
+// here still have it.
+#![allow(deprecated)]
+
+use rmcp::{
+    ErrorData, RoleServer, ServerHandler,
+    model::{
+        CallToolRequestParams, CallToolResponse, CompleteRequestParams, CompleteResult,
+        GetPromptRequestParams, GetPromptResponse, ListPromptsResult, ListResourceTemplatesResult,
+        ListResourcesResult, ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams,
+        ReadResourceResponse, ServerConfig, SetLevelRequestParams, SubscribeRequestParams,
+        SubscriptionFilter, Tool, UnsubscribeRequestParams,
+    },
+    service::RequestContext,
+};
+
+use super::{McpServer, context::relay_context, curated, generated};
+use crate::updates::lock;
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        self.mount.info.clone()
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let generated = self.mount.catalog.tools();
+        let curated = self.mount.registry.curated.tools.iter().map(|t| &t.tool);
+        Ok(ListToolsResult::with_all_items(
+            generated.chain(curated).cloned().collect(),
+        ))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        let generated = self.mount.catalog.resources.iter().map(|e| &e.resource);
+        let curated = self.mount.registry.curated.resources.iter();
+        Ok(ListResourcesResult::with_all_items(
+            generated
+                .chain(curated.map(|c| &c.resource))
+                .cloned()
+                .collect(),
+        ))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        let generated = self.mount.catalog.templates.iter().map(|e| &e.template);
+        let curated = self.mount.registry.curated.templates.iter();
+        Ok(ListResourceTemplatesResult::with_all_items(
+            generated
+                .chain(curated.map(|c| &c.template))
+                .cloned()
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let uri = request.uri.clone();
+        if let Some(read) =
+            curated::read_resource(&self.mount, &self.session, request, &context).await
+        {
+            return read;
+        }
+        generated::read_resource(&self.mount, &uri, &context)
+            .await
+            .map(Into::into)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let curated = self.mount.registry.tool(name).map(|c| c.tool.clone());
+        curated.or_else(|| self.mount.catalog.get(name).map(|op| op.tool.clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(tool) = self.mount.registry.tool(&request.name) {
+            return curated::call_tool(&self.mount, &self.session, tool, request, &context).await;
+        }
+        let Some(operation) = self.mount.catalog.get(&request.name).cloned() else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Unknown tool '{}'; call tools/list for the available tools",
+                    request.name
+                ),
+                None,
+            ));
+        };
+        let arguments = request.arguments.unwrap_or_default();
+        let relay = relay_context(&self.session, &context);
+        let result =
+            generated::call_tool(&self.mount, operation, arguments, &context, relay).await?;
+        Ok(result.into())
+    }
+
+    // 2026-07-28 `subscriptions/listen`: accept what the client asks for; rmcp acknowledges
+    // and holds the stream until the client or the mount's shutdown ends it.
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(requested.clone())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let prompts = self.mount.registry.curated.prompts.iter();
+        Ok(ListPromptsResult::with_all_items(
+            prompts.map(|p| p.prompt.clone()).collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let prompts = &self.mount.registry.curated.prompts;
+        let Some(prompt) = prompts.iter().find(|p| p.prompt.name == request.name) else {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "Unknown prompt '{}'; call prompts/list for the available prompts",
+                    request.name
+                ),
+                None,
+            ));
+        };
+        curated::get_prompt(&self.mount, &self.session, prompt, request, &context).await
+    }
+
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        curated::complete(&self.mount.registry, request)
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        *lock(&self.session.log_level) = Some(request.level);
+        Ok(())
+    }
+
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        let subscriber = lock(&self.session.subscriber)
+            .get_or_insert_with(|| self.mount.updates.subscriber(context.peer.clone()))
+            .clone();
+        subscriber.subscribe(request.uri);
+        Ok(())
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        if let Some(subscriber) = &*lock(&self.session.subscriber) {
+            subscriber.unsubscribe(&request.uri);
+        }
+        Ok(())
+    }
+}

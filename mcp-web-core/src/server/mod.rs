@@ -1,0 +1,97 @@
+//! The MCP server behind a mount: one [`McpServer`] per mount, cloned per session, serving the
+//! catalog's generated tools and resources and the curated components.
+//!
+//! | file | owns |
+//! |---|---|
+//! | `handler.rs` | the MCP methods (rmcp's `ServerHandler`), routing each to what serves it |
+//! | `generated.rs` | generated tools and resources: validate, build, dispatch, read, map |
+//! | `curated.rs` | runs of curated handlers |
+//! | `context.rs` | the `CallContext` of a request |
+//! | `outcome.rs` | handler outcomes as protocol answers |
+//! | `mount.rs` | what a mount shares across sessions, and one session's state |
+//! | `info.rs` | what the server announces: name, version, instructions, capabilities |
+//! | `registry.rs` | the curated components, checked at mount time and indexed |
+//! | `state.rs` | sealed `requestState` across 2026-07-28 rounds |
+//! | `guard.rs` | the time limit, panic catch and cancellation of every call |
+//!
+//! Each file uses only files below it in this table; only `handler` knows [`McpServer`].
+
+mod context;
+mod curated;
+mod generated;
+mod guard;
+mod handler;
+mod info;
+mod mount;
+mod outcome;
+mod registry;
+mod state;
+
+use std::sync::Arc;
+
+use crate::{
+    McpConfig, MountError, Preview,
+    catalog::{ConversionWarning, build_catalog},
+    dispatch::Dispatcher,
+};
+use mount::{Mount, Session};
+use registry::Registry;
+
+/// One mount's server; each MCP session holds a cheap clone with its own session state.
+#[derive(Clone)]
+pub(crate) struct McpServer {
+    mount: Arc<Mount>,
+    session: Arc<Session>,
+}
+
+impl std::fmt::Debug for McpServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServer")
+            .field("tools", &self.mount.catalog.operations.len())
+            .field("curated_tools", &self.mount.registry.curated.tools.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl McpServer {
+    /// The server of a mount of `config` at `mount_path`, calling tools through `dispatcher`.
+    /// The catalog is built here, once, and the curated components are checked against it.
+    pub(crate) fn new(
+        config: &McpConfig,
+        mount_path: &str,
+        dispatcher: Arc<dyn Dispatcher>,
+    ) -> Result<Self, MountError> {
+        Ok(Self {
+            mount: Arc::new(Mount::new(config, mount_path, dispatcher)?),
+            session: Arc::default(),
+        })
+    }
+
+    /// The server for a new session: same mount, fresh session state.
+    pub(crate) fn for_session(&self) -> Self {
+        Self {
+            mount: self.mount.clone(),
+            session: Arc::default(),
+        }
+    }
+
+    pub(crate) fn warnings(&self) -> &[ConversionWarning] {
+        &self.mount.catalog.warnings
+    }
+
+    pub(crate) fn preview(&self) -> Preview {
+        let mut preview = self.mount.catalog.preview();
+        self.mount.registry.extend_preview(&mut preview);
+        preview
+    }
+}
+
+/// What a mount of `config` would offer, without a server: the catalog and the curated
+/// components, checked against each other as a mount checks them.
+pub(crate) fn preview(config: &McpConfig) -> Result<Preview, MountError> {
+    let catalog = build_catalog(config, None)?;
+    let curated = Registry::new(&config.curated, &catalog)?;
+    let mut preview = catalog.preview();
+    curated.extend_preview(&mut preview);
+    Ok(preview)
+}

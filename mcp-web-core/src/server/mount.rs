@@ -1,0 +1,72 @@
+//! What one mount shares across its sessions ([`Mount`], read-only, built once) and what one
+//! 2025-era session asked for ([`Session`]).
+
+// Logging (`logging/setLevel`) is deprecated by SEP-2577 for a future protocol; both eras served
+// here still have it.
+#![allow(deprecated)]
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use http::HeaderName;
+use rmcp::model::{LoggingLevel, ServerConfig};
+
+use super::{info::server_info, registry::Registry, state::StateCodec};
+use crate::{
+    McpConfig, MountError,
+    catalog::{Catalog, build_catalog},
+    dispatch::Dispatcher,
+    updates::{ResourceUpdates, Subscriber},
+};
+
+/// The read-only state of one mount.
+pub(super) struct Mount {
+    pub(super) catalog: Catalog,
+    pub(super) registry: Registry,
+    pub(super) dispatcher: Arc<dyn Dispatcher>,
+    pub(super) forward_headers: Vec<HeaderName>,
+    pub(super) call_timeout: Duration,
+    pub(super) tool_timeouts: HashMap<String, Duration>,
+    pub(super) max_response_body_bytes: usize,
+    pub(super) info: ServerConfig,
+    pub(super) updates: ResourceUpdates,
+    pub(super) request_state: StateCodec,
+}
+
+impl Mount {
+    /// The mount of `config` at `mount_path`, calling tools through `dispatcher`. The catalog
+    /// is built here, once, and the curated components are checked against it.
+    pub(super) fn new(
+        config: &McpConfig,
+        mount_path: &str,
+        dispatcher: Arc<dyn Dispatcher>,
+    ) -> Result<Self, MountError> {
+        let catalog = build_catalog(config, Some(mount_path))?;
+        let registry = Registry::new(&config.curated, &catalog)?;
+        let info = server_info(config, &catalog)?;
+        let request_state = StateCodec::new(config.request_state_key.as_deref())
+            .map_err(MountError::InvalidConfig)?;
+        Ok(Self {
+            catalog,
+            registry,
+            dispatcher,
+            forward_headers: config.forward_headers.clone(),
+            call_timeout: config.call_timeout,
+            tool_timeouts: config.tool_timeouts.clone(),
+            max_response_body_bytes: config.max_response_body_bytes,
+            info,
+            updates: config.resource_updates.clone(),
+            request_state,
+        })
+    }
+}
+
+/// What one 2025-era session asked for (2026-07-28 requests carry it in `_meta`).
+#[derive(Default)]
+pub(super) struct Session {
+    pub(super) log_level: Mutex<Option<LoggingLevel>>,
+    pub(super) subscriber: Mutex<Option<Arc<Subscriber>>>,
+}
