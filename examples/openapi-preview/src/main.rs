@@ -6,10 +6,12 @@
 //! ```
 //!
 //! Reads an OpenAPI 3.0 or 3.1 document (JSON or YAML), converts it with the default mapping of
-//! `mcp-web-core` and prints one pretty JSON object on stdout: exactly
-//! [`mcp_web_core::Preview`] serialized, that is
+//! `mcp-web-core` and prints one JSON object on stdout: exactly [`mcp_web_core::Preview`]
+//! serialized, that is
 //! `{"tools": [..], "resources": [..], "resourceTemplates": [..], "warnings": [..]}` with each tool
-//! as `tools/list` returns it. A one-line summary goes to stderr.
+//! as `tools/list` returns it. The JSON is indented on a terminal (or with `--pretty`) and compact
+//! when stdout is a file or a pipe, where a program reads it and indentation only costs time. A
+//! one-line summary goes to stderr.
 //!
 //! Exit status: 0 on success, 1 when the document cannot be read or is not an OpenAPI 3.x
 //! document (the message names the file, the line when known, and what is wrong), 2 on a usage
@@ -17,7 +19,7 @@
 
 use std::{
     fmt,
-    io::{self, Read, Write},
+    io::{self, BufWriter, IsTerminal, Read, Write},
     path::Path,
     process::ExitCode,
 };
@@ -43,10 +45,12 @@ Options (each repeatable; values may also be given as --option=value):
   --path PATTERN                 expose only these path templates: /tickets/{id} exactly,
                                  /admin/* one more segment, /admin/** any depth
   --exclude-path PATTERN         leave out these path templates (same patterns)
+  --pretty                       indent the JSON even when stdout is not a terminal
   -h, --help                     print this help
 
 Output (stdout): {\"tools\": [..], \"resources\": [..], \"resourceTemplates\": [..],
-\"warnings\": [..]}, each tool exactly as tools/list returns it. A summary goes to stderr.
+\"warnings\": [..]}, each tool exactly as tools/list returns it; indented on a terminal,
+compact on a pipe or a file unless --pretty. A summary goes to stderr.
 
 Exit status: 0 success, 1 unreadable or invalid document, 2 usage error.
 ";
@@ -73,7 +77,12 @@ struct Filters {
 #[derive(Debug)]
 enum Command {
     Help,
-    Preview { spec: String, filters: Box<Filters> },
+    Preview {
+        spec: String,
+        filters: Box<Filters>,
+        /// Indent the JSON whatever stdout is.
+        pretty: bool,
+    },
 }
 
 /// A usage error: the message, then the usage hint.
@@ -83,6 +92,7 @@ struct UsageError(String);
 fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageError> {
     let mut filters = Filters::default();
     let mut spec: Option<String> = None;
+    let mut pretty = false;
     let mut args = args.into_iter();
     let mut only_positional = false;
     while let Some(arg) = args.next() {
@@ -101,6 +111,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageEr
         }
         if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
+        }
+        if arg == "--pretty" {
+            pretty = true;
+            continue;
         }
         let (flag, inline) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
@@ -138,6 +152,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageEr
         Some(spec) => Ok(Command::Preview {
             spec,
             filters: Box::new(filters),
+            pretty,
         }),
         None => Err(UsageError(
             "missing SPEC (the OpenAPI document to read)".into(),
@@ -485,12 +500,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (spec, filters) = match command {
+    let (spec, filters, pretty) = match command {
         Command::Help => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        Command::Preview { spec, filters } => (spec, filters),
+        Command::Preview {
+            spec,
+            filters,
+            pretty,
+        } => (spec, filters, pretty),
     };
     let preview = match run(&spec, &filters) {
         Ok(preview) => preview,
@@ -499,8 +518,17 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let mut out = io::stdout().lock();
-    let written = serde_json::to_writer_pretty(&mut out, &preview)
+    let stdout = io::stdout();
+    let pretty = pretty || stdout.is_terminal();
+    // serde_json writes many small pieces; stdout alone would pass each newline on to the
+    // terminal or pipe as a write of its own.
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let written = if pretty {
+        serde_json::to_writer_pretty(&mut out, &preview)
+    } else {
+        serde_json::to_writer(&mut out, &preview)
+    };
+    let written = written
         .map_err(io::Error::from)
         .and_then(|()| writeln!(out))
         .and_then(|()| out.flush());
@@ -521,6 +549,9 @@ fn main() -> ExitCode {
         preview.resource_templates.len(),
         preview.warnings.len()
     );
+    // The process ends here: freeing the preview (megabytes of small JSON values for a large
+    // API) would only delay the exit.
+    std::mem::forget(preview);
     ExitCode::SUCCESS
 }
 
@@ -534,7 +565,11 @@ mod tests {
 
     #[test]
     fn flags_repeat_and_take_inline_values() {
-        let Command::Preview { spec, filters } = parse_args(args(&[
+        let Command::Preview {
+            spec,
+            filters,
+            pretty,
+        } = parse_args(args(&[
             "--include-tag",
             "a",
             "--include-tag=b",
@@ -544,8 +579,10 @@ mod tests {
             "--path=/x/{id}",
             "--exclude-operation",
             "op",
+            "--pretty",
         ]))
-        .unwrap() else {
+        .unwrap()
+        else {
             panic!("expected a preview command");
         };
         assert_eq!(spec, "spec.yaml");
@@ -554,6 +591,11 @@ mod tests {
         assert_eq!(filters.paths, ["/x/{id}"]);
         assert_eq!(filters.exclude_operations, ["op"]);
         assert!(filters.exclude_tags.is_empty());
+        assert!(pretty);
+        assert!(matches!(
+            parse_args(args(&["spec.yaml"])),
+            Ok(Command::Preview { pretty: false, .. })
+        ));
     }
 
     #[test]

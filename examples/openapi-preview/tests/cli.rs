@@ -97,6 +97,48 @@ fn json_document_prints_the_preview() {
 }
 
 #[test]
+fn output_is_compact_on_a_pipe_and_indented_with_pretty() {
+    let path = fixture("tickets.json");
+    let path = path.to_str().unwrap();
+    let text = |output: Output| {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    // The test harness captures stdout, so it is a pipe here, not a terminal.
+    let compact = text(run(&[path]));
+    let pretty = text(run(&["--pretty", path]));
+
+    assert!(
+        compact.starts_with("{\"") && compact.ends_with("}\n"),
+        "{compact}"
+    );
+    assert_eq!(compact.lines().count(), 1, "one line: {compact}");
+    assert!(
+        !compact.contains("\": "),
+        "no space after colons: {compact}"
+    );
+
+    assert!(pretty.starts_with("{\n  \""), "{pretty}");
+    assert!(
+        pretty.contains("\n      \"name\": \""),
+        "tools indented: {pretty}"
+    );
+    assert!(pretty.lines().count() > 100, "{pretty}");
+
+    let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+    assert_eq!(
+        parse(&compact),
+        parse(&pretty),
+        "the same preview either way"
+    );
+    assert!(compact.len() * 2 < pretty.len());
+}
+
+#[test]
 fn yaml_document_gives_the_same_preview_as_json() {
     let json = run(&[fixture("tickets.json").to_str().unwrap()]);
     let yaml = run(&[fixture("tickets.yaml").to_str().unwrap()]);
@@ -266,6 +308,7 @@ fn help_and_usage_errors() {
         "--exclude-operation",
         "--method",
         "--path",
+        "--pretty",
     ] {
         assert!(text.contains(flag), "{flag} documented");
     }

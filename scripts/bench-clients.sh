@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# What real MCP clients feel (BENCHMARKS.md, "Issue 14"): 50 sequential `callTool get_ticket` per
+# client × framework × protocol era, against release builds of examples/axum-tickets and
+# examples/actix-tickets, printing ms per call and the clients' transport errors.
+#
+# Clients:
+# - the official TypeScript SDK, newest 1.x on npm (or $TS_SDK_VERSION), installed into
+#   .cache/bench-clients/ts, in a 2025-era session (what the Inspector, mcp-remote and many
+#   editors use);
+# - the official Python SDK from tests/e2e/requirements.txt in .venv (as scripts/test.sh sets it
+#   up), `Client(url, mode="legacy")` and `mode="2026-07-28"`.
+#
+#   scripts/bench-clients.sh
+#   CALLS=200 scripts/bench-clients.sh
+#   AXUM_TICKETS_BIN=… ACTIX_TICKETS_BIN=… scripts/bench-clients.sh   # prebuilt binaries
+#
+# Servers listen on 127.0.0.1 only, on ports the OS picks, and are stopped at the end.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
+calls="${CALLS:-50}"
+token="bench-token"
+repo="$(pwd)"
+
+ticket_examples
+
+bench_step "TypeScript SDK into .cache/bench-clients/ts"
+ts_dir="$repo/.cache/bench-clients/ts"
+mkdir -p "$ts_dir"
+ts_version="${TS_SDK_VERSION:-$(npm view @modelcontextprotocol/sdk versions --json |
+    python3 -c 'import json, sys
+ones = [v for v in json.load(sys.stdin) if v.startswith("1.") and "-" not in v]
+print(max(ones, key=lambda v: tuple(int(p) for p in v.split("."))))')}"
+installed="$(cd "$ts_dir" && node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version' 2>/dev/null || true)"
+if [[ "$installed" != "$ts_version" ]]; then
+    (cd "$ts_dir" && { [[ -f package.json ]] || npm init -y >/dev/null; } &&
+        npm install --silent --no-audit --no-fund "@modelcontextprotocol/sdk@$ts_version")
+fi
+cp benches/clients/ts-calls.mjs "$ts_dir/"
+echo "@modelcontextprotocol/sdk $ts_version, node $(node --version)" >&2
+
+bench_step "python venv (.venv) + tests/e2e/requirements.txt"
+if ! .venv/bin/python -c '' 2>/dev/null; then
+    rm -rf .venv
+    if ! python3 -m venv .venv; then
+        rm -rf .venv
+        python3 -m virtualenv --version >/dev/null 2>&1 ||
+            python3 -m pip install -q --user virtualenv
+        python3 -m virtualenv -q .venv
+    fi
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
+
+# The servers this script started, stopped whatever happens.
+logs="$(mktemp -d)"
+server_pid=""
+stop_server() {
+    if [[ -n "$server_pid" ]]; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=""
+    fi
+}
+trap 'stop_server; rm -rf "$logs"' EXIT
+
+# Starts binary $2 as server $1 on a port the OS picks; sets server_pid and server_url.
+start_server() {
+    local name="$1" binary="$2" out="$logs/$1.out"
+    PORT=0 DEMO_TOKEN="$token" RUST_LOG=warn "$binary" >"$out" 2>"$logs/$name.err" &
+    server_pid=$!
+    for _ in $(seq 300); do
+        server_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/mcp' "$out" || true)"
+        [[ -n "$server_url" ]] && return 0
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "$name did not start: $(cat "$out" "$logs/$name.err")" >&2
+    return 1
+}
+
+machine_load
+rows=()
+for framework in axum actix; do
+    binary="${framework}_bin"
+    bench_step "$framework: $calls sequential calls per client"
+    start_server "$framework" "${!binary}"
+    rows+=("$(cd "$ts_dir" && node ts-calls.mjs "$framework" "$server_url" "$token" "$calls")")
+    for mode in legacy 2026-07-28; do
+        rows+=("$(.venv/bin/python benches/clients/py_calls.py "$framework" "$server_url" "$token" "$calls" "$mode")")
+    done
+    stop_server
+done
+
+echo
+echo "$calls sequential calls after 3 warm-up calls, one client connection each"
+echo
+echo "| client | server | protocol | mean ms/call | p50 | max | transport errors | failed calls |"
+echo "|---|---|---|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
