@@ -63,6 +63,7 @@ pub mod event_store {
 mod dispatch;
 mod error;
 pub mod exposure;
+mod lane;
 pub mod prelude;
 mod request;
 mod resource;

@@ -7,18 +7,25 @@ use std::{
     fmt::Display,
     sync::Arc,
     task::{Context, Poll},
+    time::{Duration, Instant},
 };
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 use futures::future::BoxFuture;
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Full};
 use rmcp::transport::{
     StreamableHttpServerConfig, StreamableHttpService,
     streamable_http_server::session::local::LocalSessionManager,
 };
+use serde_json::Value;
+use tracing::Instrument;
 
 use crate::{
-    McpConfig, MountError, Preview, catalog::ConversionWarning, dispatch::Dispatcher, server,
+    McpConfig, MountError, Preview,
+    catalog::ConversionWarning,
+    dispatch::Dispatcher,
+    lane::{self, Admission, Era, Hosts, SessionBook},
+    server,
     server::McpServer,
 };
 
@@ -35,6 +42,10 @@ pub struct McpService {
     server: McpServer,
     sessions: Arc<LocalSessionManager>,
     max_sessions: usize,
+    max_request_body_bytes: usize,
+    idle: Option<Duration>,
+    lane: Arc<Admission>,
+    book: Arc<SessionBook>,
 }
 
 impl std::fmt::Debug for McpService {
@@ -97,11 +108,24 @@ impl McpService {
             sessions.clone(),
             transport,
         );
+        let lane = Admission {
+            hosts: Hosts::new(Some(config.allowed_hosts.as_deref().unwrap_or(&[
+                "localhost".into(),
+                "127.0.0.1".into(),
+                "::1".into(),
+            ]))),
+            any_origin: config.allowed_origins.as_ref().is_some_and(Vec::is_empty),
+            sessions: config.stateful,
+        };
         Ok(Self {
             http,
             server,
             sessions,
             max_sessions: config.max_sessions,
+            max_request_body_bytes: config.max_request_body_bytes,
+            idle: config.session_idle_timeout,
+            lane: Arc::new(lane),
+            book: Arc::default(),
         })
     }
 
@@ -154,34 +178,234 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let http = self.http.clone();
-        let ends_session = request.method() == http::Method::DELETE;
-        let sessions = self.sessions.clone();
-        let max_sessions = self.max_sessions;
-        Box::pin(async move {
-            // Only a request without a session can open one; refuse it while at the limit.
-            if request.method() == http::Method::POST
-                && !request.headers().contains_key("mcp-session-id")
-                && sessions.sessions.read().await.len() >= max_sessions
-            {
-                let (parts, body) = request.into_parts();
-                let body = match body.collect().await {
-                    Ok(body) => body.to_bytes(),
-                    Err(e) => {
-                        return Ok(plain(
-                            http::StatusCode::BAD_REQUEST,
-                            format!("unreadable body: {e}"),
-                        ));
-                    }
-                };
-                if opens_session(&body) {
-                    return Ok(too_many_sessions(max_sessions));
+        let service = self.clone();
+        Box::pin(async move { Ok(service.serve(request).await) })
+    }
+}
+
+impl McpService {
+    /// Route one request: a `tools/call` the fast lane can take is answered there; everything
+    /// else goes to rmcp's transport. One INFO line per MCP request says what happened.
+    async fn serve<B>(self, request: http::Request<B>) -> http::Response<McpBody>
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send + 'static,
+        B::Error: Display,
+    {
+        let started = Instant::now();
+        let http_method = request.method().clone();
+        if !lane::reads_body(&http_method, request.headers()) {
+            let ends_session = http_method == http::Method::DELETE;
+            let response = finish(self.http.handle(request).await, ends_session);
+            log_request(
+                http_method.as_str(),
+                None,
+                response.status().as_str(),
+                started,
+            );
+            return response;
+        }
+        let era = self.lane.era(&http_method, request.headers());
+        let (parts, body) = request.into_parts();
+        let body = match read_limited(body, self.max_request_body_bytes).await {
+            Ok(body) => body,
+            Err(response) => return response,
+        };
+        let message: Option<Value> = serde_json::from_slice(&body).ok();
+        let rpc_method = message
+            .as_ref()
+            .and_then(|m| m.get("method"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let has_session = parts.headers.contains_key("mcp-session-id");
+        // Only a request without a session can open one; refuse it while at the limit.
+        if !has_session
+            && rpc_method.as_deref() == Some("initialize")
+            && self.sessions.sessions.read().await.len() >= self.max_sessions
+        {
+            log_request("initialize", None, "503", started);
+            return too_many_sessions(self.max_sessions);
+        }
+        if let (Some(era), Some(message)) = (era, message) {
+            match self.lane_call(message, era, parts, started).await {
+                Ok(response) => return response,
+                Err(returned) => {
+                    let request = http::Request::from_parts(returned, Full::new(body));
+                    return self.rmcp(request, rpc_method, started).await;
                 }
-                let request = http::Request::from_parts(parts, http_body_util::Full::new(body));
-                return Ok(finish(http.handle(request).await, false));
             }
-            Ok(finish(http.handle(request).await, ends_session))
-        })
+        }
+        let request = http::Request::from_parts(parts, Full::new(body));
+        self.rmcp(request, rpc_method, started).await
+    }
+
+    /// Serve `message` in the fast lane if it fits; `Err` hands the request parts back for rmcp.
+    async fn lane_call(
+        &self,
+        message: Value,
+        era: Era,
+        parts: http::request::Parts,
+        started: Instant,
+    ) -> Result<http::Response<McpBody>, http::request::Parts> {
+        if let Era::Session(session) = &era
+            && message.get("method").and_then(Value::as_str) == Some("notifications/cancelled")
+            && let Some(id) = message.pointer("/params/requestId")
+        {
+            // A lane call of this session may be the one cancelled; rmcp gets the notice too.
+            self.book.cancel(session, id);
+            return Err(parts);
+        }
+        let Ok(call) = lane::tools_call(message, &era, &parts.headers) else {
+            return Err(parts);
+        };
+        let Some(operation) = self.server.lane_tool(&call.name) else {
+            return Err(parts);
+        };
+        if let Era::Session(session) = &era
+            && !self.session_is_live(session).await
+        {
+            return Err(parts);
+        }
+        let tool = call.name.clone();
+        let span = tracing::info_span!(
+            "mcp.tools_call",
+            tool = %tool,
+            session = tracing::field::Empty,
+            request_id = %call.id,
+        );
+        if let Era::Session(session) = &era {
+            span.record("session", &**session);
+        }
+        let answer = lane::answer(
+            self.server.clone(),
+            operation,
+            call,
+            parts,
+            era,
+            self.book.clone(),
+        );
+        let (response, outcome) = answer.instrument(span.clone()).await;
+        span.in_scope(|| log_request("tools/call", Some(&tool), outcome.as_str(), started));
+        Ok(response)
+    }
+
+    /// Whether rmcp holds the 2025-era session `id`; while the lane serves it, the session is
+    /// shown to rmcp as active now and then, so that its idle timer measures real idleness.
+    async fn session_is_live(&self, id: &Arc<str>) -> bool {
+        let sessions = self.sessions.sessions.read().await;
+        let Some(handle) = sessions.get(&**id) else {
+            return false;
+        };
+        if let Some(idle) = self.idle
+            && self.book.due_for_touch(id, idle, sessions.len())
+        {
+            let handle = handle.clone();
+            // Any event resets the session worker's idle timer; this one changes nothing.
+            tokio::spawn(async move { handle.close_request_wise_channel(u64::MAX).await });
+        }
+        true
+    }
+
+    /// rmcp's transport, with a single-message answer sent in one write.
+    async fn rmcp(
+        &self,
+        request: http::Request<Full<Bytes>>,
+        rpc_method: Option<String>,
+        started: Instant,
+    ) -> http::Response<McpBody> {
+        let mut response = finish(self.http.handle(request).await, false);
+        if rpc_method.as_deref().is_some_and(answers_once) && is_event_stream(&response) {
+            response = in_one_write(response).await;
+        }
+        let method = rpc_method.as_deref().unwrap_or("(unreadable)");
+        log_request(method, None, response.status().as_str(), started);
+        response
+    }
+}
+
+/// Methods whose SSE answer is one message and then the end of the stream: nothing in them can
+/// notify or ask the client.
+fn answers_once(method: &str) -> bool {
+    matches!(
+        method,
+        "initialize"
+            | "ping"
+            | "server/discover"
+            | "tools/list"
+            | "resources/list"
+            | "resources/templates/list"
+            | "prompts/list"
+            | "completion/complete"
+            | "logging/setLevel"
+            | "resources/subscribe"
+            | "resources/unsubscribe"
+    )
+}
+
+fn is_event_stream(response: &http::Response<McpBody>) -> bool {
+    response
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"))
+}
+
+/// The whole SSE body of a one-message answer as one chunk. rmcp writes the priming event, the
+/// message and the end of the stream separately, and a host whose listener leaves Nagle's
+/// algorithm on (axum's and actix-web's default) then holds the later writes for the client's
+/// delayed ACK: ~40 ms per request.
+async fn in_one_write(response: http::Response<McpBody>) -> http::Response<McpBody> {
+    let (parts, body) = response.into_parts();
+    let Ok(collected) = body.collect().await;
+    let body = Full::new(collected.to_bytes()).map_err(|never| match never {});
+    http::Response::from_parts(parts, McpBody::new(body))
+}
+
+/// Read a request body as rmcp would, with its answers for a body too large or unreadable.
+async fn read_limited<B>(body: B, limit: usize) -> Result<Bytes, http::Response<McpBody>>
+where
+    B: http_body::Body,
+    B::Error: Display,
+{
+    let mut body = std::pin::pin!(body);
+    let mut collected = bytes::BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        match frame {
+            Ok(frame) => {
+                let Ok(data) = frame.into_data() else {
+                    continue;
+                };
+                let mut data = data;
+                if data.remaining() > limit.saturating_sub(collected.len()) {
+                    return Err(plain(
+                        http::StatusCode::PAYLOAD_TOO_LARGE,
+                        format!("Payload Too Large: request body exceeds {limit} bytes"),
+                    ));
+                }
+                while data.has_remaining() {
+                    let chunk = data.chunk();
+                    let length = chunk.len();
+                    collected.extend_from_slice(chunk);
+                    data.advance(length);
+                }
+            }
+            Err(e) => {
+                return Err(plain(
+                    http::StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("Failed to read request body: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(collected.freeze())
+}
+
+/// The one INFO line of an MCP request; the request's span (when there is one) adds the
+/// session and request ids.
+fn log_request(method: &str, tool: Option<&str>, outcome: &str, started: Instant) {
+    let micros = started.elapsed().as_micros() as u64;
+    match tool {
+        Some(tool) => tracing::info!(method, tool, outcome, micros, "mcp request"),
+        None => tracing::info!(method, outcome, micros, "mcp request"),
     }
 }
 
@@ -194,16 +418,6 @@ const LOOPBACK_ORIGINS: [&str; 6] = [
     "http://[::1]:*",
     "https://[::1]:*",
 ];
-
-/// Whether a request body is an `initialize` request (which opens a 2025-era session).
-fn opens_session(body: &[u8]) -> bool {
-    #[derive(serde::Deserialize)]
-    struct Method<'a> {
-        #[serde(borrow)]
-        method: Option<&'a str>,
-    }
-    serde_json::from_slice::<Method<'_>>(body).is_ok_and(|m| m.method == Some("initialize"))
-}
 
 fn too_many_sessions(limit: usize) -> http::Response<McpBody> {
     let message = serde_json::json!({

@@ -14,6 +14,7 @@ use rmcp::{
     service::RequestContext,
 };
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
 
 use super::{
     guard::{Interrupted, cancelled_error, guarded},
@@ -53,12 +54,53 @@ pub(super) async fn call_tool(
         relayed: Arc::default(),
     };
     let arguments = Value::Object(arguments);
-    match exchange(mount, &operation, &arguments, context, None, Some(reporter)).await {
+    let incoming = context.extensions.get::<http::request::Parts>();
+    let exchange = exchange(
+        mount,
+        &operation,
+        &arguments,
+        incoming,
+        &context.ct,
+        None,
+        Relay::Client(reporter),
+    );
+    match exchange.await {
         Ok((parts, body)) => Ok(tool_result(&operation, &parts, body)),
         Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
             Ok(error_result(message))
         }
         Err(Failure::Cancelled) => Err(cancelled_error()),
+    }
+}
+
+/// Call the generated tool `operation` for the fast lane, which has no rmcp request context:
+/// the messages of a streamed response go to `logs` (when given) as log data. `None` when
+/// `cancelled` fired first.
+pub(super) async fn call_tool_in_lane(
+    mount: &Mount,
+    operation: &Operation,
+    arguments: serde_json::Map<String, Value>,
+    incoming: &http::request::Parts,
+    cancelled: &CancellationToken,
+    logs: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
+) -> Option<CallToolResult> {
+    let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
+    let arguments = Value::Object(arguments);
+    let exchange = exchange(
+        mount,
+        operation,
+        &arguments,
+        Some(incoming),
+        cancelled,
+        None,
+        relay,
+    );
+    match exchange.await {
+        Ok((parts, body)) => Some(tool_result(operation, &parts, body)),
+        Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
+            Some(error_result(message))
+        }
+        Err(Failure::Cancelled) => None,
     }
 }
 
@@ -81,7 +123,18 @@ pub(super) async fn read_resource(
         uri: uri.to_string(),
     };
     let arguments = Value::Object(arguments);
-    match exchange(mount, &operation, &arguments, context, Some(marker), None).await {
+    let incoming = context.extensions.get::<http::request::Parts>();
+    match exchange(
+        mount,
+        &operation,
+        &arguments,
+        incoming,
+        &context.ct,
+        Some(marker),
+        Relay::Nowhere,
+    )
+    .await
+    {
         Ok((parts, body)) => resource_result(uri, &parts, body),
         Err(Failure::InvalidArguments(message)) => Err(ErrorData::invalid_params(message, None)),
         Err(Failure::Failed(message)) => Err(ErrorData::internal_error(message, None)),
@@ -96,9 +149,10 @@ async fn exchange(
     operation: &Operation,
     // An object: validated as the JSON value it is, without copying it into one.
     arguments: &Value,
-    context: &RequestContext<RoleServer>,
+    incoming: Option<&http::request::Parts>,
+    cancelled: &CancellationToken,
     resource: Option<McpResourceRead>,
-    reporter: Option<StreamReporter>,
+    relay: Relay,
 ) -> Result<(http::response::Parts, Bytes), Failure> {
     let name = operation.tool.name.to_string();
     let subject = match &resource {
@@ -128,7 +182,6 @@ async fn exchange(
             tracing::warn!(tool = %name, "input schema does not compile, arguments not validated: {why}")
         }
     }
-    let incoming = context.extensions.get::<http::request::Parts>();
     let forwarded = forwarded_headers(incoming.map(|p| &p.headers), &mount.forward_headers);
     let empty = serde_json::Map::new();
     let object = arguments.as_object().unwrap_or(&empty);
@@ -139,12 +192,8 @@ async fn exchange(
     let exchange = async {
         let response = mount.dispatcher.dispatch(request, incoming).await?;
         read_body(response, mount.max_response_body_bytes, |message| {
-            let reporter = reporter.clone();
-            async move {
-                if let Some(reporter) = reporter {
-                    reporter.report(message).await;
-                }
-            }
+            let relay = relay.clone();
+            async move { relay.report(message).await }
         })
         .await
     };
@@ -154,7 +203,7 @@ async fn exchange(
         .copied()
         .unwrap_or(mount.call_timeout);
     // Handler panics must not take the session down: they become tool errors.
-    match guarded(exchange, limit, &context.ct).await {
+    match guarded(exchange, limit, cancelled).await {
         Err(Interrupted::TimedOut(limit)) => Err(Failure::Failed(format!(
             "{} timed out after {limit:?}; the request was abandoned",
             capitalized(&subject),
@@ -168,11 +217,39 @@ async fn exchange(
     }
 }
 
+/// Where the messages of a streamed response go while the endpoint runs.
+#[derive(Clone)]
+pub(super) enum Relay {
+    /// Nowhere: the full body is the answer.
+    Nowhere,
+    /// To the client through rmcp: progress and log notifications.
+    Client(StreamReporter),
+    /// Into a channel, as the data of log messages (the fast lane sends them itself).
+    Channel(tokio::sync::mpsc::UnboundedSender<Value>),
+}
+
+impl Relay {
+    async fn report(&self, message: String) {
+        match self {
+            Relay::Nowhere => {}
+            Relay::Client(reporter) => reporter.report(message).await,
+            Relay::Channel(sender) => {
+                let _ = sender.send(log_data(message));
+            }
+        }
+    }
+}
+
+/// A streamed message as the data of a log message: its JSON, or its text.
+fn log_data(message: String) -> Value {
+    serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message))
+}
+
 /// Relays the messages of a streamed response (SSE events, JSON lines) to the client while the
 /// endpoint runs: a progress notification each (when the client asked for progress) and a log
 /// message with the message's data.
 #[derive(Clone)]
-struct StreamReporter {
+pub(super) struct StreamReporter {
     cx: CallContext,
     relayed: Arc<AtomicU64>,
 }
@@ -186,8 +263,7 @@ impl StreamReporter {
             summary.push('…');
         }
         self.cx.progress(count as f64, None, Some(&summary)).await;
-        let data = serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message));
-        self.cx.log(LogLevel::Info, data).await;
+        self.cx.log(LogLevel::Info, log_data(message)).await;
     }
 }
 

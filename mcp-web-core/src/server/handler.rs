@@ -161,9 +161,15 @@ impl ServerHandler for McpServer {
     async fn set_level(
         &self,
         request: SetLevelRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        *lock(&self.session.log_level) = Some(request.level);
+        let id = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.headers.get("mcp-session-id"))
+            .and_then(|value| value.to_str().ok());
+        let levels = &self.mount.session_levels;
+        self.session.set_level(request.level, levels, id);
         Ok(())
     }
 

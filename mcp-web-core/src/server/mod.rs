@@ -10,6 +10,7 @@
 //! | `outcome.rs` | handler outcomes as protocol answers |
 //! | `mount.rs` | what a mount shares across sessions, and one session's state |
 //! | `info.rs` | what the server announces: name, version, instructions, capabilities |
+//! | `lane.rs` | what the fast lane asks of the server: the tools it may call, the call |
 //! | `registry.rs` | the curated components, checked at mount time and indexed |
 //! | `state.rs` | sealed `requestState` across 2026-07-28 rounds |
 //! | `guard.rs` | the time limit, panic catch and cancellation of every call |
@@ -22,6 +23,7 @@ mod generated;
 mod guard;
 mod handler;
 mod info;
+mod lane;
 mod mount;
 mod outcome;
 mod registry;

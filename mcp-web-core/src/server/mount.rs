@@ -19,7 +19,7 @@ use crate::{
     McpConfig, MountError,
     catalog::{Catalog, build_catalog},
     dispatch::Dispatcher,
-    updates::{ResourceUpdates, Subscriber},
+    updates::{ResourceUpdates, Subscriber, lock},
 };
 
 /// The read-only state of one mount.
@@ -34,7 +34,13 @@ pub(super) struct Mount {
     pub(super) info: ServerConfig,
     pub(super) updates: ResourceUpdates,
     pub(super) request_state: StateCodec,
+    /// The log level each 2025-era session set, by session id, for the fast lane (which serves
+    /// session calls without the session's own [`Session`]).
+    pub(super) session_levels: SessionLevels,
 }
+
+/// Log levels set by `logging/setLevel`, by session id.
+pub(super) type SessionLevels = Arc<Mutex<HashMap<String, LoggingLevel>>>;
 
 impl Mount {
     /// The mount of `config` at `mount_path`, calling tools through `dispatcher`. The catalog
@@ -60,6 +66,7 @@ impl Mount {
             info,
             updates: config.resource_updates.clone(),
             request_state,
+            session_levels: SessionLevels::default(),
         })
     }
 }
@@ -69,4 +76,25 @@ impl Mount {
 pub(super) struct Session {
     pub(super) log_level: Mutex<Option<LoggingLevel>>,
     pub(super) subscriber: Mutex<Option<Arc<Subscriber>>>,
+    /// Where this session's level is also recorded by id, so the record leaves with it.
+    pub(super) level_record: Mutex<Option<(SessionLevels, String)>>,
+}
+
+impl Session {
+    /// Record `level` for this session, here and in the mount's table under `id`.
+    pub(super) fn set_level(&self, level: LoggingLevel, levels: &SessionLevels, id: Option<&str>) {
+        *lock(&self.log_level) = Some(level);
+        if let Some(id) = id {
+            lock(levels).insert(id.to_string(), level);
+            *lock(&self.level_record) = Some((levels.clone(), id.to_string()));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Some((levels, id)) = lock(&self.level_record).take() {
+            lock(&levels).remove(&id);
+        }
+    }
 }

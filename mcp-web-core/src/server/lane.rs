@@ -1,0 +1,50 @@
+//! What the fast lane (`crate::lane`) asks of the server: which tools it may call, whether a
+//! 2025-era session wants the log messages of a streamed response, and the call itself — a
+//! generated tool run without rmcp's request context.
+
+// Logging (`logging/setLevel`) is deprecated by SEP-2577 for a future protocol; both eras served
+// here still have it.
+#![allow(deprecated)]
+
+use std::sync::Arc;
+
+use rmcp::model::{CallToolResult, LoggingLevel};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use super::{McpServer, generated};
+use crate::{catalog::Operation, updates::lock};
+
+impl McpServer {
+    /// The generated tool `name`, unless a curated tool answers to it or there is none: those
+    /// calls are rmcp's.
+    pub(crate) fn lane_tool(&self, name: &str) -> Option<Arc<Operation>> {
+        if self.mount.registry.tool(name).is_some() {
+            return None;
+        }
+        self.mount.catalog.get(name).cloned()
+    }
+
+    /// Whether the 2025-era session `id` gets log messages at the `info` level: every session
+    /// does until `logging/setLevel` asks for less.
+    pub(crate) fn session_wants_info_logs(&self, id: &str) -> bool {
+        lock(&self.mount.session_levels)
+            .get(id)
+            .is_none_or(|level| matches!(level, LoggingLevel::Debug | LoggingLevel::Info))
+    }
+
+    /// Call `operation` for the fast lane; `None` when `cancelled` fired first. The messages of
+    /// a streamed response go to `logs`, when given, as log data.
+    pub(crate) async fn call_in_lane(
+        &self,
+        operation: &Operation,
+        arguments: Map<String, Value>,
+        incoming: &http::request::Parts,
+        cancelled: &CancellationToken,
+        logs: Option<UnboundedSender<Value>>,
+    ) -> Option<CallToolResult> {
+        generated::call_tool_in_lane(&self.mount, operation, arguments, incoming, cancelled, logs)
+            .await
+    }
+}
