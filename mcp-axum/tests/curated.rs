@@ -201,7 +201,7 @@ fn app() -> Router {
     router
         .mount_http("/mcp", config)
         .layer(middleware::from_fn(authenticate))
-        .bind_mcp()
+        .with_mcp_calls_through_all_layers()
 }
 
 async fn rpc(app: &Router, method: &str, params: Value) -> Value {

@@ -127,7 +127,7 @@ fn app(configure: impl FnOnce(McpConfig) -> McpConfig) -> (Router, Seen) {
     let app = router
         .mount_http("/mcp", config)
         .layer(middleware::from_fn_with_state(seen.clone(), record))
-        .bind_mcp();
+        .with_mcp_calls_through_all_layers();
     (app, seen)
 }
 

@@ -184,7 +184,7 @@ fn app() -> (Router, Seen) {
         .mount_http("/mcp", config(api))
         .layer(middleware::from_fn(require_token))
         .layer(middleware::from_fn_with_state(seen.clone(), record))
-        .bind_mcp();
+        .with_mcp_calls_through_all_layers();
     (app, seen)
 }
 
