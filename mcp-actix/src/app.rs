@@ -10,16 +10,16 @@ use actix_web::{
     body::MessageBody,
     dev::{AppConfig, Service, ServiceFactory, ServiceResponse},
 };
-use futures::future::LocalBoxFuture;
+use futures_util::future::LocalBoxFuture;
 
 use crate::worker::{self, CallReceiver};
 
 /// An actix-web `App` with MCP mounted, returned by
-/// [`McpAppExt::mount_mcp`](crate::McpAppExt::mount_mcp).
+/// [`McpAppExt::mount_http`](crate::McpAppExt::mount_http).
 ///
 /// Use it where the `App` would go: return it from the `HttpServer::new` factory, or pass it to
 /// `actix_web::test::init_service`. It has no builder methods of its own, which is why
-/// `mount_mcp` comes last.
+/// `mount_http` comes last.
 pub struct McpApp<T> {
     app: App<T>,
     calls: CallReceiver,

@@ -15,7 +15,7 @@ use std::{
 
 use actix_web::body::{BodySize, MessageBody};
 use bytes::Bytes;
-use futures::{Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 use http_body::{Body, Frame, SizeHint};
 use mcp_web_core::{BoxError, McpBody};
 use tokio::sync::mpsc;

@@ -3,6 +3,10 @@
 //! in-process by the same App on the same worker — its middleware, extractors, `app_data` and
 //! auth included, with no socket in between.
 //!
+//! This crate is the actix-web side only: the [`McpMount`] built once per server, the
+//! [`McpAppExt`] front door, and the plumbing between actix's `!Send` workers and the `Send`
+//! core. Everything framework-neutral lives in `mcp-web-core`.
+//!
 //! ```
 //! use actix_web::{App, HttpServer, get};
 //! use mcp_actix::{McpAppExt, McpConfig, McpMount};
@@ -17,19 +21,18 @@
 //! struct ApiDoc;
 //!
 //! // Once, outside the app factory: the catalog and the sessions, shared by every worker.
-//! let mcp = McpMount::new("/mcp", McpConfig::new(ApiDoc::openapi()))?;
+//! let mcp = McpMount::new("/mcp", McpConfig::new(ApiDoc::openapi()));
 //! let server = HttpServer::new(move || {
 //!     App::new()
 //!         .service(health)
-//!         .mount_mcp(&mcp) // the one added line
+//!         .mount_http(&mcp) // the one added line
 //! });
 //! # let _ = server;
-//! # Ok::<(), mcp_actix::MountError>(())
 //! ```
 //!
 //! # Middleware and extractors
 //!
-//! `mount_mcp` comes last in the factory, after every `.wrap(..)`. actix-web wraps the whole App
+//! `mount_http` comes last in the factory, after every `.wrap(..)`. actix-web wraps the whole App
 //! in its middleware whatever the order of calls, so the MCP endpoint sits behind all of it
 //! (auth, logging, CORS see every MCP request), and each tool call goes through the same App
 //! instance from the top: every middleware runs again, then the route's extractors and handler.
@@ -64,9 +67,9 @@
 //! # #[actix_web::main]
 //! # async fn main() -> std::io::Result<()> {
 //! # let api = utoipa::openapi::OpenApiBuilder::new().build();
-//! let mcp = McpMount::new("/mcp", McpConfig::new(api)).expect("a usable OpenAPI document");
+//! let mcp = McpMount::new("/mcp", McpConfig::new(api));
 //! let factory_mcp = mcp.clone();
-//! let server = HttpServer::new(move || App::new().mount_mcp(&factory_mcp))
+//! let server = HttpServer::new(move || App::new().mount_http(&factory_mcp))
 //!     .bind(("127.0.0.1", 3000))?
 //!     .run();
 //! // On Ctrl-C or SIGTERM: end the MCP streams, then stop the server gracefully.
@@ -74,138 +77,35 @@
 //! server.await
 //! # }
 //! ```
+//!
+//! # Re-exports
+//!
+//! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
+//! builder types, [`curated`] components, [`event_store`], [`Preview`], [`ResourceUpdates`],
+//! [`ShutdownHandle`], [`Error`] and the request markers — are re-exported, so the app needs no
+//! direct dependency on the core. mcp-axum and mcp-actix re-export the same list; the items for
+//! adapter authors (`Dispatcher`, `McpService`) stay in `mcp-web-core`.
 
 mod app;
 mod body;
 mod edge;
 mod endpoint;
+mod mount;
 mod worker;
-
-use std::future::Future;
 
 use actix_web::{
     App,
-    dev::{ServerHandle, ServiceFactory, ServiceRequest},
+    dev::{ServiceFactory, ServiceRequest},
 };
-use mcp_web_core::McpService;
 use tokio::sync::mpsc;
 
 pub use app::{McpApp, McpAppFactory, McpAppService};
-pub use mcp_web_core::prelude;
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
-    OperationFilter, OperationInfo, OperationMapping, Preview, RouteMap, ShutdownHandle,
+    OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
+    ShutdownHandle, curated, event_store, prelude,
 };
-
-/// The MCP endpoint of an actix-web app: built once, outside the app factory, and mounted on
-/// every worker's App with [`McpAppExt::mount_mcp`].
-///
-/// Cloning is cheap; all clones share the tool catalog and the MCP sessions.
-#[derive(Debug, Clone)]
-pub struct McpMount {
-    path: String,
-    service: McpService,
-    shutdown: ShutdownHandle,
-}
-
-impl McpMount {
-    /// Serve MCP at exactly `path`; the operations of `config`'s OpenAPI document become tools.
-    ///
-    /// The catalog is built here, once. The endpoint itself is never offered as a tool.
-    ///
-    /// ```
-    /// use mcp_actix::{McpConfig, McpMount};
-    ///
-    /// let document = serde_json::json!({
-    ///     "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
-    ///     "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "ok"}}}}}
-    /// });
-    /// let mcp = McpMount::new("/mcp", McpConfig::from_json(document))?;
-    /// assert_eq!(mcp.path(), "/mcp");
-    /// assert_eq!(mcp.preview().tools[0]["name"], "ping");
-    /// # Ok::<(), mcp_actix::MountError>(())
-    /// ```
-    ///
-    /// # Errors
-    ///
-    /// When the OpenAPI document cannot be serialized to JSON.
-    pub fn new(path: &str, config: McpConfig) -> Result<Self, MountError> {
-        let shutdown = config.shutdown_handle();
-        let service = McpService::new(config, path, worker::WorkerDispatcher)?;
-        Ok(Self {
-            path: path.to_string(),
-            service,
-            shutdown,
-        })
-    }
-
-    /// The path the endpoint answers at.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// What the endpoint offers (tools exactly as `tools/list` returns them, resources,
-    /// resource templates) and the conversion warnings.
-    pub fn preview(&self) -> Preview {
-        self.service.preview()
-    }
-
-    /// Operations that were skipped or converted with a loss, each with the reason.
-    pub fn warnings(&self) -> &[ConversionWarning] {
-        self.service.warnings()
-    }
-
-    /// The handle that ends this mount's sessions and open streams.
-    pub fn shutdown_handle(&self) -> ShutdownHandle {
-        self.shutdown.clone()
-    }
-
-    /// Wait for `signal`, end this mount's MCP sessions and streams, then stop `server`
-    /// gracefully. Spawn it next to the running server.
-    ///
-    /// ```no_run
-    /// # use actix_web::{App, HttpServer};
-    /// # use mcp_actix::{McpAppExt, McpConfig, McpMount};
-    /// # #[actix_web::main]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let mcp = McpMount::new("/mcp", McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build())).unwrap();
-    /// let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    /// let factory_mcp = mcp.clone();
-    /// let server = HttpServer::new(move || App::new().mount_mcp(&factory_mcp))
-    ///     .bind(("127.0.0.1", 0))?
-    ///     .run();
-    /// actix_web::rt::spawn(mcp.stop_after(async { let _ = stopped.await; }, server.handle()));
-    /// # let _ = stop;
-    /// server.await
-    /// # }
-    /// ```
-    pub fn stop_after<F>(
-        &self,
-        signal: F,
-        server: ServerHandle,
-    ) -> impl Future<Output = ()> + 'static
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        let ends_streams = self.shutdown.after(signal);
-        async move {
-            ends_streams.await;
-            server.stop(true).await;
-        }
-    }
-
-    /// [`stop_after`](Self::stop_after) Ctrl-C or, on Unix, SIGTERM.
-    pub fn stop_on_shutdown_signal(
-        &self,
-        server: ServerHandle,
-    ) -> impl Future<Output = ()> + 'static {
-        let ends_streams = self.shutdown.after_shutdown_signal();
-        async move {
-            ends_streams.await;
-            server.stop(true).await;
-        }
-    }
-}
+pub use mount::McpMount;
 
 mod sealed {
     pub trait Sealed {}
@@ -213,20 +113,21 @@ mod sealed {
 }
 
 /// MCP for an actix-web [`App`]: the front door of mcp-actix.
-pub trait McpAppExt<T>: sealed::Sealed {
+pub trait McpAppExt<T>: sealed::Sealed + Sized {
     /// Serve `mount` on this App, and make tool calls go through this App.
     ///
     /// Call it last in the app factory, after every `.wrap(..)`, `.app_data(..)` and
     /// `.service(..)`: it returns the [`McpApp`] that `HttpServer::new` serves (or
-    /// `actix_web::test::init_service` builds, as here).
+    /// `actix_web::test::init_service` builds, as here). It cannot fail: what can is building
+    /// the [`McpMount`], once, outside the factory.
     ///
     /// ```
     /// use actix_web::{App, middleware::Logger, test};
     /// use mcp_actix::{McpAppExt, McpConfig, McpMount};
     ///
     /// # actix_web::rt::System::new().block_on(async {
-    /// let mcp = McpMount::new("/mcp", McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build()))?;
-    /// let app = test::init_service(App::new().wrap(Logger::default()).mount_mcp(&mcp)).await;
+    /// let mcp = McpMount::new("/mcp", McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build()));
+    /// let app = test::init_service(App::new().wrap(Logger::default()).mount_http(&mcp)).await;
     /// let initialize = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
     ///     "params": {"protocolVersion": "2025-06-18", "capabilities": {},
     ///                "clientInfo": {"name": "doc", "version": "1"}}});
@@ -238,17 +139,16 @@ pub trait McpAppExt<T>: sealed::Sealed {
     ///     .to_request();
     /// let response = test::call_service(&app, request).await;
     /// assert!(response.headers().contains_key("mcp-session-id"));
-    /// # Ok::<(), mcp_actix::MountError>(())
-    /// # }).unwrap();
+    /// # });
     /// ```
-    fn mount_mcp(self, mount: &McpMount) -> McpApp<T>;
+    fn mount_http(self, mount: &McpMount) -> McpApp<T>;
 }
 
 impl<T> McpAppExt<T> for App<T>
 where
     T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
 {
-    fn mount_mcp(self, mount: &McpMount) -> McpApp<T> {
+    fn mount_http(self, mount: &McpMount) -> McpApp<T> {
         let (calls, received_calls) = mpsc::unbounded_channel();
         let endpoint = endpoint::resource(&mount.path, mount.service.clone(), calls);
         McpApp::new(self.service(endpoint), received_calls)

@@ -20,7 +20,7 @@ use actix_web::{
     dev::{Service, ServiceResponse},
 };
 use bytes::Bytes;
-use futures::{FutureExt, future::BoxFuture};
+use futures_util::{FutureExt, future::BoxFuture};
 use mcp_web_core::{CallError, DispatchBody, Dispatcher};
 use tokio::sync::{mpsc, oneshot};
 
@@ -136,7 +136,7 @@ where
     let head = edge::in_process_response(&response);
     let body = response.into_body();
     let size = body::size_hint(body.size());
-    let stream = futures::stream::unfold(body, |mut body| async move {
+    let stream = futures_util::stream::unfold(body, |mut body| async move {
         let chunk = std::future::poll_fn(|cx| body.as_pin_mut().poll_next(cx)).await?;
         Some((chunk.map_err(|error| error.to_string()), body))
     });

@@ -53,14 +53,14 @@ struct Server {
 }
 
 fn serve(config: McpConfig) -> Server {
-    let mcp = McpMount::new("/mcp", config).unwrap();
+    let mcp = McpMount::try_new("/mcp", config).unwrap();
     let factory_mcp = mcp.clone();
     let server = HttpServer::new(move || {
         App::new()
             .service(ping)
             .service(peer)
             .service(worker)
-            .mount_mcp(&factory_mcp)
+            .mount_http(&factory_mcp)
     })
     .workers(2)
     .disable_signals()

@@ -165,7 +165,7 @@ async fn app(
 ) {
     let seen: Seen = Arc::default();
     let abandoned = Abandoned::default();
-    let mcp = McpMount::new("/mcp", config).unwrap();
+    let mcp = McpMount::try_new("/mcp", config).unwrap();
     let recorder = seen.clone();
     let app = App::new()
         .app_data(web::Data::new(abandoned.clone()))
@@ -183,7 +183,7 @@ async fn app(
                 .push(format!("{} {}", request.method(), request.uri()));
             service.call(request)
         })
-        .mount_mcp(&mcp);
+        .mount_http(&mcp);
     (test::init_service(app).await, seen, abandoned)
 }
 

@@ -58,7 +58,7 @@ fn app() -> Router {
         .split_for_parts();
     router
         .mount_http("/mcp", McpConfig::new(api).stateless().json_responses())
-        .bind_mcp()
+        .with_mcp_calls_through_all_layers()
 }
 
 fn direct() -> Request<Body> {

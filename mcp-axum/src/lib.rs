@@ -2,6 +2,9 @@
 //! the app's OpenAPI document becomes a tool, and every tool call is served in-process by the
 //! same Router — its layers, extractors and auth included, with no socket in between.
 //!
+//! This crate is the axum side only: the [`RouterExt`] front door and a dispatcher that calls
+//! the Router with `oneshot`. Everything framework-neutral lives in `mcp-web-core`.
+//!
 //! ```
 //! use axum::{Router, routing::get};
 //! use mcp_axum::{McpConfig, RouterExt};
@@ -25,8 +28,9 @@
 //! `Router::layer` wraps the routes that exist when it is called, so layers added after
 //! `mount_http` wrap the MCP endpoint itself (auth, tracing and CORS see every MCP request).
 //! Tool calls are dispatched through the Router as it was at `mount_http` — unless the app ends
-//! with [`bind_mcp`](RouterExt::bind_mcp), which makes tool calls go through exactly the final
-//! Router, so those layers run for every in-process call too:
+//! with [`with_mcp_calls_through_all_layers`](RouterExt::with_mcp_calls_through_all_layers),
+//! which makes tool calls go through exactly the final Router, so those layers run for every
+//! in-process call too:
 //!
 //! ```
 //! # use axum::{Router, routing::get};
@@ -36,7 +40,7 @@
 //!     .route("/health", get(|| async { "ok" }))
 //!     .mount_http("/mcp", McpConfig::new(api))
 //!     .layer(tower::layer::util::Identity::new()) // auth, tracing, CORS…
-//!     .bind_mcp();                                 // last: tool calls see every layer
+//!     .with_mcp_calls_through_all_layers();       // last: tool calls see every layer
 //! # let _ = app;
 //! ```
 //!
@@ -65,25 +69,27 @@
 //!     .unwrap();
 //! # }
 //! ```
+//!
+//! # Re-exports
+//!
+//! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
+//! builder types, [`curated`] components, [`event_store`], [`Preview`], [`ResourceUpdates`],
+//! [`ShutdownHandle`], [`Error`] and the request markers — are re-exported, so the app needs no
+//! direct dependency on the core. mcp-axum and mcp-actix re-export the same list; the items for
+//! adapter authors (`Dispatcher`, `McpService`) stay in `mcp-web-core`.
 
-use std::{
-    convert::Infallible,
-    net::SocketAddr,
-    sync::atomic::{AtomicBool, Ordering},
-};
+mod dispatch;
 
-use axum::{Extension, Router, body::Body, extract::ConnectInfo};
-use bytes::Bytes;
-use futures::future::BoxFuture;
-use http_body_util::BodyExt;
-use mcp_web_core::{BoxError, CallError, DispatchBody, Dispatcher, McpService};
-use tower::ServiceExt;
+use axum::{Extension, Router};
+use mcp_web_core::McpService;
 
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
-    OperationFilter, OperationInfo, OperationMapping, RouteMap, ShutdownHandle,
+    OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
+    ShutdownHandle, curated, event_store, prelude,
 };
-pub use mcp_web_core::{curated, prelude};
+
+use crate::dispatch::{FinalRouter, RouterDispatcher};
 
 mod sealed {
     pub trait Sealed {}
@@ -97,75 +103,98 @@ pub trait RouterExt: sealed::Sealed + Sized {
     /// Serve MCP at exactly `path`; the operations of `config`'s OpenAPI document become tools.
     ///
     /// The catalog is built here, once. The endpoint itself is never offered as a tool.
+    /// [`try_mount_http`](Self::try_mount_http) is the same, with the mount's errors returned.
     ///
     /// # Panics
     ///
-    /// Like `Router::route`, when `path` is already routed, and when the OpenAPI document cannot
-    /// be serialized to JSON.
+    /// When the mount cannot be built, with the message of the [`Error`]:
+    ///
+    #[doc = include_str!("docs/mount_errors.md")]
+    ///
+    /// And, like `Router::route_service`, when axum refuses `path`: it is routed already, or it
+    /// is not a valid route pattern.
     fn mount_http(self, path: &str, config: McpConfig) -> Self;
+
+    /// [`mount_http`](Self::mount_http) that returns the reason when the mount cannot be built.
+    ///
+    /// ```
+    /// use axum::Router;
+    /// use mcp_axum::{Error, McpConfig, RouterExt};
+    ///
+    /// let api = utoipa::openapi::OpenApiBuilder::new().build();
+    /// let config = McpConfig::new(api).request_state_key(*b"too short for a key");
+    /// let mounted = Router::new().try_mount_http("/mcp", config);
+    /// assert!(matches!(mounted, Err(MountError::InvalidConfig(_))));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    #[doc = include_str!("docs/mount_errors.md")]
+    ///
+    /// # Panics
+    ///
+    /// Like `Router::route_service`, when axum refuses `path`: it is routed already, or it is not
+    /// a valid route pattern.
+    fn try_mount_http(self, path: &str, config: McpConfig) -> Result<Self, MountError>;
 
     /// Make tool calls go through this exact Router, with every layer added after
     /// [`mount_http`](Self::mount_http). Call it last.
-    fn bind_mcp(self) -> Self;
+    ///
+    /// It adds the outermost layer, which hands this Router to the MCP endpoint with each MCP
+    /// request; without it, tool calls go through the Router as it was at `mount_http`.
+    fn with_mcp_calls_through_all_layers(self) -> Self;
 }
 
 impl RouterExt for Router {
     fn mount_http(self, path: &str, config: McpConfig) -> Self {
-        let dispatcher = RouterDispatcher {
-            at_mount: self.clone(),
-            told_unbound: AtomicBool::new(false),
-        };
-        let service = McpService::new(config, path, dispatcher)
-            .unwrap_or_else(|error| panic!("mount_http({path:?}): {error}"));
-        self.route_service(path, service)
+        self.try_mount_http(path, config)
+            .unwrap_or_else(|error| panic!("mount_http({path:?}): {error}"))
     }
 
-    fn bind_mcp(self) -> Self {
-        let bound = BoundRouter(self.clone());
-        self.layer(Extension(bound))
-    }
-}
-
-/// The final Router, carried to the MCP endpoint by the outermost layer of [`RouterExt::bind_mcp`].
-#[derive(Clone)]
-struct BoundRouter(Router);
-
-/// Serves tool calls through a Router with `oneshot`: no socket, the same middleware stack.
-struct RouterDispatcher {
-    at_mount: Router,
-    told_unbound: AtomicBool,
-}
-
-impl Dispatcher for RouterDispatcher {
-    fn dispatch(
-        &self,
-        request: http::Request<Bytes>,
-        incoming: Option<&http::request::Parts>,
-    ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
-        let bound = incoming.and_then(|parts| parts.extensions.get::<BoundRouter>());
-        let router = match bound {
-            Some(BoundRouter(router)) => router.clone(),
-            None => {
-                if !self.told_unbound.swap(true, Ordering::Relaxed) {
-                    tracing::info!(
-                        "mcp-axum: tool calls go through the Router as it was at mount_http; \
-                         end the app with .bind_mcp() to include layers added after it"
-                    );
-                }
-                self.at_mount.clone()
-            }
-        };
-        let mut request = request.map(Body::from);
-        // Handlers that extract the peer address keep working on in-process calls.
-        if let Some(info) = incoming.and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()) {
-            request.extensions_mut().insert(*info);
+    fn try_mount_http(self, path: &str, config: McpConfig) -> Result<Self, MountError> {
+        if !path.starts_with('/') {
+            return Err(MountError::InvalidConfig(format!(
+                "the mount path {path:?} does not start with '/'"
+            )));
         }
-        Box::pin(async move {
-            let response = router
-                .oneshot(request)
-                .await
-                .unwrap_or_else(|never: Infallible| match never {});
-            Ok(response.map(|body| DispatchBody::new(body.map_err(BoxError::from))))
-        })
+        let dispatcher = RouterDispatcher::new(self.clone());
+        let service = McpService::new(config, path, dispatcher)?;
+        Ok(self.route_service(path, service))
+    }
+
+    fn with_mcp_calls_through_all_layers(self) -> Self {
+        let final_router = FinalRouter(self.clone());
+        self.layer(Extension(final_router))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_api() -> McpConfig {
+        McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build())
+    }
+
+    #[test]
+    fn a_path_without_a_leading_slash_is_refused() {
+        let error = Router::new()
+            .try_mount_http("mcp", empty_api())
+            .unwrap_err();
+        assert!(matches!(error, MountError::InvalidConfig(_)), "{error}");
+        assert!(error.to_string().contains("\"mcp\""), "{error}");
+    }
+
+    #[test]
+    fn mount_http_panics_with_the_reason() {
+        let config = empty_api().request_state_key(*b"short");
+        let error = Router::new()
+            .try_mount_http("/mcp", config.clone())
+            .unwrap_err();
+        assert!(matches!(error, MountError::InvalidConfig(_)), "{error}");
+        let mount = std::panic::AssertUnwindSafe(|| Router::new().mount_http("/mcp", config));
+        let panic = std::panic::catch_unwind(mount).unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert_eq!(*message, format!("mount_http(\"/mcp\"): {error}"));
     }
 }

@@ -64,7 +64,7 @@ async fn a_layer_added_after_the_mount_reaches_a_curated_handlers_context() {
     let app = router
         .mount_http("/mcp", config)
         .layer(middleware::from_fn(authenticate))
-        .bind_mcp();
+        .with_mcp_calls_through_all_layers();
     let reply = rpc_with(
         &app,
         "tools/call",

@@ -1,6 +1,6 @@
 //! The mount in an axum app, in-process: every request goes through `Router::oneshot`, no
 //! socket. What the core does with a call is tested in `mcp-web-core/tests`; here, what axum
-//! adds: layers around the mount, `bind_mcp`, headers and extensions through the Router, and
+//! adds: layers around the mount, `with_mcp_calls_through_all_layers`, headers and extensions through the Router, and
 //! the mount's place among the routes.
 
 mod support;
@@ -83,7 +83,7 @@ fn app() -> (Router, Seen) {
         .mount_http("/mcp", config(api))
         .layer(middleware::from_fn(require_token))
         .layer(middleware::from_fn_with_state(seen.clone(), record))
-        .bind_mcp();
+        .with_mcp_calls_through_all_layers();
     (app, seen)
 }
 

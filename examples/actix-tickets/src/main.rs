@@ -2,9 +2,12 @@
 //!
 //! The same ticket tracker as `axum-tickets` — tickets, comments, labels, bearer-token auth,
 //! request logging — written as an ordinary actix-web app and documented with utoipa. The only
-//! MCP-specific code is the [`McpMount`] built once in `main` and `.mount_mcp(&mcp)` at the end
+//! MCP-specific code is the [`McpMount`] built once in `main` and `.mount_http(&mcp)` at the end
 //! of the app factory: every documented operation becomes an MCP tool named after its
 //! `operation_id`, and each tool call is served in-process by the same App on the same worker.
+//!
+//! The API itself — data, operations, OpenAPI docs, error shape — is `examples/tickets-shared`,
+//! which axum-tickets serves too; this crate is its actix-web wiring.
 //!
 //! What it shows:
 //!
@@ -22,12 +25,11 @@
 //! `demo-token`; `RUST_LOG`, default `info`) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
-mod api;
 mod auth;
 mod error;
-// The data model is the axum example's, file for file: both examples expose the same tools.
-#[path = "../../axum-tickets/src/store.rs"]
-mod store;
+mod routes;
+#[path = "../../tickets-shared/mod.rs"]
+mod tickets;
 
 use std::{
     env,
@@ -42,7 +44,7 @@ use mcp_actix::{McpAppExt, McpConfig, McpMount};
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi;
 
-use crate::api::{ApiDoc, AppState};
+use crate::tickets::api::{ApiDoc, AppState};
 
 /// Token used when `DEMO_TOKEN` is not set.
 const DEFAULT_TOKEN: &str = "demo-token";
@@ -76,7 +78,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // Built once, outside the app factory: every worker shares the store and the MCP sessions.
     let state = web::Data::new(AppState::new(token.clone(), DEMO_USER));
-    let mcp = McpMount::new(
+    let mcp = McpMount::try_new(
         "/mcp",
         McpConfig::new(ApiDoc::openapi())
             .instructions("Ticket tracker: list, read, create and update support tickets."),
@@ -86,11 +88,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .configure(api::routes)
+            .configure(routes::configure)
             .wrap(HttpAuthentication::bearer(auth::validate))
             .wrap(Logger::default())
-            .mount_mcp(&factory_mcp) // the one added line
+            .mount_http(&factory_mcp) // the one added line
     })
+    // Off by default in actix: small responses would stall ~40 ms on Nagle + delayed ACK.
+    .tcp_nodelay(true)
     .bind((Ipv4Addr::LOCALHOST, port))?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = server.addrs()[0].port();

@@ -1,7 +1,5 @@
-//! One error shape for every failure: `{"error": "..."}` with a fitting status code.
-//!
-//! Over MCP a failed call becomes a tool error whose text is `HTTP <status>: <body>`, so a
-//! consistent, readable JSON body is what the model gets to reason about.
+//! [`ApiFailure`] as an axum response, and axum's own rejections in the same `{"error": "..."}`
+//! shape through the [`Api`] extractor wrapper.
 
 use axum::{
     Json,
@@ -9,64 +7,24 @@ use axum::{
         FromRequest, FromRequestParts, Request,
         rejection::{JsonRejection, PathRejection, QueryRejection},
     },
-    http::{StatusCode, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// The body of every error response.
-#[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ApiError {
-    /// What went wrong, in words.
-    #[schema(example = "ticket 9999 not found")]
-    pub(crate) error: String,
-}
-
-/// A failed request: the status code and the message for [`ApiError`].
-#[derive(Debug)]
-pub(crate) struct ApiFailure {
-    status: StatusCode,
-    message: String,
-}
-
-impl ApiFailure {
-    /// A failure with any status.
-    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-        }
-    }
-
-    /// 404 for a ticket id that does not exist.
-    pub(crate) fn ticket_not_found(ticket_id: u64) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            format!("ticket {ticket_id} not found"),
-        )
-    }
-
-    /// 400 for a request that is well-formed but asks for something invalid.
-    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, message)
-    }
-
-    /// 422 for a body that parses but breaks a rule (an empty title).
-    pub(crate) fn unprocessable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, message)
-    }
-}
+use crate::tickets::error::ApiFailure;
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            Json(ApiError {
-                error: self.message,
-            }),
-        )
-            .into_response()
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.body())).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            let challenge = HeaderValue::from_static("Bearer");
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, challenge);
+        }
+        response
     }
 }
 
@@ -75,7 +33,7 @@ macro_rules! from_rejection {
     ($($rejection:ty),*) => {$(
         impl From<$rejection> for ApiFailure {
             fn from(rejection: $rejection) -> Self {
-                Self::new(rejection.status(), rejection.body_text())
+                Self::new(rejection.status().as_u16(), rejection.body_text())
             }
         }
     )*};

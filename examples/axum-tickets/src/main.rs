@@ -2,17 +2,20 @@
 //!
 //! A small ticket tracker — tickets, comments, labels, bearer-token auth, request tracing —
 //! written as an ordinary axum app and documented with utoipa. The only MCP-specific code is
-//! `.mount_http("/mcp", config)` (plus `.bind_mcp()` at the end) in [`app`]: every documented
-//! operation becomes an MCP tool named after its `operation_id`, and each tool call is served
-//! in-process by this same Router.
+//! `.mount_http("/mcp", config)` (plus `.with_mcp_calls_through_all_layers()` at the end) in
+//! [`app`]: every documented operation becomes an MCP tool named after its `operation_id`, and
+//! each tool call is served in-process by this same Router.
+//!
+//! The API itself — data, operations, OpenAPI docs, error shape — is `examples/tickets-shared`,
+//! which actix-tickets serves too; this crate is its axum wiring.
 //!
 //! What it shows:
 //!
 //! - **Auth covers both doors.** The bearer middleware is layered *after* the mount, so it guards
 //!   the `/mcp` endpoint too; the client's `Authorization` header is forwarded onto every tool
 //!   call, where the handlers' own [`auth::Bearer`] extractor checks it again.
-//! - **Layers run for tool calls.** `.bind_mcp()` comes last, so tool calls go through the final
-//!   Router: auth and `TraceLayer` see every in-process request as well.
+//! - **Layers run for tool calls.** `.with_mcp_calls_through_all_layers()` comes last, so tool
+//!   calls go through the final Router: auth and `TraceLayer` see every in-process request too.
 //! - **Awkward path values survive.** `list_tickets_by_label` with the label
 //!   `needs review/urgent?` reaches the handler intact.
 //! - **Graceful shutdown.** The mount's `ShutdownHandle` ends open MCP streams on Ctrl-C or
@@ -22,24 +25,31 @@
 //! `demo-token`; `RUST_LOG`, default `info,tower_http=debug`) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
-mod api;
 mod auth;
 mod error;
-mod store;
+mod routes;
+#[path = "../../tickets-shared/mod.rs"]
+mod tickets;
 
 use std::{
     env,
     error::Error,
     io::{self, Write},
     net::Ipv4Addr,
+    sync::Arc,
 };
 
-use axum::Router;
+use axum::{Router, serve::ListenerExt};
 use mcp_axum::{McpConfig, RouterExt, ShutdownHandle};
 use tower_http::trace::TraceLayer;
 use tracing_subscriber::EnvFilter;
+use utoipa::OpenApi;
 
-use crate::{api::AppState, auth::Bearer};
+use crate::{
+    auth::Bearer,
+    routes::SharedState,
+    tickets::api::{ApiDoc, AppState},
+};
 
 /// Token used when `DEMO_TOKEN` is not set.
 const DEFAULT_TOKEN: &str = "demo-token";
@@ -49,20 +59,19 @@ const DEMO_USER: &str = "demo";
 /// The whole app: the ticket API with MCP mounted at `/mcp`, wrapped in auth and tracing.
 ///
 /// Also returns the handle that ends the mount's MCP sessions at shutdown.
-fn app(state: AppState) -> (Router, ShutdownHandle) {
-    let (router, api) = api::router(state.clone());
-    let config = McpConfig::new(api)
+fn app(state: SharedState) -> (Router, ShutdownHandle) {
+    let config = McpConfig::new(ApiDoc::openapi())
         .instructions("Ticket tracker: list, read, create and update support tickets.");
     let shutdown = config.shutdown_handle();
-    let app = router
+    let app = routes::router(state.clone())
         .mount_http("/mcp", config) // the one added line
         // Added after the mount, so these wrap `/mcp` as well as the API routes…
         .layer(axum::middleware::from_extractor_with_state::<Bearer, _>(
-            state.clone(),
+            state,
         ))
         .layer(TraceLayer::new_for_http())
         // …and, because this comes last, every in-process tool call too.
-        .bind_mcp();
+        .with_mcp_calls_through_all_layers();
     (app, shutdown)
 }
 
@@ -92,10 +101,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(_) => 3000,
     };
 
-    let (app, shutdown) = app(AppState::new(token.clone(), DEMO_USER));
+    let (app, shutdown) = app(Arc::new(AppState::new(token.clone(), DEMO_USER)));
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = listener.local_addr()?.port();
+    // Without TCP_NODELAY, small responses would stall ~40 ms on Nagle + delayed ACK.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!("could not set TCP_NODELAY: {error}");
+        }
+    });
 
     // Printed only once the socket is bound: whoever reads these lines can connect right away.
     let mut out = io::stdout().lock();

@@ -114,7 +114,9 @@ async fn serve_axum(port: u16) -> Result<(), Box<dyn Error>> {
     let (router, api) = rest::router();
     let config = fixtures::mcp_config(api);
     let shutdown = config.shutdown_handle();
-    let app = router.mount_http("/mcp", config).bind_mcp();
+    let app = router
+        .mount_http("/mcp", config)
+        .with_mcp_calls_through_all_layers();
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     print_endpoint("axum", listener.local_addr()?.port())?;
     axum::serve(listener, app)
@@ -131,12 +133,12 @@ async fn serve_actix(port: u16) -> Result<(), Box<dyn Error>> {
     use mcp_actix::{McpAppExt, McpMount};
 
     let (_, api) = rest::router();
-    let mcp = McpMount::new("/mcp", fixtures::mcp_config(api))?;
+    let mcp = McpMount::try_new("/mcp", fixtures::mcp_config(api))?;
     let factory_mcp = mcp.clone();
     let server = HttpServer::new(move || {
         App::new()
             .configure(rest::actix::routes)
-            .mount_mcp(&factory_mcp)
+            .mount_http(&factory_mcp)
     })
     .bind((Ipv4Addr::LOCALHOST, port))?;
     print_endpoint("actix", server.addrs()[0].port())?;

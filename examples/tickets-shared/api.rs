@@ -1,55 +1,59 @@
-//! The ticket API: handlers documented with `#[utoipa::path]`, collected by utoipa-axum.
+//! The ticket API without a framework: each operation's logic, documented with
+//! `#[utoipa::path]`, and the OpenAPI document [`ApiDoc`] that collects them.
 //!
 //! Each operation's `operation_id` becomes the MCP tool name, its summary (the first doc line)
 //! the tool title, and summary plus description the tool description — so the docs written for
-//! humans are also what the model reads.
+//! humans are also what the model reads. The examples' handlers extract the inputs, call the
+//! operation of the same name and answer with the status documented here.
 
-use std::sync::Arc;
-
-use axum::{
-    Json, Router,
-    extract::{Path, Query, State},
-    http::StatusCode,
-};
 use serde::Deserialize;
 use tokio::sync::RwLock;
 use utoipa::{
     IntoParams, Modify, OpenApi, ToSchema,
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
-use utoipa_axum::{router::OpenApiRouter, routes};
 
-use crate::{
-    auth::{Bearer, Credentials},
-    error::{Api, ApiError, ApiFailure},
+use crate::tickets::{
+    auth::Credentials,
+    error::{ApiError, ApiFailure},
     store::{Comment, Priority, Status, Store, Ticket, now_rfc3339},
 };
 
-/// Shared state of every handler (and of the [`Bearer`] extractor).
-#[derive(Debug, Clone)]
+/// Shared state of every handler and of the auth check.
+#[derive(Debug)]
 pub(crate) struct AppState {
     /// The tickets and comments.
-    pub(crate) store: Arc<RwLock<Store>>,
+    pub(crate) store: RwLock<Store>,
     /// The accepted token and its user.
-    pub(crate) credentials: Arc<Credentials>,
+    pub(crate) credentials: Credentials,
 }
 
 impl AppState {
     /// A seeded store, guarded by `token`, which belongs to the user `user`.
     pub(crate) fn new(token: impl Into<String>, user: impl Into<String>) -> Self {
         Self {
-            store: Arc::new(RwLock::new(Store::seeded())),
-            credentials: Arc::new(Credentials {
+            store: RwLock::new(Store::seeded()),
+            credentials: Credentials {
                 token: token.into(),
                 user: user.into(),
-            }),
+            },
         }
     }
 }
 
-/// The OpenAPI document the routes are added to.
+/// The OpenAPI document of the API.
 #[derive(OpenApi)]
 #[openapi(
+    paths(
+        list_tickets,
+        create_ticket,
+        get_ticket,
+        update_ticket,
+        delete_ticket,
+        list_comments,
+        add_comment,
+        list_tickets_by_label,
+    ),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
     tags(
@@ -73,17 +77,6 @@ impl Modify for BearerScheme {
             .get_or_insert_with(Default::default)
             .add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
-}
-
-/// The API as a stateless `Router<()>` (ready for `mount_http`) and its OpenAPI document.
-pub(crate) fn router(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
-    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(list_tickets, create_ticket))
-        .routes(routes!(get_ticket, update_ticket, delete_ticket))
-        .routes(routes!(list_comments, add_comment))
-        .routes(routes!(list_tickets_by_label))
-        .split_for_parts();
-    (router.with_state(state), api)
 }
 
 /// Filters for [`list_tickets`].
@@ -161,11 +154,10 @@ fn non_blank(text: String) -> Option<String> {
         (status = 401, description = "Missing or wrong bearer token", body = ApiError),
     )
 )]
-async fn list_tickets(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Query(params)): Api<Query<ListParams>>,
-) -> Result<Json<Vec<Ticket>>, ApiFailure> {
+pub(crate) async fn list_tickets(
+    state: &AppState,
+    params: ListParams,
+) -> Result<Vec<Ticket>, ApiFailure> {
     let limit = params.limit.unwrap_or(50);
     if !(1..=100).contains(&limit) {
         return Err(ApiFailure::bad_request(format!(
@@ -186,7 +178,7 @@ async fn list_tickets(
         .take(limit as usize)
         .cloned()
         .collect();
-    Ok(Json(tickets))
+    Ok(tickets)
 }
 
 /// Create a ticket
@@ -205,11 +197,7 @@ async fn list_tickets(
         (status = 422, description = "Empty title or invalid field", body = ApiError),
     )
 )]
-async fn create_ticket(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Json(new)): Api<Json<NewTicket>>,
-) -> Result<(StatusCode, Json<Ticket>), ApiFailure> {
+pub(crate) async fn create_ticket(state: &AppState, new: NewTicket) -> Result<Ticket, ApiFailure> {
     if new.title.trim().is_empty() {
         return Err(ApiFailure::unprocessable("title must not be empty"));
     }
@@ -226,7 +214,7 @@ async fn create_ticket(
         created_at: Some(now_rfc3339()),
     };
     store.tickets.insert(id, ticket.clone());
-    Ok((StatusCode::CREATED, Json(ticket)))
+    Ok(ticket)
 }
 
 /// Get a ticket
@@ -244,16 +232,11 @@ async fn create_ticket(
         (status = 404, description = "No ticket with this id", body = ApiError),
     )
 )]
-async fn get_ticket(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Path(ticket_id)): Api<Path<u64>>,
-) -> Result<Json<Ticket>, ApiFailure> {
+pub(crate) async fn get_ticket(state: &AppState, ticket_id: u64) -> Result<Ticket, ApiFailure> {
     let store = state.store.read().await;
     let ticket = store.tickets.get(&ticket_id);
     ticket
         .cloned()
-        .map(Json)
         .ok_or(ApiFailure::ticket_not_found(ticket_id))
 }
 
@@ -276,12 +259,11 @@ async fn get_ticket(
         (status = 422, description = "Empty title or invalid field", body = ApiError),
     )
 )]
-async fn update_ticket(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Path(ticket_id)): Api<Path<u64>>,
-    Api(Json(update)): Api<Json<TicketUpdate>>,
-) -> Result<Json<Ticket>, ApiFailure> {
+pub(crate) async fn update_ticket(
+    state: &AppState,
+    ticket_id: u64,
+    update: TicketUpdate,
+) -> Result<Ticket, ApiFailure> {
     if update.title.as_ref().is_some_and(|t| t.trim().is_empty()) {
         return Err(ApiFailure::unprocessable("title must not be empty"));
     }
@@ -305,7 +287,7 @@ async fn update_ticket(
     if let Some(assignee) = update.assignee {
         ticket.assignee = non_blank(assignee);
     }
-    Ok(Json(ticket.clone()))
+    Ok(ticket.clone())
 }
 
 /// Delete a ticket
@@ -323,18 +305,14 @@ async fn update_ticket(
         (status = 404, description = "No ticket with this id", body = ApiError),
     )
 )]
-async fn delete_ticket(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Path(ticket_id)): Api<Path<u64>>,
-) -> Result<StatusCode, ApiFailure> {
+pub(crate) async fn delete_ticket(state: &AppState, ticket_id: u64) -> Result<(), ApiFailure> {
     let mut store = state.store.write().await;
     store
         .tickets
         .remove(&ticket_id)
         .ok_or(ApiFailure::ticket_not_found(ticket_id))?;
     store.comments.retain(|c| c.ticket_id != ticket_id);
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }
 
 /// List a ticket's comments
@@ -352,17 +330,16 @@ async fn delete_ticket(
         (status = 404, description = "No ticket with this id", body = ApiError),
     )
 )]
-async fn list_comments(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    Api(Path(ticket_id)): Api<Path<u64>>,
-) -> Result<Json<Vec<Comment>>, ApiFailure> {
+pub(crate) async fn list_comments(
+    state: &AppState,
+    ticket_id: u64,
+) -> Result<Vec<Comment>, ApiFailure> {
     let store = state.store.read().await;
     if !store.tickets.contains_key(&ticket_id) {
         return Err(ApiFailure::ticket_not_found(ticket_id));
     }
     let comments = store.comments.iter().filter(|c| c.ticket_id == ticket_id);
-    Ok(Json(comments.cloned().collect()))
+    Ok(comments.cloned().collect())
 }
 
 /// Comment on a ticket
@@ -383,12 +360,12 @@ async fn list_comments(
         (status = 422, description = "Empty body or invalid field", body = ApiError),
     )
 )]
-async fn add_comment(
-    auth: Bearer,
-    State(state): State<AppState>,
-    Api(Path(ticket_id)): Api<Path<u64>>,
-    Api(Json(new)): Api<Json<NewComment>>,
-) -> Result<(StatusCode, Json<Comment>), ApiFailure> {
+pub(crate) async fn add_comment(
+    state: &AppState,
+    ticket_id: u64,
+    author: &str,
+    new: NewComment,
+) -> Result<Comment, ApiFailure> {
     if new.body.trim().is_empty() {
         return Err(ApiFailure::unprocessable("body must not be empty"));
     }
@@ -396,8 +373,7 @@ async fn add_comment(
     if !store.tickets.contains_key(&ticket_id) {
         return Err(ApiFailure::ticket_not_found(ticket_id));
     }
-    let comment = store.add_comment(ticket_id, &auth.user, &new.body);
-    Ok((StatusCode::CREATED, Json(comment)))
+    Ok(store.add_comment(ticket_id, author, &new.body))
 }
 
 /// List tickets with a label
@@ -415,15 +391,13 @@ async fn add_comment(
         (status = 401, description = "Missing or wrong bearer token", body = ApiError),
     )
 )]
-async fn list_tickets_by_label(
-    _auth: Bearer,
-    State(state): State<AppState>,
-    // axum percent-decodes the segment: `%2F` arrives here as `/`.
-    Api(Path(label)): Api<Path<String>>,
-) -> Json<Vec<Ticket>> {
+pub(crate) async fn list_tickets_by_label(state: &AppState, label: &str) -> Vec<Ticket> {
     let store = state.store.read().await;
-    let tickets = store.tickets.values().filter(|t| t.labels.contains(&label));
-    Json(tickets.cloned().collect())
+    let tickets = store
+        .tickets
+        .values()
+        .filter(|t| t.labels.iter().any(|l| l == label));
+    tickets.cloned().collect()
 }
 
 #[cfg(test)]
@@ -436,8 +410,7 @@ mod tests {
 
     #[test]
     fn every_operation_is_documented_and_needs_the_bearer_token() {
-        let (_, api) = router(AppState::new("token", "user"));
-        let doc = serde_json::to_value(&api).unwrap();
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
         let ids: BTreeSet<&str> = doc["paths"]
             .as_object()
             .unwrap()

@@ -72,7 +72,7 @@ pub(crate) struct Comment {
     pub(crate) body: String,
 }
 
-/// All tickets and comments. Lives behind `Arc<RwLock<..>>` in the app state.
+/// All tickets and comments. Lives behind a `RwLock` in the app state.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     /// By id; a `BTreeMap` so listings come out in id order.
