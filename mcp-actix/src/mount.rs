@@ -55,7 +55,7 @@ impl McpMount {
     /// [`new`](Self::new) that returns the reason when the mount cannot be built.
     ///
     /// ```
-    /// use mcp_actix::{Error, McpConfig, McpMount};
+    /// use mcp_actix::{McpConfig, McpMount, MountError};
     ///
     /// let api = utoipa::openapi::OpenApiBuilder::new().build();
     /// let config = McpConfig::new(api).request_state_key(*b"too short for a key");

@@ -119,7 +119,7 @@ pub trait RouterExt: sealed::Sealed + Sized {
     ///
     /// ```
     /// use axum::Router;
-    /// use mcp_axum::{Error, McpConfig, RouterExt};
+    /// use mcp_axum::{McpConfig, MountError, RouterExt};
     ///
     /// let api = utoipa::openapi::OpenApiBuilder::new().build();
     /// let config = McpConfig::new(api).request_state_key(*b"too short for a key");
