@@ -5,7 +5,7 @@
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
     fmt,
-    sync::{Arc, OnceLock},
+    sync::Arc,
 };
 
 use http::Method;
@@ -15,154 +15,17 @@ use serde_json::{Map, Value, json};
 use crate::{
     exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
     resource::{ResourceEntry, TemplateEntry, UriTemplate, coerce_arguments, uri_base},
+    route::{
+        Body, BodyEncoding, BodyShape, FILE_ARGUMENT, FilePart, Location, Param, Route, Style,
+    },
     schema::{Direction, SchemaResolver, make_nullable, single, with_defs},
 };
 
+// The operation as the server names it (`catalog::Operation`); it is part of the route model.
+pub(crate) use crate::route::Operation;
+
 /// Longest tool name most MCP clients accept.
 pub(crate) const MAX_TOOL_NAME: usize = 64;
-
-/// Where a parameter goes in the HTTP request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Location {
-    Path,
-    Query,
-    Header,
-    Cookie,
-}
-
-impl Location {
-    fn parse(value: &str) -> Option<Self> {
-        match value {
-            "path" => Some(Self::Path),
-            "query" => Some(Self::Query),
-            "header" => Some(Self::Header),
-            "cookie" => Some(Self::Cookie),
-            _ => None,
-        }
-    }
-
-    fn suffix(self) -> &'static str {
-        match self {
-            Self::Path => "path",
-            Self::Query => "query",
-            Self::Header => "header",
-            Self::Cookie => "cookie",
-        }
-    }
-}
-
-/// How an array or object parameter value is written (OpenAPI `style`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
-    /// Query and cookie default: `a=1&a=2` exploded, `a=1,2` not; objects `k=v&k2=v2` / `o=k,v`.
-    Form,
-    /// Path and header default: `1,2`; objects `k=v,k2=v2` exploded, `k,v,k2,v2` not.
-    Simple,
-    /// Path: `.1.2` exploded, `.1,2` not.
-    Label,
-    /// Path: `;a=1;a=2` exploded, `;a=1,2` not.
-    Matrix,
-    /// Query arrays: `a=1%202`.
-    SpaceDelimited,
-    /// Query arrays: `a=1|2`.
-    PipeDelimited,
-    /// Query objects: `filter[status]=open&filter[owner]=me`.
-    DeepObject,
-    /// The parameter is described by `content`, not `schema`: the value is sent as JSON text.
-    Json,
-}
-
-impl Style {
-    /// `form` for query and cookie parameters, `simple` for path and header ones.
-    fn default_for(location: Location) -> Self {
-        match location {
-            Location::Query | Location::Cookie => Self::Form,
-            Location::Path | Location::Header => Self::Simple,
-        }
-    }
-
-    fn parse(style: Option<&str>, location: Location) -> Option<Self> {
-        Some(match style {
-            None => Self::default_for(location),
-            Some("form") => Self::Form,
-            Some("simple") => Self::Simple,
-            Some("label") => Self::Label,
-            Some("matrix") => Self::Matrix,
-            Some("spaceDelimited") => Self::SpaceDelimited,
-            Some("pipeDelimited") => Self::PipeDelimited,
-            Some("deepObject") => Self::DeepObject,
-            Some(_) => return None,
-        })
-    }
-}
-
-/// One OpenAPI parameter and the argument that feeds it.
-#[derive(Debug, Clone)]
-pub(crate) struct Param {
-    pub(crate) name: String,
-    pub(crate) argument: String,
-    pub(crate) location: Location,
-    pub(crate) required: bool,
-    pub(crate) style: Style,
-    /// Arrays and objects as one pair per item (`a=1&a=2`) rather than one delimited value.
-    pub(crate) explode: bool,
-}
-
-impl Param {
-    /// A parameter with its location's default style (`form` for query and cookie, `simple`
-    /// for path and header) and explode rule.
-    pub(crate) fn new(name: &str, location: Location) -> Self {
-        let style = Style::default_for(location);
-        Self {
-            name: name.to_string(),
-            argument: name.to_string(),
-            location,
-            required: location == Location::Path,
-            style,
-            explode: style == Style::Form,
-        }
-    }
-
-    /// Send the value with this `style` and `explode` rule.
-    #[cfg(test)]
-    pub(crate) fn style(mut self, style: Style, explode: bool) -> Self {
-        self.style = style;
-        self.explode = explode;
-        self
-    }
-}
-
-/// How the request body is built from the arguments.
-#[derive(Debug, Clone)]
-pub(crate) enum BodyShape {
-    /// An object body whose properties are arguments: `(property, argument)`.
-    Properties(Vec<(String, String)>),
-    /// The whole body is one argument.
-    Whole(String),
-}
-
-/// Request body media types that can be built from arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BodyEncoding {
-    Json,
-    Form,
-    /// `multipart/form-data`: one part per property; file properties take a [`FILE_ARGUMENT`].
-    Multipart,
-    Text,
-}
-
-/// How a file field of a `multipart/form-data` body is passed, as the model sees it:
-///
-/// ```json
-/// {"filename": "report.pdf", "content_type": "application/pdf", "data_base64": "JVBERi0..."}
-/// ```
-///
-/// `content_type` is optional (the documented encoding's type, else
-/// `application/octet-stream`). A field is a file when its schema is `type: string` with
-/// `format: binary` (OpenAPI 3.0) or has `contentMediaType` / `contentEncoding` (3.1); an array of
-/// such strings takes an array of these objects, sent as one part each.
-pub(crate) const FILE_ARGUMENT: &str = "A file, as {\"filename\": string, \"content_type\": \
-     string (optional), \"data_base64\": string (the bytes, base64-encoded)}.";
 
 /// The argument schema of one file field.
 fn file_schema(description: Option<&str>) -> Value {
@@ -193,71 +56,6 @@ fn is_file(schema: &Value) -> bool {
     schema.get("format").and_then(Value::as_str) == Some("binary")
         || schema.get("contentMediaType").is_some()
         || schema.get("contentEncoding").is_some()
-}
-
-/// One multipart file field: its property and how the part is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct FilePart {
-    pub(crate) property: String,
-    /// Part type when the argument names none: the media type's `encoding`, else the schema's
-    /// `contentMediaType`, else `application/octet-stream`.
-    pub(crate) default_type: String,
-    /// 3.1 `contentEncoding: base64`: the part carries the base64 text itself, not the bytes.
-    pub(crate) base64_text: bool,
-}
-
-/// The request body of an operation.
-#[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub(crate) shape: BodyShape,
-    pub(crate) encoding: BodyEncoding,
-    pub(crate) content_type: String,
-    pub(crate) required: bool,
-    /// Multipart fields that are files.
-    pub(crate) files: Vec<FilePart>,
-}
-
-/// Everything needed to turn arguments into the HTTP request of one operation.
-#[derive(Debug, Clone)]
-pub(crate) struct Route {
-    pub(crate) method: Method,
-    pub(crate) path: String,
-    pub(crate) params: Vec<Param>,
-    pub(crate) body: Option<Body>,
-}
-
-/// One exposed operation.
-#[derive(Debug)]
-pub(crate) struct Operation {
-    pub(crate) tool: Tool,
-    pub(crate) route: Route,
-    /// The 2xx JSON result is wrapped as `{"result": ..}` because its schema is not an object.
-    pub(crate) wraps_result: bool,
-    input_validator: OnceLock<Result<jsonschema::Validator, String>>,
-    output_validator: OnceLock<Option<jsonschema::Validator>>,
-}
-
-impl Operation {
-    /// The input validator, compiled on first use so that mounting stays fast.
-    pub(crate) fn input_validator(&self) -> Result<&jsonschema::Validator, &str> {
-        self.input_validator
-            .get_or_init(|| {
-                jsonschema::validator_for(&Value::Object((*self.tool.input_schema).clone()))
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(String::as_str)
-    }
-
-    /// The output validator, if the operation declares an output schema that compiles.
-    pub(crate) fn output_validator(&self) -> Option<&jsonschema::Validator> {
-        self.output_validator
-            .get_or_init(|| {
-                let schema = self.tool.output_schema.as_ref()?;
-                jsonschema::validator_for(&Value::Object((**schema).clone())).ok()
-            })
-            .as_ref()
-    }
 }
 
 /// An operation that was skipped or converted with a loss, and why.
@@ -939,18 +737,16 @@ impl<'a> OperationMapper<'a> {
         if let Some(output) = output {
             tool = tool.with_raw_output_schema(Arc::new(output));
         }
-        Some(Operation {
+        Some(Operation::new(
             tool,
-            route: Route {
+            Route {
                 method: http_method,
                 path: path.to_string(),
                 params,
                 body,
             },
             wraps_result,
-            input_validator: OnceLock::new(),
-            output_validator: OnceLock::new(),
-        })
+        ))
     }
 
     /// A multipart field's argument schema: a file object (or array of them) for file fields,

@@ -53,6 +53,7 @@ pub mod exposure;
 mod request;
 mod resource;
 mod response;
+mod route;
 mod schema;
 mod server;
 mod service;
