@@ -8,6 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     Error,
+    catalog::{CatalogInput, CatalogSource},
     curated::{
         ArgumentCompletion, Curated, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool,
@@ -605,6 +606,18 @@ impl McpConfig {
             .as_ref()
             .as_ref()
             .map_err(|why| Error::OpenApi(why.clone()))
+    }
+}
+
+/// The catalog is built from the document and the settings that choose what is exposed.
+impl CatalogSource for McpConfig {
+    fn catalog_input(&self) -> Result<CatalogInput<'_>, Error> {
+        Ok(CatalogInput {
+            document: self.document()?,
+            keep_defs: self.keep_defs,
+            exposure: &self.exposure,
+            server_name: self.server_name(),
+        })
     }
 }
 
