@@ -34,7 +34,7 @@ use rmcp::model::{
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
-use crate::{McpBody, catalog::Operation, server::McpServer};
+use crate::{McpBody, route::Operation, server::McpServer};
 
 /// `MCP-Protocol-Version` of the stateless era.
 pub(crate) const STATELESS_VERSION: &str = "2026-07-28";

@@ -68,6 +68,7 @@ pub mod prelude;
 mod request;
 mod resource;
 mod response;
+mod route;
 mod schema;
 mod server;
 mod service;

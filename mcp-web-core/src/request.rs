@@ -19,7 +19,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Request, header};
 use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value};
 
-use crate::catalog::{Body, BodyEncoding, BodyShape, FILE_ARGUMENT, Location, Param, Route, Style};
+use crate::route::{Body, BodyEncoding, BodyShape, FILE_ARGUMENT, Location, Param, Route, Style};
 
 /// Everything but RFC 3986 unreserved characters is escaped, so `/`, `?`, `#`, `%` and spaces in
 /// a value reach the handler as one intact segment.
@@ -382,7 +382,7 @@ fn multipart(spec: &Body, value: &Value) -> Result<(Bytes, String), String> {
     Ok((Bytes::from(body), boundary))
 }
 
-fn file_part(name: &str, file: &crate::catalog::FilePart, value: &Value) -> Result<Part, String> {
+fn file_part(name: &str, file: &crate::route::FilePart, value: &Value) -> Result<Part, String> {
     let field = |key: &str| value.get(key).and_then(Value::as_str);
     let (Some(filename), Some(data)) = (field("filename"), field("data_base64")) else {
         return Err(format!("argument '{name}' is a file: {FILE_ARGUMENT}"));
@@ -465,7 +465,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::catalog::{Body, FilePart};
+    use crate::route::{Body, FilePart};
 
     /// The URI of a GET to `/p/{id}` with `params`, called with `args`.
     fn uri(params: Vec<Param>, args: Value) -> String {

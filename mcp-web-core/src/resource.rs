@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use rmcp::model::{Resource, ResourceTemplate};
 use serde_json::{Map, Value};
 
-use crate::catalog::{Location, Operation, Route};
+use crate::route::{Location, Operation, Route};
 
 /// Marks an in-process request as the read of an MCP resource; handlers and middleware can read
 /// it from the request extensions. (The request also carries an
@@ -318,7 +318,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::catalog::Param;
+    use crate::route::Param;
 
     fn param(name: &str, argument: &str, location: Location) -> Param {
         Param {

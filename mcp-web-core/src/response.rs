@@ -12,7 +12,7 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::{CallError, catalog::Operation, dispatch::DispatchBody};
+use crate::{CallError, dispatch::DispatchBody, route::Operation};
 
 /// Read the whole body, refusing more than `limit` bytes.
 ///

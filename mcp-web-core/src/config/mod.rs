@@ -17,6 +17,7 @@ pub use shutdown::ShutdownHandle;
 
 use crate::{
     MountError,
+    catalog::{CatalogInput, CatalogSource},
     curated::{
         ArgumentCompletion, Curated, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool,
@@ -369,5 +370,17 @@ impl McpConfig {
             .as_ref()
             .as_ref()
             .map_err(|why| MountError::OpenApi(why.clone()))
+    }
+}
+
+/// The catalog is built from the document and the settings that choose what is exposed.
+impl CatalogSource for McpConfig {
+    fn catalog_input(&self) -> Result<CatalogInput<'_>, MountError> {
+        Ok(CatalogInput {
+            document: self.document()?,
+            keep_defs: self.keep_defs,
+            exposure: &self.exposure,
+            server_name: self.server_name(),
+        })
     }
 }

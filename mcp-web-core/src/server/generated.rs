@@ -23,11 +23,11 @@ use super::{
 };
 use crate::{
     CallError,
-    catalog::Operation,
     curated::{CallContext, LogLevel},
     request::{build_request, forwarded_headers},
     resource::McpResourceRead,
     response::{read_body, resource_result, tool_result},
+    route::Operation,
 };
 
 /// Why an exchange produced no response to map.

@@ -14,7 +14,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, generated};
-use crate::{catalog::Operation, updates::lock};
+use crate::{route::Operation, updates::lock};
 
 impl McpServer {
     /// The generated tool `name`, unless a curated tool answers to it or there is none: those

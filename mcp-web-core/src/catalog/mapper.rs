@@ -1,0 +1,350 @@
+//! The mapper: walks the document's operations in order, lets the exposure settings decide what
+//! each becomes, and converts the exposed ones. Each part of a conversion is done by the module
+//! of its concern (`parameters`, `bodies`, `outputs`, `naming`, `resources`); this file holds the
+//! order they run in.
+
+use std::{collections::HashSet, sync::Arc};
+
+use http::Method;
+use serde_json::Value;
+
+use super::{
+    Catalog, ConversionWarning,
+    arguments::Arguments,
+    bodies, naming, outputs, parameters,
+    resources::{self, Exposed},
+};
+use crate::{
+    exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
+    resource::uri_base,
+    route::{Operation, Route},
+    schema::{Direction, SchemaResolver},
+};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Turns the operations of an OpenAPI document into MCP tools.
+#[derive(Debug)]
+pub(super) struct OperationMapper<'a> {
+    document: &'a Value,
+    resolver: SchemaResolver<'a>,
+    excluded_paths: HashSet<String>,
+    exposure: Exposure,
+    uri_base: String,
+}
+
+impl<'a> OperationMapper<'a> {
+    pub(super) fn new(document: &'a Value) -> Self {
+        Self {
+            document,
+            resolver: SchemaResolver::new(document),
+            excluded_paths: HashSet::new(),
+            exposure: Exposure::default(),
+            uri_base: uri_base(None, ""),
+        }
+    }
+
+    /// Keep component schemas under `$defs` instead of inlining them.
+    pub(super) fn keep_defs(mut self, keep: bool) -> Self {
+        self.resolver = self.resolver.keep_defs(keep);
+        self
+    }
+
+    /// Choose what is exposed, and as what, with these settings; resource URIs start with `uri_base`.
+    pub(super) fn expose(mut self, exposure: Exposure, uri_base: String) -> Self {
+        self.exposure = exposure;
+        self.uri_base = uri_base;
+        self
+    }
+
+    /// Never offer this path as a tool (the MCP endpoint itself).
+    pub(super) fn exclude_path(mut self, path: &str) -> Self {
+        self.excluded_paths.insert(path.to_string());
+        self
+    }
+
+    pub(super) fn build(self) -> Catalog {
+        let mut catalog = Catalog::default();
+        let mut taken: HashSet<String> = HashSet::new();
+        // Warnings about operations left out by a configuration choice: logged at debug only.
+        let mut chosen_warnings = HashSet::new();
+        // First what is exposed, then which schemas that resolves (so that the resolver copies
+        // each component only as often as it is used again), then the conversion itself.
+        let steps = self.decide();
+        self.resolver.expect(
+            steps
+                .iter()
+                .filter_map(|step| match step {
+                    Step::Convert(candidate) => Some(candidate),
+                    Step::Warning { .. } => None,
+                })
+                .flat_map(|candidate| self.schema_roots(candidate)),
+        );
+        for step in steps {
+            let candidate = match step {
+                Step::Warning { warning, chosen } => {
+                    if chosen {
+                        chosen_warnings.insert(catalog.warnings.len());
+                    }
+                    catalog.warnings.push(warning);
+                    continue;
+                }
+                Step::Convert(candidate) => candidate,
+            };
+            let Candidate {
+                path,
+                method,
+                item,
+                operation,
+                label,
+                info,
+                x_mcp,
+                kind,
+                by,
+            } = candidate;
+            let mut warn = |reason: String| {
+                catalog.warnings.push(ConversionWarning {
+                    operation: label.clone(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    reason,
+                })
+            };
+            let Some(op) = self.operation(path, method, item, operation, &mut taken, &mut warn)
+            else {
+                continue;
+            };
+            let exposed = self.finish(
+                op, kind, by, &info, &x_mcp, operation, &mut taken, &mut warn,
+            );
+            match exposed {
+                Exposed::Tool(op) => {
+                    catalog
+                        .by_name
+                        .insert(op.tool.name.to_string(), catalog.operations.len());
+                    catalog.operations.push(Arc::new(op));
+                }
+                Exposed::Resource(entry) => catalog.resources.push(entry),
+                Exposed::Template(entry) => catalog.templates.push(entry),
+            }
+        }
+        for (i, warning) in catalog.warnings.iter().enumerate() {
+            if chosen_warnings.contains(&i) {
+                tracing::debug!(
+                    operation = %warning.operation,
+                    method = %warning.method,
+                    path = %warning.path,
+                    "{}",
+                    warning.reason
+                );
+                continue;
+            }
+            tracing::warn!(
+                operation = %warning.operation,
+                method = %warning.method,
+                path = %warning.path,
+                "{}",
+                warning.reason
+            );
+        }
+        catalog
+    }
+
+    /// Every operation of the document in order: the exposed ones to convert, and the warnings
+    /// met while deciding, where they belong among the conversion's own.
+    fn decide(&self) -> Vec<Step<'a>> {
+        let mut steps = Vec::new();
+        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else {
+            return steps;
+        };
+        for (path, item) in paths {
+            let Some(item) = self.resolver.follow(item) else {
+                continue;
+            };
+            for method in METHODS {
+                let Some(operation) = item.get(method) else {
+                    continue;
+                };
+                let label = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
+                let mut warn = |reason: String| {
+                    steps.push(Step::Warning {
+                        warning: ConversionWarning {
+                            operation: label.clone(),
+                            method: method.to_uppercase(),
+                            path: path.clone(),
+                            reason,
+                        },
+                        chosen: false,
+                    })
+                };
+                if self.excluded_paths.contains(path) {
+                    warn("the MCP endpoint itself is never a tool".into());
+                    continue;
+                }
+                let Ok(http_method) = Method::from_bytes(method.to_uppercase().as_bytes()) else {
+                    continue;
+                };
+                let info = OperationInfo::from_operation(http_method, path, operation);
+                let x_mcp = XMcp::parse(operation, &mut warn);
+                let (kind, by) = match self.exposure.decide(&info, &x_mcp) {
+                    Decision::Exposed { kind, by } => (kind, by),
+                    Decision::Hidden { reason, chosen } => {
+                        steps.push(Step::Warning {
+                            warning: ConversionWarning {
+                                operation: info.label(),
+                                method: method.to_uppercase(),
+                                path: path.clone(),
+                                reason,
+                            },
+                            chosen,
+                        });
+                        continue;
+                    }
+                };
+                steps.push(Step::Convert(Candidate {
+                    path,
+                    method,
+                    item,
+                    operation,
+                    label,
+                    info,
+                    x_mcp,
+                    kind,
+                    by,
+                }));
+            }
+        }
+        steps
+    }
+
+    /// The schemas [`operation`](Self::operation) resolves for `candidate`, with their
+    /// direction: each parameter's, the request body's and the result's.
+    fn schema_roots(&self, candidate: &Candidate<'a>) -> Vec<(&'a Value, Direction)> {
+        let mut roots = Vec::new();
+        let Candidate {
+            path,
+            item,
+            operation,
+            ..
+        } = *candidate;
+        if let Some((_, Some((_, media, _)), _)) = bodies::body_media(&self.resolver, operation)
+            && let Some(schema) = media.get("schema")
+        {
+            roots.push((schema, Direction::Input));
+        }
+        for param in parameters::raw_params(&self.resolver, item, operation, &mut |_| {}) {
+            if parameters::parameter_target(path, param).is_ok()
+                && let Some(schema) = param.get("schema").or(parameters::content_schema(param))
+            {
+                roots.push((schema, Direction::Input));
+            }
+        }
+        if let Some(schema) = outputs::response_schema(&self.resolver, operation) {
+            roots.push((schema, Direction::Output));
+        }
+        roots
+    }
+
+    /// Convert one operation: its arguments (parameters, then the body's), its result and how
+    /// the tool presents itself.
+    fn operation(
+        &self,
+        path: &str,
+        method: &str,
+        item: &Value,
+        operation: &Value,
+        taken: &mut HashSet<String>,
+        warn: &mut impl FnMut(String),
+    ) -> Option<Operation> {
+        let http_method = Method::from_bytes(method.to_uppercase().as_bytes()).ok()?;
+        // Path-item parameters apply unless the operation redefines the same (name, in).
+        let raw_params = parameters::raw_params(&self.resolver, item, operation, warn);
+        let body_spec = bodies::body_spec(&self.resolver, operation, warn);
+        let body_names = bodies::property_names(body_spec.as_ref());
+        let param_names = parameters::names(&raw_params);
+        let mut arguments = Arguments::default();
+        let params = parameters::params(
+            &self.resolver,
+            path,
+            &raw_params,
+            &param_names,
+            &body_names,
+            &mut arguments,
+            warn,
+        );
+        let body =
+            body_spec.and_then(|spec| bodies::body(spec, &param_names, &mut arguments, warn));
+        let input = arguments.into_schema();
+        let (output, wraps_result) = outputs::output_schema(&self.resolver, operation, warn);
+        let tool = naming::tool(operation, method, path, &http_method, input, output, taken);
+        Some(Operation::new(
+            tool,
+            Route {
+                method: http_method,
+                path: path.to_string(),
+                params,
+                body,
+            },
+            wraps_result,
+        ))
+    }
+
+    /// Apply the configured name, the `x-mcp` title and hints and the response description, then
+    /// make the operation the tool or resource `kind` asks for (`by` names who asked).
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        mut op: Operation,
+        kind: McpKind,
+        by: &str,
+        info: &OperationInfo,
+        x_mcp: &XMcp,
+        operation: &Value,
+        taken: &mut HashSet<String>,
+        warn: &mut impl FnMut(String),
+    ) -> Exposed {
+        if let Some(name) = self.exposure.name_for(info, x_mcp) {
+            naming::rename(&mut op.tool, name, info, taken, warn);
+        }
+        naming::apply_x_mcp(&mut op.tool, x_mcp);
+        if self.exposure.describe_responses {
+            outputs::describe_success(&self.resolver, operation, &mut op.tool);
+        }
+        match kind {
+            McpKind::Tool => Exposed::Tool(op),
+            McpKind::Resource | McpKind::ResourceTemplate => {
+                resources::resource(&self.resolver, &self.uri_base, op, by, operation, warn)
+            }
+        }
+    }
+}
+
+/// An operation the exposure settings let through, with what converting it needs.
+struct Candidate<'a> {
+    path: &'a String,
+    method: &'static str,
+    item: &'a Value,
+    operation: &'a Value,
+    /// The operation's name in warnings.
+    label: String,
+    info: OperationInfo,
+    x_mcp: XMcp,
+    kind: McpKind,
+    by: &'static str,
+}
+
+/// One operation of the document, in order, once the exposure settings have decided.
+enum Step<'a> {
+    /// A warning met while deciding; `chosen`: the operation was left out by configuration.
+    Warning {
+        warning: ConversionWarning,
+        chosen: bool,
+    },
+    Convert(Candidate<'a>),
+}

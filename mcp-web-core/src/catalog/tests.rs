@@ -1,0 +1,292 @@
+//! Unit tests of the conversion: operations in, tools and routes out, requests built back.
+
+use serde_json::{Map, Value, json};
+
+use super::{Catalog, mapper::OperationMapper};
+use crate::{
+    route::{BodyEncoding, BodyShape, Style},
+    schema::assert_tool_schema,
+};
+
+fn catalog(doc: &Value) -> Catalog {
+    OperationMapper::new(doc).build()
+}
+
+fn request(catalog: &Catalog, tool: &str, args: Value) -> http::Request<bytes::Bytes> {
+    let op = catalog.get(tool).expect("tool exists");
+    crate::request::build_request(
+        tool,
+        &op.route,
+        args.as_object().unwrap(),
+        http::HeaderMap::new(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn parameter_styles_are_read_from_the_document() {
+    let doc = json!({"openapi": "3.1.0", "paths": {"/s": {"get": {
+        "operationId": "s",
+        "parameters": [
+            {"name": "ids", "in": "query", "style": "form", "explode": false,
+             "schema": {"type": "array", "items": {"type": "integer"}}},
+            {"name": "filter", "in": "query", "style": "deepObject",
+             "schema": {"type": "object", "properties": {"status": {"type": "string"}}}},
+            {"name": "words", "in": "query", "style": "spaceDelimited",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "pipes", "in": "query", "style": "pipeDelimited",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "where", "in": "query",
+             "content": {"application/json": {"schema": {"type": "object"}}}},
+            {"name": "odd", "in": "query", "style": "tabDelimited"}
+        ],
+        "responses": {"200": {"description": "ok"}}
+    }}}});
+    let catalog = catalog(&doc);
+    let op = catalog.get("s").unwrap();
+    let styles: Vec<(Style, bool)> = op
+        .route
+        .params
+        .iter()
+        .map(|p| (p.style, p.explode))
+        .collect();
+    assert_eq!(
+        styles,
+        [
+            (Style::Form, false),
+            (Style::DeepObject, true),
+            (Style::SpaceDelimited, false),
+            (Style::PipeDelimited, false),
+            (Style::Json, false),
+            (Style::Form, true),
+        ]
+    );
+    assert_eq!(
+        op.tool.input_schema["properties"]["where"],
+        // Optional, so null is accepted too (and sent as nothing).
+        json!({"type": ["object", "null"]})
+    );
+    assert!(
+        catalog
+            .warnings
+            .iter()
+            .any(|w| w.reason.contains("tabDelimited"))
+    );
+    let request = request(
+        &catalog,
+        "s",
+        json!({"ids": [1, 2], "filter": {"status": "open"}, "words": ["a", "b"],
+               "pipes": ["a", "b"], "where": {"k": 1}}),
+    );
+    assert_eq!(
+        request.uri().to_string(),
+        "/s?ids=1,2&filter[status]=open&words=a%20b&pipes=a|b&where=%7B%22k%22%3A1%7D"
+    );
+    assert_eq!(request.uri().path(), "/s");
+    assert_eq!(
+        crate::request::build_request("s", &op.route, &Map::new(), http::HeaderMap::new())
+            .unwrap()
+            .uri(),
+        "/s"
+    );
+}
+
+#[test]
+fn clashing_names_get_suffixes_and_route_back() {
+    let doc = json!({"openapi": "3.0.3", "paths": {"/items/{id}": {"put": {
+        "operationId": "put_item",
+        "parameters": [
+            {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "v", "in": "query", "schema": {"type": "string"}},
+            {"name": "v", "in": "header", "schema": {"type": "string"}}
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["id"],
+            "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}
+        }}}},
+        "responses": {"204": {"description": "done"}}
+    }}}});
+    let catalog = catalog(&doc);
+    let tool = &catalog.get("put_item").unwrap().tool;
+    let mut names: Vec<&String> = tool.input_schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["id__body", "id__path", "title", "v__header", "v__query"]
+    );
+    assert_eq!(
+        tool.input_schema["required"],
+        json!(["id__path", "id__body"])
+    );
+    assert_tool_schema(&Value::Object((*tool.input_schema).clone()));
+    let request = request(
+        &catalog,
+        "put_item",
+        json!({"id__path": "a/b", "id__body": 7, "title": "t", "v__query": "q", "v__header": "h"}),
+    );
+    assert_eq!(request.uri().to_string(), "/items/a%2Fb?v=q");
+    assert_eq!(request.headers()["v"], "h");
+    assert_eq!(
+        serde_json::from_slice::<Value>(request.body()).unwrap(),
+        json!({"id": 7, "title": "t"})
+    );
+}
+
+#[test]
+fn multipart_file_fields_become_file_objects() {
+    let doc = json!({"openapi": "3.1.0", "paths": {
+        "/upload": {"post": {
+            "operationId": "upload",
+            "requestBody": {"required": true, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "required": ["doc"], "properties": {
+                    "title": {"type": "string"},
+                    "doc": {"type": "string", "format": "binary", "description": "The document."},
+                    "photo": {"type": "string", "contentMediaType": "image/png"},
+                    "more": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                }},
+                "encoding": {"doc": {"contentType": "application/pdf"}}
+            }}},
+            "responses": {"201": {"description": "stored"}}
+        }},
+        "/raw": {"post": {
+            "operationId": "raw",
+            "requestBody": {"content": {"application/octet-stream": {}}},
+            "responses": {"204": {"description": "ok"}}
+        }}
+    }});
+    let catalog = catalog(&doc);
+    let op = catalog.get("upload").unwrap();
+    let input = Value::Object((*op.tool.input_schema).clone());
+    assert_tool_schema(&input);
+    assert_eq!(input["required"], json!(["doc"]));
+    assert_eq!(input["properties"]["title"], json!({"type": "string"}));
+    let doc_schema = &input["properties"]["doc"];
+    assert_eq!(doc_schema["required"], json!(["filename", "data_base64"]));
+    assert!(
+        doc_schema["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("The document.\n\nA file")
+    );
+    assert_eq!(input["properties"]["more"]["items"]["type"], "object");
+    let body = op.route.body.as_ref().unwrap();
+    assert_eq!(body.encoding, BodyEncoding::Multipart);
+    let defaults: Vec<(&str, &str)> = body
+        .files
+        .iter()
+        .map(|f| (f.property.as_str(), f.default_type.as_str()))
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            ("doc", "application/pdf"),
+            ("more", "application/octet-stream"),
+            ("photo", "image/png")
+        ]
+    );
+    // Arguments that fit the schema build a request.
+    let args = json!({"doc": {"filename": "a.pdf", "data_base64": "JVBERg=="},
+                      "more": [{"filename": "1", "data_base64": ""}]});
+    assert!(op.input_validator().unwrap().is_valid(&args));
+    let request = request(&catalog, "upload", args);
+    let body = String::from_utf8_lossy(request.body());
+    assert!(body.contains("filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n"));
+    // A body that cannot be built is reported, naming what was dropped.
+    assert!(catalog.get("raw").unwrap().route.body.is_none());
+    let warning = catalog
+        .warnings
+        .iter()
+        .find(|w| w.operation == "raw")
+        .unwrap();
+    assert!(
+        warning.reason.contains("application/octet-stream"),
+        "{warning}"
+    );
+}
+
+#[test]
+fn every_tool_schema_is_valid_json_schema_2020_12() {
+    let doc = json!({"openapi": "3.0.3",
+        "paths": {
+            "/pets": {
+                "get": {"operationId": "list", "parameters": [
+                    {"name": "status", "in": "query",
+                     "schema": {"$ref": "#/components/schemas/Status"}},
+                    {"name": "limit", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "exclusiveMinimum": true,
+                                "nullable": true}}
+                ], "responses": {"200": {"description": "ok", "content": {"application/json":
+                    {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}}}}}},
+                "post": {"operationId": "create", "requestBody": {"required": true,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                    "responses": {"201": {"description": "ok", "content": {"application/json":
+                        {"schema": {"$ref": "#/components/schemas/Pet"}}}}}}
+            },
+            "/trees": {"put": {"operationId": "tree", "requestBody": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Node"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json":
+                    {"schema": {"$ref": "#/components/schemas/Node"}}}}}}},
+            "/shapes": {"post": {"operationId": "shape", "requestBody": {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Shape"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json":
+                    {"schema": {"type": "string", "nullable": true}}}}}}}
+        },
+        "components": {"schemas": {
+            "Status": {"type": "string", "enum": ["a", "b"]},
+            "Base": {"type": "object", "required": ["id"], "properties": {
+                "id": {"type": "integer", "readOnly": true}}},
+            "Pet": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object",
+                "required": ["name"], "properties": {
+                    "name": {"type": "string", "example": "Rex"},
+                    "status": {"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": true},
+                    "secret": {"type": "string", "writeOnly": true},
+                    "extra": {"type": "object", "additionalProperties": {"type": "integer"}}
+                }}]},
+            "Node": {"type": "object", "properties": {
+                "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}},
+            "Circle": {"type": "object", "properties": {"r": {"type": "number"}}},
+            "Square": {"type": "object", "properties": {"side": {"type": "number"}}},
+            "Shape": {"oneOf": [{"$ref": "#/components/schemas/Circle"},
+                                {"$ref": "#/components/schemas/Square"}],
+                      "discriminator": {"propertyName": "kind"}}
+        }}
+    });
+    for keep in [false, true] {
+        let catalog = OperationMapper::new(&doc).keep_defs(keep).build();
+        assert_eq!(catalog.operations.len(), 4);
+        assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+        for op in &catalog.operations {
+            assert_tool_schema(&Value::Object((*op.tool.input_schema).clone()));
+            if let Some(output) = &op.tool.output_schema {
+                assert_tool_schema(&Value::Object((**output).clone()));
+            }
+        }
+        let create = catalog.get("create").unwrap();
+        let input = &create.tool.input_schema;
+        // The allOf body merged into arguments: `id` is read-only, `secret` write-only.
+        assert_eq!(input["required"], json!(["name"]), "keep_defs: {keep}");
+        assert!(input["properties"].get("id").is_none());
+        assert!(input["properties"].get("secret").is_some());
+        let output = create.tool.output_schema.as_ref().unwrap();
+        assert!(!create.wraps_result);
+        assert!(output["properties"].get("secret").is_none());
+        let validator = create.input_validator().unwrap();
+        assert!(validator.is_valid(&json!({"name": "Rex", "status": null})));
+        assert!(!validator.is_valid(&json!({"name": "Rex", "status": "c"})));
+        assert!(
+            catalog
+                .get("tree")
+                .unwrap()
+                .route
+                .body
+                .as_ref()
+                .is_some_and(
+                    |body| matches!(&body.shape, BodyShape::Properties(p) if p[0].0 == "children")
+                )
+        );
+    }
+}

@@ -1,0 +1,235 @@
+//! The route model: what every stage after the catalog reads about one exposed operation.
+//!
+//! The catalog builds it once from the OpenAPI document ([`Route`]: method, path, parameters
+//! with their location and style, the request body and its encoding; [`Operation`]: the tool and
+//! its route); request building, resource URIs and result mapping read it. It depends on no
+//! other module of the core, so readers never import the builder.
+
+use std::sync::OnceLock;
+
+use http::Method;
+use rmcp::model::Tool;
+use serde_json::Value;
+
+/// Where a parameter goes in the HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl Location {
+    /// The location an OpenAPI `in` names.
+    pub(crate) fn parse(value: &str) -> Option<Self> {
+        match value {
+            "path" => Some(Self::Path),
+            "query" => Some(Self::Query),
+            "header" => Some(Self::Header),
+            "cookie" => Some(Self::Cookie),
+            _ => None,
+        }
+    }
+
+    /// The OpenAPI name of the location, which also suffixes clashing argument names.
+    pub(crate) fn suffix(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+            Self::Cookie => "cookie",
+        }
+    }
+}
+
+/// How an array or object parameter value is written (OpenAPI `style`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// Query and cookie default: `a=1&a=2` exploded, `a=1,2` not; objects `k=v&k2=v2` / `o=k,v`.
+    Form,
+    /// Path and header default: `1,2`; objects `k=v,k2=v2` exploded, `k,v,k2,v2` not.
+    Simple,
+    /// Path: `.1.2` exploded, `.1,2` not.
+    Label,
+    /// Path: `;a=1;a=2` exploded, `;a=1,2` not.
+    Matrix,
+    /// Query arrays: `a=1%202`.
+    SpaceDelimited,
+    /// Query arrays: `a=1|2`.
+    PipeDelimited,
+    /// Query objects: `filter[status]=open&filter[owner]=me`.
+    DeepObject,
+    /// The parameter is described by `content`, not `schema`: the value is sent as JSON text.
+    Json,
+}
+
+impl Style {
+    /// `form` for query and cookie parameters, `simple` for path and header ones.
+    pub(crate) fn default_for(location: Location) -> Self {
+        match location {
+            Location::Query | Location::Cookie => Self::Form,
+            Location::Path | Location::Header => Self::Simple,
+        }
+    }
+
+    /// The style an OpenAPI `style` names (the location's default when there is none); `None`
+    /// for a style OpenAPI does not define.
+    pub(crate) fn parse(style: Option<&str>, location: Location) -> Option<Self> {
+        Some(match style {
+            None => Self::default_for(location),
+            Some("form") => Self::Form,
+            Some("simple") => Self::Simple,
+            Some("label") => Self::Label,
+            Some("matrix") => Self::Matrix,
+            Some("spaceDelimited") => Self::SpaceDelimited,
+            Some("pipeDelimited") => Self::PipeDelimited,
+            Some("deepObject") => Self::DeepObject,
+            Some(_) => return None,
+        })
+    }
+}
+
+/// One OpenAPI parameter and the argument that feeds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) argument: String,
+    pub(crate) location: Location,
+    pub(crate) required: bool,
+    pub(crate) style: Style,
+    /// Arrays and objects as one pair per item (`a=1&a=2`) rather than one delimited value.
+    pub(crate) explode: bool,
+}
+
+impl Param {
+    /// A parameter with its location's default style (`form` for query and cookie, `simple`
+    /// for path and header) and explode rule.
+    pub(crate) fn new(name: &str, location: Location) -> Self {
+        let style = Style::default_for(location);
+        Self {
+            name: name.to_string(),
+            argument: name.to_string(),
+            location,
+            required: location == Location::Path,
+            style,
+            explode: style == Style::Form,
+        }
+    }
+
+    /// Send the value with this `style` and `explode` rule.
+    #[cfg(test)]
+    pub(crate) fn style(mut self, style: Style, explode: bool) -> Self {
+        self.style = style;
+        self.explode = explode;
+        self
+    }
+}
+
+/// How the request body is built from the arguments.
+#[derive(Debug, Clone)]
+pub(crate) enum BodyShape {
+    /// An object body whose properties are arguments: `(property, argument)`.
+    Properties(Vec<(String, String)>),
+    /// The whole body is one argument.
+    Whole(String),
+}
+
+/// Request body media types that can be built from arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyEncoding {
+    Json,
+    Form,
+    /// `multipart/form-data`: one part per property; file properties take a [`FILE_ARGUMENT`].
+    Multipart,
+    Text,
+}
+
+/// How a file field of a `multipart/form-data` body is passed, as the model sees it:
+///
+/// ```json
+/// {"filename": "report.pdf", "content_type": "application/pdf", "data_base64": "JVBERi0..."}
+/// ```
+///
+/// `content_type` is optional (the documented encoding's type, else
+/// `application/octet-stream`). A field is a file when its schema is `type: string` with
+/// `format: binary` (OpenAPI 3.0) or has `contentMediaType` / `contentEncoding` (3.1); an array of
+/// such strings takes an array of these objects, sent as one part each.
+pub(crate) const FILE_ARGUMENT: &str = "A file, as {\"filename\": string, \"content_type\": \
+     string (optional), \"data_base64\": string (the bytes, base64-encoded)}.";
+
+/// One multipart file field: its property and how the part is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FilePart {
+    pub(crate) property: String,
+    /// Part type when the argument names none: the media type's `encoding`, else the schema's
+    /// `contentMediaType`, else `application/octet-stream`.
+    pub(crate) default_type: String,
+    /// 3.1 `contentEncoding: base64`: the part carries the base64 text itself, not the bytes.
+    pub(crate) base64_text: bool,
+}
+
+/// The request body of an operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub(crate) shape: BodyShape,
+    pub(crate) encoding: BodyEncoding,
+    pub(crate) content_type: String,
+    pub(crate) required: bool,
+    /// Multipart fields that are files.
+    pub(crate) files: Vec<FilePart>,
+}
+
+/// Everything needed to turn arguments into the HTTP request of one operation.
+#[derive(Debug, Clone)]
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) params: Vec<Param>,
+    pub(crate) body: Option<Body>,
+}
+
+/// One exposed operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub(crate) tool: Tool,
+    pub(crate) route: Route,
+    /// The 2xx JSON result is wrapped as `{"result": ..}` because its schema is not an object.
+    pub(crate) wraps_result: bool,
+    input_validator: OnceLock<Result<jsonschema::Validator, String>>,
+    output_validator: OnceLock<Option<jsonschema::Validator>>,
+}
+
+impl Operation {
+    /// An operation whose validators are compiled on first use.
+    pub(crate) fn new(tool: Tool, route: Route, wraps_result: bool) -> Self {
+        Self {
+            tool,
+            route,
+            wraps_result,
+            input_validator: OnceLock::new(),
+            output_validator: OnceLock::new(),
+        }
+    }
+
+    /// The input validator, compiled on first use so that mounting stays fast.
+    pub(crate) fn input_validator(&self) -> Result<&jsonschema::Validator, &str> {
+        self.input_validator
+            .get_or_init(|| {
+                jsonschema::validator_for(&Value::Object((*self.tool.input_schema).clone()))
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The output validator, if the operation declares an output schema that compiles.
+    pub(crate) fn output_validator(&self) -> Option<&jsonschema::Validator> {
+        self.output_validator
+            .get_or_init(|| {
+                let schema = self.tool.output_schema.as_ref()?;
+                jsonschema::validator_for(&Value::Object((**schema).clone())).ok()
+            })
+            .as_ref()
+    }
+}

@@ -1,0 +1,453 @@
+//! Unit tests of the resolver: walks, plans, cycles and `$defs` references.
+
+use serde_json::json;
+
+use super::{pointer::def_ref, *};
+
+/// Resolve `schema` in `doc` and place it as a tool's root would hold it: under a property
+/// when it is not an object, with its `$defs` beside it.
+fn tool_schema(doc: &Value, schema: Value, direction: Direction, keep: bool) -> Value {
+    let resolved = SchemaResolver::new(doc)
+        .keep_defs(keep)
+        .resolve(&schema, direction);
+    assert!(resolved.problems.is_empty(), "{:?}", resolved.problems);
+    let root = match resolved.schema {
+        Value::Object(root) if root.get("type") == Some(&json!("object")) => root,
+        other => json!({"type": "object", "properties": {"value": other}})
+            .as_object()
+            .cloned()
+            .unwrap(),
+    };
+    let root = Value::Object(with_defs(root, resolved.defs.into_iter().collect()));
+    assert_tool_schema(&root);
+    root
+}
+
+fn accepts(schema: &Value, instance: Value) -> bool {
+    jsonschema::draft202012::new(schema)
+        .unwrap()
+        .is_valid(&instance)
+}
+
+fn value(instance: Value) -> Value {
+    json!({ "value": instance })
+}
+
+fn pets() -> Value {
+    json!({"components": {"schemas": {
+        "Status": {"type": "string", "enum": ["open", "closed"]},
+        "Base": {"type": "object", "required": ["id", "name"], "properties": {
+            "id": {"type": "integer", "readOnly": true},
+            "name": {"type": "string", "minLength": 1}
+        }},
+        "Cat": {"type": "object", "properties": {
+            "kind": {"type": "string"}, "lives": {"type": "integer", "maximum": 9}
+        }},
+        "Dog": {"type": "object", "properties": {
+            "kind": {"type": "string"}, "bark": {"type": "boolean"}
+        }},
+        "Secret": {"type": "object", "required": ["password"], "properties": {
+            "password": {"type": "string", "writeOnly": true},
+            "hint": {"type": "string"}
+        }}
+    }}})
+}
+
+#[test]
+fn inlines_plain_references_and_keeps_recursive_ones_as_defs() {
+    let doc = json!({"components": {"schemas": {
+        "Tag": {"type": "string"},
+        "Node": {"type": "object", "properties": {
+            "tag": {"$ref": "#/components/schemas/Tag"},
+            "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+        }}
+    }}});
+    let resolver = SchemaResolver::new(&doc);
+    let resolved = resolver.resolve(
+        &json!({"$ref": "#/components/schemas/Node"}),
+        Direction::Input,
+    );
+    // The root is inlined once, so it stays an object; the recursion goes through $defs.
+    assert_eq!(
+        resolved.schema["properties"]["children"]["items"],
+        json!({"$ref": "#/$defs/Node"})
+    );
+    let node = &resolved.defs["Node"];
+    assert_eq!(node["properties"]["tag"], json!({"type": "string"}));
+    assert_eq!(
+        node["properties"]["children"]["items"],
+        json!({"$ref": "#/$defs/Node"})
+    );
+    assert!(resolved.problems.is_empty());
+}
+
+#[test]
+fn planned_resolutions_copy_each_component_only_for_later_uses() {
+    let mut doc = pets();
+    doc["components"]["schemas"]["Node"] = json!({"type": "object", "properties": {
+        "status": {"$ref": "#/components/schemas/Status"},
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+    }});
+    doc["components"]["schemas"]["Pair"] = json!({"type": "object", "properties": {
+        "cat": {"$ref": "#/components/schemas/Cat", "description": "first"},
+        "more": {"allOf": [{"$ref": "#/components/schemas/Base"}], "nullable": true},
+        "tree": {"$ref": "#/components/schemas/Node"}
+    }});
+    let roots = [
+        (
+            json!({"$ref": "#/components/schemas/Pair"}),
+            Direction::Input,
+        ),
+        (
+            json!({"$ref": "#/components/schemas/Pair"}),
+            Direction::Output,
+        ),
+        (
+            json!({"type": "array", "items": {"$ref": "#/components/schemas/Cat"}}),
+            Direction::Output,
+        ),
+        (
+            json!({"$ref": "#/components/schemas/Node"}),
+            Direction::Input,
+        ),
+        (
+            json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind"}}),
+            Direction::Input,
+        ),
+        (
+            json!({"$ref": "#/components/schemas/Secret"}),
+            Direction::Output,
+        ),
+        (
+            json!({"$ref": "#/components/schemas/Secret"}),
+            Direction::Output,
+        ),
+    ];
+    for keep in [false, true] {
+        let unplanned = SchemaResolver::new(&doc).keep_defs(keep);
+        let planned = SchemaResolver::new(&doc).keep_defs(keep);
+        planned.expect(roots.iter().map(|(schema, direction)| (schema, *direction)));
+        for (schema, direction) in &roots {
+            let expected = unplanned.resolve(schema, *direction);
+            let resolved = planned.resolve(schema, *direction);
+            assert_eq!(resolved.schema, expected.schema);
+            assert_eq!(resolved.defs, expected.defs);
+            assert_eq!(resolved.problems, expected.problems);
+        }
+        // The plan was exact: every cached component went out with its last use.
+        assert!(
+            planned.components.borrow().iter().all(HashMap::is_empty),
+            "keep_defs: {keep}"
+        );
+        assert!(planned.expected.borrow().iter().all(HashMap::is_empty));
+    }
+}
+
+#[test]
+fn mutual_recursion_is_detected() {
+    let doc = json!({"components": {"schemas": {
+        "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
+        "B": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}},
+        "C": {"type": "object", "properties": {"a": {"$ref": "#/components/schemas/A"}}}
+    }}});
+    let resolver = SchemaResolver::new(&doc);
+    assert_eq!(
+        resolver.recursive,
+        ["A".to_string(), "B".to_string()].into_iter().collect()
+    );
+    let resolved = resolver.resolve(&json!({"$ref": "#/components/schemas/C"}), Direction::Input);
+    assert_eq!(
+        resolved.schema["properties"]["a"],
+        json!({"$ref": "#/$defs/A"})
+    );
+    assert!(resolved.defs.contains_key("A") && resolved.defs.contains_key("B"));
+}
+
+#[test]
+fn read_only_properties_leave_inputs_and_required() {
+    let doc = json!({});
+    let schema = json!({"type": "object", "required": ["id", "title"], "properties": {
+        "id": {"type": "integer", "readOnly": true},
+        "title": {"type": "string"}
+    }});
+    let resolved = SchemaResolver::new(&doc).resolve(&schema, Direction::Input);
+    assert_eq!(resolved.schema["required"], json!(["title"]));
+    assert!(resolved.schema["properties"].get("id").is_none());
+    let output = SchemaResolver::new(&doc).resolve(&schema, Direction::Output);
+    assert!(output.schema["properties"].get("id").is_some());
+}
+
+#[test]
+fn openapi_30_nullable_becomes_a_type_array() {
+    let doc = json!({});
+    let resolved = SchemaResolver::new(&doc).resolve(
+        &json!({"type": "string", "nullable": true, "example": "x"}),
+        Direction::Input,
+    );
+    assert_eq!(
+        resolved.schema,
+        json!({"type": ["string", "null"], "examples": ["x"]})
+    );
+}
+
+#[test]
+fn nullable_applies_through_ref_and_all_of() {
+    let doc = pets();
+    // 3.0 tools write both idioms for an optional reference.
+    for schema in [
+        json!({"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": true}),
+        json!({"$ref": "#/components/schemas/Status", "nullable": true}),
+    ] {
+        let root = tool_schema(&doc, schema, Direction::Input, false);
+        assert_eq!(
+            root["properties"]["value"],
+            json!({"type": ["string", "null"], "enum": ["open", "closed", null]})
+        );
+        assert!(accepts(&root, value(json!(null))));
+        assert!(accepts(&root, value(json!("open"))));
+        assert!(!accepts(&root, value(json!("other"))));
+    }
+    // No single type to extend: null becomes a second branch, the description stays outside.
+    let root = tool_schema(
+        &doc,
+        json!({"description": "d", "nullable": true,
+               "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "integer"}]}),
+        Direction::Input,
+        false,
+    );
+    assert_eq!(root["properties"]["value"]["description"], "d");
+    assert!(accepts(&root, value(json!(null))));
+    assert!(accepts(&root, value(json!(3))));
+}
+
+#[test]
+fn utoipa_option_of_a_reference_accepts_null() {
+    let doc = pets();
+    let root = tool_schema(
+        &doc,
+        json!({"type": "object", "properties": {"status": {
+            "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Status"}]
+        }}}),
+        Direction::Input,
+        false,
+    );
+    assert!(accepts(&root, json!({"status": null})));
+    assert!(accepts(&root, json!({"status": "closed"})));
+    assert!(accepts(&root, json!({})));
+    assert!(!accepts(&root, json!({"status": 3})));
+    // Same with keep_defs, where the branch stays a $ref.
+    let root = tool_schema(
+        &doc,
+        json!({"type": "object", "properties": {"status": {
+            "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Status"}]
+        }}}),
+        Direction::Input,
+        true,
+    );
+    assert!(accepts(&root, json!({"status": null})));
+    assert!(!accepts(&root, json!({"status": "other"})));
+}
+
+#[test]
+fn all_of_objects_merge_and_read_only_members_leave_required() {
+    let doc = pets();
+    let root = tool_schema(
+        &doc,
+        json!({"allOf": [
+            {"$ref": "#/components/schemas/Base"},
+            {"type": "object", "required": ["tags"], "properties": {
+                "tags": {"type": "array", "items": {"type": "string"}}
+            }}
+        ], "description": "A pet"}),
+        Direction::Input,
+        false,
+    );
+    assert!(root.get("allOf").is_none(), "{root:#}");
+    assert_eq!(root["description"], "A pet");
+    assert_eq!(root["required"], json!(["name", "tags"]));
+    assert_eq!(
+        root["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["name", "tags"]
+    );
+    let output = tool_schema(
+        &doc,
+        json!({"allOf": [{"$ref": "#/components/schemas/Base"},
+                         {"$ref": "#/components/schemas/Secret"}]}),
+        Direction::Output,
+        false,
+    );
+    assert_eq!(output["required"], json!(["id", "name"]));
+    assert!(output["properties"].get("password").is_none());
+}
+
+#[test]
+fn all_of_that_cannot_merge_safely_is_kept() {
+    let doc = pets();
+    // Two different definitions of one property: both must hold, so both stay.
+    let root = tool_schema(
+        &doc,
+        json!({"allOf": [
+            {"type": "object", "properties": {"n": {"type": "integer"}}},
+            {"type": "object", "properties": {"n": {"minimum": 3}}}
+        ]}),
+        Direction::Input,
+        false,
+    );
+    assert!(root["properties"]["value"].get("allOf").is_some());
+    // A closed member next to another member's properties.
+    let root = tool_schema(
+        &doc,
+        json!({"allOf": [
+            {"type": "object", "properties": {"a": {}}, "additionalProperties": false},
+            {"type": "object", "properties": {"b": {}}}
+        ]}),
+        Direction::Input,
+        false,
+    );
+    assert!(root["properties"]["value"].get("allOf").is_some());
+}
+
+#[test]
+fn discriminator_is_dropped_and_branches_keep_their_tag() {
+    let doc = pets();
+    let root = tool_schema(
+        &doc,
+        json!({
+            "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+            "discriminator": {"propertyName": "kind",
+                              "mapping": {"cat": "#/components/schemas/Cat"}}
+        }),
+        Direction::Input,
+        false,
+    );
+    let union = &root["properties"]["value"];
+    assert!(union.get("discriminator").is_none());
+    assert_eq!(union["oneOf"][0]["properties"]["kind"]["const"], "cat");
+    // No mapping entry: the implicit tag is the schema name.
+    assert_eq!(union["oneOf"][1]["properties"]["kind"]["const"], "Dog");
+    assert!(accepts(&root, value(json!({"kind": "cat", "lives": 3}))));
+    assert!(accepts(&root, value(json!({"kind": "Dog", "bark": true}))));
+    assert!(!accepts(&root, value(json!({"kind": "cow"}))));
+    assert!(!accepts(&root, value(json!({"lives": 3}))));
+}
+
+#[test]
+fn values_formats_and_constraints_are_kept() {
+    let doc = json!({});
+    let schema = json!({"type": "object", "required": ["code"], "properties": {
+        "code": {"type": "string", "pattern": "^[A-Z]{3}$", "minLength": 3, "maxLength": 3,
+                 "example": "ABC", "default": "XYZ"},
+        "when": {"type": "string", "format": "date-time"},
+        "kind": {"const": "fixed"},
+        "size": {"type": "integer", "minimum": 1, "maximum": 10, "multipleOf": 1,
+                 "exclusiveMinimum": true, "enum": [2, 4, 8]},
+        "ratio": {"type": "number", "maximum": 1, "exclusiveMaximum": false},
+        "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                 "uniqueItems": true, "x-order": 3},
+        "extra": {"type": "object", "additionalProperties": {"$ref": "#/nope"}}
+    }});
+    let resolved = SchemaResolver::new(&doc).resolve(&schema, Direction::Input);
+    assert_eq!(
+        resolved.problems.len(),
+        1,
+        "the unresolvable reference is reported"
+    );
+    let root = resolved.schema;
+    assert_tool_schema(&root);
+    let p = &root["properties"];
+    assert_eq!(
+        p["code"],
+        json!({"type": "string", "pattern": "^[A-Z]{3}$", "minLength": 3, "maxLength": 3,
+               "examples": ["ABC"], "default": "XYZ"})
+    );
+    assert_eq!(p["when"]["format"], "date-time");
+    assert_eq!(p["kind"]["const"], "fixed");
+    // 3.0's boolean exclusive bounds become 2020-12's numeric ones.
+    assert_eq!(p["size"]["exclusiveMinimum"], 1);
+    assert!(p["size"].get("minimum").is_none());
+    assert_eq!(p["size"]["maximum"], 10);
+    assert_eq!(p["ratio"], json!({"type": "number", "maximum": 1}));
+    assert!(
+        p["tags"].get("x-order").is_none(),
+        "vendor extensions are left out"
+    );
+    assert!(accepts(&root, json!({"code": "ABC", "size": 2})));
+    assert!(!accepts(&root, json!({"code": "abc"})));
+}
+
+#[test]
+fn additional_properties_are_resolved_and_write_only_leaves_outputs() {
+    let doc = pets();
+    let schema = json!({"type": "object", "additionalProperties": {
+        "allOf": [{"$ref": "#/components/schemas/Secret"}]
+    }});
+    let output = tool_schema(&doc, schema.clone(), Direction::Output, false);
+    assert_eq!(
+        output["additionalProperties"],
+        json!({"type": "object", "required": [], "properties": {"hint": {"type": "string"}}})
+    );
+    let input = tool_schema(&doc, schema, Direction::Input, false);
+    assert_eq!(
+        input["additionalProperties"]["required"],
+        json!(["password"])
+    );
+    assert!(!accepts(&input, json!({"k": {"hint": "h"}})));
+}
+
+#[test]
+fn keep_defs_refers_to_every_component_and_inlines_the_root() {
+    let doc = pets();
+    let root = tool_schema(
+        &doc,
+        json!({"$ref": "#/components/schemas/Cat"}),
+        Direction::Input,
+        true,
+    );
+    assert_eq!(root["properties"]["lives"]["maximum"], 9);
+    let root = tool_schema(
+        &doc,
+        json!({"type": "object", "properties": {
+            "status": {"$ref": "#/components/schemas/Status", "description": "Now"},
+            "pet": {"$ref": "#/components/schemas/Base"}
+        }}),
+        Direction::Input,
+        true,
+    );
+    assert_eq!(
+        root["properties"]["status"],
+        json!({"$ref": "#/$defs/Status", "description": "Now"})
+    );
+    assert_eq!(root["properties"]["pet"], json!({"$ref": "#/$defs/Base"}));
+    assert!(root["$defs"]["Base"]["properties"].get("id").is_none());
+    assert!(accepts(
+        &root,
+        json!({"status": "open", "pet": {"name": "x"}})
+    ));
+    assert!(!accepts(&root, json!({"status": "gone"})));
+}
+
+#[test]
+fn def_names_are_escaped_as_json_pointer_fragments() {
+    assert_eq!(def_ref("Page<Item>"), "#/$defs/Page%3CItem%3E");
+    assert_eq!(def_ref("a/b~c"), "#/$defs/a~1b~0c");
+    let doc = json!({"components": {"schemas": {
+        "List<a/b>": {"type": "object", "properties": {
+            "next": {"$ref": "#/components/schemas/List<a~1b>"}
+        }}
+    }}});
+    let root = tool_schema(
+        &doc,
+        json!({"type": "object", "properties": {
+            "list": {"$ref": "#/components/schemas/List<a~1b>"}
+        }}),
+        Direction::Input,
+        false,
+    );
+    assert!(accepts(&root, json!({"list": {"next": {"next": {}}}})));
+    assert!(!accepts(&root, json!({"list": {"next": {"next": 1}}})));
+}
