@@ -22,7 +22,8 @@
 //!   server, so the graceful stop does not wait for clients to hang up.
 //!
 //! Run it with `cargo run -p actix-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
-//! `demo-token`; `RUST_LOG`, default `info`) and point an MCP client at
+//! `demo-token`; `RUST_LOG`, default `info,rmcp=warn`; `TCP_NODELAY=0` leaves Nagle's
+//! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
@@ -57,7 +58,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // every request, MCP tool calls included, through the `log` bridge.
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn")),
         )
         .with_writer(io::stderr)
         .init();
@@ -93,8 +94,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .wrap(Logger::default())
             .mount_http(&factory_mcp) // the one added line
     })
-    // Off by default in actix: small responses would stall ~40 ms on Nagle + delayed ACK.
-    .tcp_nodelay(true)
+    // Off by default in actix: responses written in pieces would stall ~40 ms on Nagle + delayed
+    // ACK. `TCP_NODELAY=0` leaves it off, to measure a host that never set it.
+    .tcp_nodelay(std::env::var("TCP_NODELAY").map_or(true, |v| v != "0"))
     .bind((Ipv4Addr::LOCALHOST, port))?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = server.addrs()[0].port();

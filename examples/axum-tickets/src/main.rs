@@ -22,7 +22,8 @@
 //!   SIGTERM, so `with_graceful_shutdown` does not wait for clients to hang up.
 //!
 //! Run it with `cargo run -p axum-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
-//! `demo-token`; `RUST_LOG`, default `info,tower_http=debug`) and point an MCP client at
+//! `demo-token`; `RUST_LOG`, default `info,rmcp=warn,tower_http=debug`; `TCP_NODELAY=0` leaves Nagle's
+//! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
@@ -82,7 +83,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=debug")),
+                .unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn,tower_http=debug")),
         )
         .with_writer(io::stderr)
         .init();
@@ -105,9 +106,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = listener.local_addr()?.port();
-    // Without TCP_NODELAY, small responses would stall ~40 ms on Nagle + delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
+    // Without TCP_NODELAY, responses written in pieces stall ~40 ms on Nagle + delayed ACK.
+    // `TCP_NODELAY=0` leaves it off, to measure a host that never set it.
+    let nodelay = std::env::var("TCP_NODELAY").map_or(true, |v| v != "0");
+    let listener = listener.tap_io(move |tcp| {
+        if let Err(error) = tcp.set_nodelay(nodelay) {
             tracing::warn!("could not set TCP_NODELAY: {error}");
         }
     });
