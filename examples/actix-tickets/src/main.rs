@@ -32,12 +32,7 @@ mod routes;
 #[path = "../../tickets-shared/mod.rs"]
 mod tickets;
 
-use std::{
-    env,
-    error::Error,
-    io::{self, Write},
-    net::Ipv4Addr,
-};
+use std::{error::Error, io, net::Ipv4Addr};
 
 use actix_web::{App, HttpServer, middleware::Logger, web};
 use actix_web_httpauth::middleware::HttpAuthentication;
@@ -45,10 +40,11 @@ use mcp_actix::{McpAppExt, McpConfig, McpMount};
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi;
 
-use crate::tickets::api::{ApiDoc, AppState};
+use crate::tickets::{
+    api::{ApiDoc, AppState},
+    settings::Settings,
+};
 
-/// Token used when `DEMO_TOKEN` is not set.
-const DEFAULT_TOKEN: &str = "demo-token";
 /// The user the token belongs to; comments are signed with this name.
 const DEMO_USER: &str = "demo";
 
@@ -63,22 +59,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .with_writer(io::stderr)
         .init();
 
-    let (token, token_source) = match env::var("DEMO_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => (token.trim().to_string(), "from DEMO_TOKEN"),
-        _ => (
-            DEFAULT_TOKEN.to_string(),
-            "default; set DEMO_TOKEN to change it",
-        ),
-    };
-    let port: u16 = match env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
+    let settings = Settings::from_env()?;
 
     // Built once, outside the app factory: every worker shares the store and the MCP sessions.
-    let state = web::Data::new(AppState::new(token.clone(), DEMO_USER));
+    let state = web::Data::new(AppState::new(settings.token.clone(), DEMO_USER));
     let mcp = McpMount::try_new(
         "/mcp",
         McpConfig::new(ApiDoc::openapi())
@@ -96,18 +80,12 @@ async fn main() -> Result<(), Box<dyn Error>> {
     })
     // Off by default in actix: responses written in pieces would stall ~40 ms on Nagle + delayed
     // ACK. `TCP_NODELAY=0` leaves it off, to measure a host that never set it.
-    .tcp_nodelay(std::env::var("TCP_NODELAY").map_or(true, |v| v != "0"))
-    .bind((Ipv4Addr::LOCALHOST, port))?;
+    .tcp_nodelay(settings.nodelay)
+    .bind((Ipv4Addr::LOCALHOST, settings.port))?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = server.addrs()[0].port();
 
-    // Printed only once the socket is bound: whoever reads these lines can connect right away.
-    let mut out = io::stdout().lock();
-    writeln!(out, "actix-tickets listening on http://127.0.0.1:{port}")?;
-    writeln!(out, "MCP endpoint: http://127.0.0.1:{port}/mcp")?;
-    writeln!(out, "Bearer token: {token} ({token_source})")?;
-    out.flush()?;
-    drop(out);
+    settings.print_listening("actix-tickets", port)?;
 
     let server = server.run();
     actix_web::rt::spawn(mcp.stop_on_shutdown_signal(server.handle()));
