@@ -74,6 +74,7 @@ mod route;
 mod schema;
 mod server;
 mod service;
+mod sessions;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};

@@ -3,19 +3,16 @@
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
 };
 
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 /// Session-era bookkeeping the lane needs because its calls bypass the session worker: which
-/// calls are in flight (so `notifications/cancelled` reaches them) and when each session was
-/// last shown to rmcp as active (so a session used only through the lane does not idle out).
+/// calls are in flight (so `notifications/cancelled` reaches them).
 #[derive(Debug, Default)]
 pub(crate) struct SessionBook {
     pub(super) in_flight: Mutex<HashMap<(Arc<str>, String), CancellationToken>>,
-    touched: Mutex<HashMap<Arc<str>, Instant>>,
 }
 
 impl SessionBook {
@@ -36,23 +33,6 @@ impl SessionBook {
         let key = (Arc::from(session), request_id.to_string());
         if let Some(token) = lock(&self.in_flight).get(&key) {
             token.cancel();
-        }
-    }
-
-    /// Whether `session` is due to be shown to rmcp as active again; records it if so.
-    pub(crate) fn due_for_touch(&self, session: &Arc<str>, idle: Duration, live: usize) -> bool {
-        let now = Instant::now();
-        let mut touched = lock(&self.touched);
-        // Entries of sessions that ended elsewhere: dropped once they outnumber live sessions.
-        if touched.len() > 2 * live + 64 {
-            touched.retain(|_, at| now.duration_since(*at) < idle);
-        }
-        match touched.get(session) {
-            Some(at) if now.duration_since(*at) < idle / 4 => false,
-            _ => {
-                touched.insert(session.clone(), now);
-                true
-            }
         }
     }
 }

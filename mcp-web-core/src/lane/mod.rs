@@ -17,7 +17,7 @@
 //! |---|---|
 //! | `admission.rs` | which requests the lane takes, from the headers and then the message |
 //! | `answer.rs` | running the call and shaping its answer as rmcp would |
-//! | `book.rs` | calls in flight per session (for cancellation) and session keep-alive |
+//! | `book.rs` | calls in flight per session (for cancellation) |
 
 mod admission;
 mod answer;

@@ -1,6 +1,6 @@
 //! The lane's choices, one rule at a time.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use http::HeaderMap;
 use serde_json::{Value, json};
@@ -194,14 +194,4 @@ fn calls_in_flight_are_cancelled_by_session_and_id_and_forgotten_when_done() {
     assert!(call.token.is_cancelled());
     drop(call);
     assert!(lock(&book.in_flight).is_empty());
-}
-
-#[test]
-fn sessions_are_touched_at_most_every_quarter_of_the_idle_time() {
-    let book = SessionBook::default();
-    let session: Arc<str> = Arc::from("s");
-    let idle = Duration::from_secs(300);
-    assert!(book.due_for_touch(&session, idle, 1));
-    assert!(!book.due_for_touch(&session, idle, 1));
-    assert!(book.due_for_touch(&session, Duration::ZERO, 1));
 }
