@@ -19,11 +19,11 @@
 //! finished streams (`Last-Event-ID`), unless an [`event_store`](crate::McpConfig::event_store)
 //! keeps them.
 //!
-//! Expiry has one clock, the time of a session's last request here or in the fast lane
-//! ([`Sessions::touch`]), which a worker of its own would not see: a sweeper task that starts
-//! with the first session ends the sessions idle for the idle timeout, parked or not, and a
-//! request for an expired one gets 404 even before the sweeper runs. A session with a stream
-//! open is not idle. (rmcp's own `keep_alive` is off: it would count idleness per worker.)
+//! Expiry runs on one clock: the time of a session's last request, whether rmcp served it or
+//! the fast lane did ([`Sessions::touch`]); a worker's own idle timer (rmcp's `keep_alive`,
+//! turned off here) would not see the lane's. A sweeper task, started with the first session,
+//! ends the sessions idle for the idle timeout, parked or not, and a request for an expired
+//! session gets 404 even before the sweeper runs. A session with a stream open is not idle.
 //!
 //! | file | owns |
 //! |---|---|
