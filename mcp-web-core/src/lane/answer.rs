@@ -44,27 +44,29 @@ pub(crate) async fn answer(
         Era::Session(session) => server.session_wants_info_logs(session),
         Era::Stateless => false,
     };
-    let (logs_in, mut logs) = tokio::sync::mpsc::unbounded_channel();
+    // The channel exists only when a streamed line can become a log message: most calls
+    // need none, and a channel allocates its first block up front.
+    let (logs_in, logs) = match wants_logs {
+        true => {
+            let (logs_in, logs) = tokio::sync::mpsc::unbounded_channel();
+            (Some(logs_in), Some(logs))
+        }
+        false => (None, None),
+    };
     let legacy = matches!(era, Era::Session(_));
     let mut run = Box::pin(async move {
         let result = server
-            .call_in_lane(
-                &operation,
-                arguments,
-                &parts,
-                &cancelled,
-                wants_logs.then_some(logs_in),
-            )
+            .call_in_lane(&operation, arguments, &parts, &cancelled, logs_in)
             .await;
         drop(in_flight);
         result
     });
+    let Some(mut logs) = logs else {
+        return answered(&id, run.await, legacy);
+    };
     let first_log = tokio::select! {
         biased;
-        result = &mut run => {
-            let outcome = Outcome::of(result.as_ref());
-            return (json_response(final_message(&id, result, legacy)), outcome);
-        }
+        result = &mut run => return answered(&id, result, legacy),
         Some(data) = logs.recv() => data,
     };
     // The endpoint streams: relay its messages as they come, the result last. A task runs the
@@ -105,6 +107,16 @@ pub(crate) async fn answer(
         .body(McpBody::new(http_body_util::StreamBody::new(events)))
         .expect("a valid response");
     (response, Outcome::Streamed)
+}
+
+/// The whole answer to call `id` as one JSON body, and how the call ended.
+fn answered(
+    id: &Value,
+    result: Option<CallToolResult>,
+    legacy: bool,
+) -> (http::Response<McpBody>, Outcome) {
+    let outcome = Outcome::of(result.as_ref());
+    (json_response(final_message(id, result, legacy)), outcome)
 }
 
 /// How a lane call ended, for the request's log line.

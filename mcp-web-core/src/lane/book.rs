@@ -8,6 +8,8 @@ use std::{
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
+use crate::updates::lock;
+
 /// Session-era bookkeeping the lane needs because its calls bypass the session worker: which
 /// calls are in flight (so `notifications/cancelled` reaches them).
 #[derive(Debug, Default)]
@@ -49,10 +51,4 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         lock(&self.book.in_flight).remove(&self.key);
     }
-}
-
-pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

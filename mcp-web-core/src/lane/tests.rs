@@ -5,9 +5,10 @@ use std::sync::Arc;
 use http::HeaderMap;
 use serde_json::{Value, json};
 
+use crate::updates::lock;
+
 use super::{
     admission::{META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION},
-    book::lock,
     *,
 };
 
