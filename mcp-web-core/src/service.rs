@@ -76,13 +76,16 @@ impl McpService {
             .with_sse_keep_alive(config.sse_keep_alive)
             .with_cancellation_token(config.shutdown.clone())
             .with_max_request_body_bytes(config.max_request_body_bytes);
-        if let Some(hosts) = &config.allowed_hosts {
-            transport = if hosts.is_empty() {
-                transport.disable_allowed_hosts()
-            } else {
-                transport.with_allowed_hosts(hosts.clone())
-            };
-        }
+        // The transport and the fast lane check `Host` against the same list.
+        let hosts = config
+            .allowed_hosts
+            .clone()
+            .unwrap_or_else(|| LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect());
+        transport = if hosts.is_empty() {
+            transport.disable_allowed_hosts()
+        } else {
+            transport.with_allowed_hosts(hosts.clone())
+        };
         // Browser pages on other sites must not reach a local server (DNS rebinding, CSRF).
         let origins = config
             .allowed_origins
@@ -102,11 +105,7 @@ impl McpService {
             transport,
         );
         let lane = Admission {
-            hosts: Hosts::new(Some(config.allowed_hosts.as_deref().unwrap_or(&[
-                "localhost".into(),
-                "127.0.0.1".into(),
-                "::1".into(),
-            ]))),
+            hosts: Hosts::new(&hosts),
             any_origin: config.allowed_origins.as_ref().is_some_and(Vec::is_empty),
             sessions: config.stateful,
         };
@@ -384,6 +383,9 @@ fn log_request(method: &str, tool: Option<&str>, outcome: &str, started: Instant
         None => tracing::info!(method, outcome, micros, "mcp request"),
     }
 }
+
+/// Names of this machine, on any port: the hosts allowed by default.
+const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
 /// Origins of pages served from this machine, on any port.
 const LOOPBACK_ORIGINS: [&str; 6] = [

@@ -29,10 +29,11 @@ pub(crate) enum Era {
 pub(crate) struct Hosts(Option<Vec<(String, Option<u16>)>>);
 
 impl Hosts {
-    /// `None` (no allow-list) lets any host through, as rmcp does for an empty list.
-    pub(crate) fn new(allowed: Option<&[String]>) -> Self {
-        Self(allowed.filter(|list| !list.is_empty()).map(|list| {
-            list.iter()
+    /// The hosts rmcp is given; an empty list lets any host through, as it does for rmcp.
+    pub(crate) fn new(allowed: &[String]) -> Self {
+        Self((!allowed.is_empty()).then(|| {
+            allowed
+                .iter()
                 .filter_map(|entry| authority(entry.trim()))
                 .collect()
         }))

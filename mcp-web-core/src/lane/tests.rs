@@ -25,11 +25,7 @@ fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
 
 fn admission() -> Admission {
     Admission {
-        hosts: Hosts::new(Some(&[
-            "localhost".into(),
-            "127.0.0.1".into(),
-            "::1".into(),
-        ])),
+        hosts: Hosts::new(&["localhost".into(), "127.0.0.1".into(), "::1".into()]),
         any_origin: false,
         sessions: true,
     }
@@ -107,14 +103,13 @@ fn anything_unusual_in_the_headers_goes_to_rmcp() {
 
 #[test]
 fn hosts_match_like_rmcp_any_port_unless_named() {
-    let hosts = Hosts::new(Some(&["example.com:8080".into(), "::1".into()]));
+    let hosts = Hosts::new(&["example.com:8080".into(), "::1".into()]);
     let host = |value: &str| hosts.allow(&headers(&[("host", value)]));
     assert!(host("example.com:8080"));
     assert!(!host("example.com:8081"));
     assert!(host("[::1]:9"));
     assert!(!host("127.0.0.1"));
-    assert!(Hosts::new(None).allow(&HeaderMap::new()));
-    assert!(Hosts::new(Some(&[])).allow(&HeaderMap::new()));
+    assert!(Hosts::new(&[]).allow(&HeaderMap::new()));
 }
 
 fn meta_2026() -> Value {
