@@ -1,10 +1,16 @@
-//! tools/call through the mount against a direct call of the same handler, in one run.
+//! What a `tools/call` through the mount costs in-process, on the shipped defaults, against a
+//! direct call of the same handler, in one run.
 //!
-//! `cargo bench -p mcp-axum --bench tools_call` — prints mean latency of each path and their
-//! ratio, twice:
-//! - in-process: both through `Router::oneshot` (no socket), so the difference is exactly what
-//!   the MCP layer adds: JSON-RPC parsing, argument validation, request building, mapping;
-//! - over loopback TCP: a keep-alive HTTP/1.1 client against `axum::serve`, as clients see it.
+//! `cargo bench -p mcp-axum --bench tools_call` (`BENCH_ITERATIONS=20000` by default) prints the
+//! CPU time per call of each path (this thread's time on a CPU, so a busy machine
+//! does not inflate it) and the MCP overhead per call. Every request goes through
+//! `Router::oneshot` (no socket), so the difference is exactly what the MCP layer adds: reading
+//! the JSON-RPC message, argument validation, building the request, mapping the response and
+//! writing the answer. Both protocol eras are measured on `McpConfig::new(api)` as shipped:
+//! - 2026-07-28: stateless requests, the version and the method named in headers and `_meta`;
+//! - 2025-11-25: calls inside one session opened by `initialize`.
+//!
+//! What clients see over real sockets is `scripts/bench-load.sh` (BENCHMARKS.md).
 
 use std::{
     hint::black_box,
@@ -18,10 +24,6 @@ use axum::{
     http::Request,
 };
 use http_body_util::BodyExt;
-use hyper_util::{
-    client::legacy::{Client, connect::HttpConnector},
-    rt::TokioExecutor,
-};
 use mcp_axum::{McpConfig, RouterExt};
 use serde::Serialize;
 use tower::ServiceExt;
@@ -56,97 +58,113 @@ fn app() -> Router {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(get_ticket))
         .split_for_parts();
-    router
-        .mount_http("/mcp", McpConfig::new(api).stateless().json_responses())
-        .with_mcp_calls_through_all_layers()
+    router.mount_http("/mcp", McpConfig::new(api))
 }
 
-fn direct() -> Request<Body> {
-    Request::get("/tickets/42").body(Body::empty()).unwrap()
-}
-
-fn via_mcp() -> Request<Body> {
-    let body = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"id":42}}}"#;
-    Request::post("/mcp")
-        .header("host", "127.0.0.1")
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .body(Body::from(body))
-        .unwrap()
-}
-
-/// Where requests go: the Router itself, or a server on loopback.
+/// One kind of request, made afresh for every call.
 #[derive(Clone)]
-enum Target {
-    InProcess(Router),
-    Tcp(Client<HttpConnector, Body>, String),
+enum Call {
+    Direct,
+    Stateless,
+    InSession(String),
 }
 
-impl Target {
-    async fn send(&self, mut request: Request<Body>) -> axum::response::Response<Bytes> {
+impl Call {
+    fn request(&self) -> Request<Body> {
+        let post = || {
+            Request::post("/mcp")
+                .header("host", "127.0.0.1")
+                .header("content-type", "application/json")
+                .header("accept", "application/json, text/event-stream")
+        };
         match self {
-            Target::InProcess(app) => {
-                let response = app.clone().oneshot(request).await.unwrap();
-                let (parts, body) = response.into_parts();
-                axum::response::Response::from_parts(
-                    parts,
-                    body.collect().await.unwrap().to_bytes(),
-                )
-            }
-            Target::Tcp(client, base) => {
-                *request.uri_mut() = format!("{base}{}", request.uri()).parse().unwrap();
-                let response = client.request(request).await.unwrap();
-                let (parts, body) = response.into_parts();
-                axum::response::Response::from_parts(
-                    parts,
-                    body.collect().await.unwrap().to_bytes(),
-                )
-            }
+            Call::Direct => Request::get("/tickets/42").body(Body::empty()).unwrap(),
+            Call::Stateless => post()
+                .header("mcp-protocol-version", "2026-07-28")
+                .header("mcp-method", "tools/call")
+                .header("mcp-name", "get_ticket")
+                .body(Body::from(STATELESS_CALL))
+                .unwrap(),
+            Call::InSession(session) => post()
+                .header("mcp-protocol-version", "2025-11-25")
+                .header("mcp-session-id", session.as_str())
+                .body(Body::from(SESSION_CALL))
+                .unwrap(),
         }
     }
 }
 
-async fn measure(target: &Target, make: fn() -> Request<Body>, iterations: u32) -> Duration {
-    let started = Instant::now();
+const STATELESS_CALL: &str = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"id":42},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}"#;
+const SESSION_CALL: &str = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_ticket","arguments":{"id":42}}}"#;
+
+async fn send(app: &Router, request: Request<Body>) -> (axum::http::response::Parts, Bytes) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    (parts, body.collect().await.unwrap().to_bytes())
+}
+
+/// A 2025-11-25 session, opened as a client opens it.
+async fn open_session(app: &Router) -> String {
+    let initialize = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
+    let request = Request::post("/mcp")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(Body::from(initialize))
+        .unwrap();
+    let (parts, _) = send(app, request).await;
+    let session = parts.headers["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let initialized = Request::post("/mcp")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .header("mcp-protocol-version", "2025-11-25")
+        .header("mcp-session-id", session.as_str())
+        .body(Body::from(
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+        ))
+        .unwrap();
+    let (parts, _) = send(app, initialized).await;
+    assert!(parts.status.is_success(), "initialized: {}", parts.status);
+    session
+}
+
+async fn measure(app: &Router, call: &Call, iterations: u32) -> Duration {
+    let started = CpuClock::now();
     for _ in 0..iterations {
-        let response = target.send(make()).await;
-        assert!(response.status().is_success());
-        black_box(response.into_body());
+        let (parts, body) = send(app, call.request()).await;
+        assert!(parts.status.is_success());
+        black_box(body);
     }
     started.elapsed() / iterations
 }
 
-async fn compare(label: &str, target: &Target, iterations: u32) {
-    let check = target.send(via_mcp()).await;
-    let text = String::from_utf8(check.into_body().to_vec()).unwrap();
-    assert!(
-        text.contains("Printer on fire"),
-        "the MCP call must reach the handler: {text}"
-    );
-    // Warm up both paths (allocator, validator compilation, connections) before measuring.
-    measure(target, direct, iterations / 20).await;
-    measure(target, via_mcp, iterations / 20).await;
-    // Interleave rounds so drift on a shared machine hits both paths alike.
-    let (mut direct_total, mut mcp_total) = (Duration::ZERO, Duration::ZERO);
-    let rounds = 5;
-    for _ in 0..rounds {
-        direct_total += measure(target, direct, iterations / rounds).await;
-        mcp_total += measure(target, via_mcp, iterations / rounds).await;
+/// The time this thread spent on a CPU (Linux's `/proc/thread-self/schedstat`), so that other
+/// work on a shared machine does not count; wall time where that file does not exist. Everything
+/// runs on this one thread (a current-thread runtime).
+#[derive(Clone, Copy)]
+enum CpuClock {
+    OnCpu(u64),
+    Wall(Instant),
+}
+
+impl CpuClock {
+    fn now() -> Self {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|text| text.split_whitespace().next()?.parse().ok())
+            .map_or_else(|| CpuClock::Wall(Instant::now()), CpuClock::OnCpu)
     }
-    let (direct_mean, mcp_mean) = (direct_total / rounds, mcp_total / rounds);
-    println!("{label}");
-    println!(
-        "  direct GET /tickets/42          mean {:>8.2} µs",
-        direct_mean.as_secs_f64() * 1e6
-    );
-    println!(
-        "  tools/call get_ticket via /mcp  mean {:>8.2} µs",
-        mcp_mean.as_secs_f64() * 1e6
-    );
-    println!(
-        "  ratio (MCP / direct)                 {:>8.2}x   ({iterations} calls each)",
-        mcp_mean.as_secs_f64() / direct_mean.as_secs_f64()
-    );
+
+    fn elapsed(self) -> Duration {
+        match (self, CpuClock::now()) {
+            (CpuClock::OnCpu(then), CpuClock::OnCpu(now)) => Duration::from_nanos(now - then),
+            (CpuClock::Wall(then), _) | (_, CpuClock::Wall(then)) => then.elapsed(),
+        }
+    }
 }
 
 fn main() {
@@ -155,27 +173,49 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let iterations = std::env::var("BENCH_ITERATIONS")
+        let iterations: u32 = std::env::var("BENCH_ITERATIONS")
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(20_000);
         let app = app();
-        compare(
-            "in-process (Router::oneshot)",
-            &Target::InProcess(app.clone()),
-            iterations,
-        )
-        .await;
-
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let client = Client::builder(TokioExecutor::new()).build_http();
-        compare(
-            "loopback TCP (axum::serve, keep-alive HTTP/1.1)",
-            &Target::Tcp(client, base),
-            iterations,
-        )
-        .await;
+        let session = open_session(&app).await;
+        let calls = [
+            ("direct GET /tickets/42", Call::Direct),
+            ("tools/call, 2026-07-28 stateless", Call::Stateless),
+            ("tools/call, 2025-11-25 session", Call::InSession(session)),
+        ];
+        for (label, call) in &calls[1..] {
+            let (_, body) = send(&app, call.request()).await;
+            let text = String::from_utf8(body.to_vec()).unwrap();
+            assert!(
+                text.contains("Printer on fire") && !text.contains("\"isError\":true"),
+                "{label} must reach the handler: {text}"
+            );
+        }
+        // Warm up every path (allocator, validator compilation) before measuring, then
+        // interleave rounds so drift on a shared machine hits all paths alike.
+        for (_, call) in &calls {
+            measure(&app, call, iterations / 20).await;
+        }
+        let rounds = 5;
+        let mut totals = [Duration::ZERO; 3];
+        for _ in 0..rounds {
+            for (total, (_, call)) in totals.iter_mut().zip(&calls) {
+                *total += measure(&app, call, iterations / rounds).await;
+            }
+        }
+        let direct = totals[0] / rounds;
+        println!(
+            "in-process (Router::oneshot), McpConfig::new(api) as shipped, {iterations} calls each, CPU time per call"
+        );
+        for (total, (label, _)) in totals.iter().zip(&calls) {
+            let mean = *total / rounds;
+            let overhead = mean.saturating_sub(direct);
+            println!(
+                "  {label:<34} mean {:>8.2} µs   MCP overhead {:>8.2} µs",
+                mean.as_secs_f64() * 1e6,
+                overhead.as_secs_f64() * 1e6,
+            );
+        }
     });
 }

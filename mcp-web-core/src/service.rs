@@ -14,14 +14,13 @@ use bytes::{Buf, Bytes};
 use futures::future::BoxFuture;
 use http_body_util::{BodyExt, Full};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use serde_json::Value;
 use tracing::Instrument;
 
 use crate::{
     McpConfig, MountError, Preview,
     catalog::ConversionWarning,
     dispatch::Dispatcher,
-    lane::{self, Admission, Era, Hosts, SessionBook},
+    lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     server,
     server::McpServer,
     sessions::Sessions,
@@ -36,19 +35,25 @@ pub type McpBody = http_body_util::combinators::BoxBody<Bytes, Infallible>;
 /// `Mcp-Session-Id`, SSE) and stateless 2026-07-28 clients (`server/discover`).
 #[derive(Clone)]
 pub struct McpService {
+    // One `Arc`: the service is cloned for every request, and rmcp's transport is not cheap to clone.
+    inner: Arc<Endpoint>,
+}
+
+/// What an [`McpService`] shares between its clones.
+struct Endpoint {
     http: StreamableHttpService<McpServer, Sessions<McpServer>>,
     server: McpServer,
     sessions: Arc<Sessions<McpServer>>,
     max_sessions: usize,
     max_request_body_bytes: usize,
-    lane: Arc<Admission>,
+    lane: Admission,
     book: Arc<SessionBook>,
 }
 
 impl std::fmt::Debug for McpService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("McpService")
-            .field("server", &self.server)
+            .field("server", &self.inner.server)
             .finish_non_exhaustive()
     }
 }
@@ -109,26 +114,29 @@ impl McpService {
             any_origin: config.allowed_origins.as_ref().is_some_and(Vec::is_empty),
             sessions: config.stateful,
         };
-        Ok(Self {
+        let inner = Endpoint {
             http,
             server,
             sessions,
             max_sessions: config.max_sessions,
             max_request_body_bytes: config.max_request_body_bytes,
-            lane: Arc::new(lane),
+            lane,
             book: Arc::default(),
+        };
+        Ok(Self {
+            inner: Arc::new(inner),
         })
     }
 
     /// Operations that were skipped or converted with a loss, each with the reason.
     pub fn warnings(&self) -> &[ConversionWarning] {
-        self.server.warnings()
+        self.inner.server.warnings()
     }
 
     /// What this endpoint offers — tools exactly as `tools/list` returns them, resources,
     /// resource templates — and the conversion warnings.
     pub fn preview(&self) -> Preview {
-        self.server.preview()
+        self.inner.server.preview()
     }
 }
 
@@ -169,15 +177,15 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let service = self.clone();
-        Box::pin(async move { Ok(service.serve(request).await) })
+        let endpoint = self.inner.clone();
+        Box::pin(async move { Ok(endpoint.serve(request).await) })
     }
 }
 
-impl McpService {
+impl Endpoint {
     /// Route one request: a `tools/call` the fast lane can take is answered there; everything
     /// else goes to rmcp's transport. One INFO line per MCP request says what happened.
-    async fn serve<B>(self, request: http::Request<B>) -> http::Response<McpBody>
+    async fn serve<B>(self: Arc<Self>, request: http::Request<B>) -> http::Response<McpBody>
     where
         B: http_body::Body + Send + 'static,
         B::Data: Send + 'static,
@@ -185,9 +193,11 @@ impl McpService {
     {
         let started = Instant::now();
         let http_method = request.method().clone();
-        if !lane::reads_body(&http_method, request.headers()) {
+        let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
             let ends_session = http_method == http::Method::DELETE;
-            let response = finish(self.http.handle(request).await, ends_session);
+            // Boxed, as rmcp's paths below: its futures are large, and a `tools/call` in the
+            // lane should not carry (and move) their state.
+            let response = finish(Box::pin(self.http.handle(request)).await, ends_session);
             log_request(
                 http_method.as_str(),
                 None,
@@ -195,58 +205,37 @@ impl McpService {
                 started,
             );
             return response;
-        }
-        let era = self.lane.era(&http_method, request.headers());
+        };
         let (parts, body) = request.into_parts();
         let body = match read_limited(body, self.max_request_body_bytes).await {
             Ok(body) => body,
             Err(response) => return response,
         };
-        let message: Option<Value> = serde_json::from_slice(&body).ok();
-        let rpc_method = message
-            .as_ref()
-            .and_then(|m| m.get("method"))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        let has_session = parts.headers.contains_key("mcp-session-id");
-        // Only a request without a session can open one; refuse it while at the limit.
-        if !has_session
-            && rpc_method.as_deref() == Some("initialize")
-            && self.sessions.len() >= self.max_sessions
-        {
-            log_request("initialize", None, "503", started);
-            return too_many_sessions(self.max_sessions);
-        }
-        if let (Some(era), Some(message)) = (era, message) {
-            match self.lane_call(message, era, parts, started).await {
+        if let Some(era) = era {
+            match self.lane_call(&body, era, parts, started).await {
                 Ok(response) => return response,
-                Err(returned) => {
-                    let request = http::Request::from_parts(returned, Full::new(body));
-                    return self.rmcp(request, rpc_method, started).await;
-                }
+                Err(returned) => return Box::pin(self.rmcp(returned, body, started)).await,
             }
         }
-        let request = http::Request::from_parts(parts, Full::new(body));
-        self.rmcp(request, rpc_method, started).await
+        Box::pin(self.rmcp(parts, body, started)).await
     }
 
-    /// Serve `message` in the fast lane if it fits; `Err` hands the request parts back for rmcp.
+    /// Serve the message in `body` in the fast lane if it fits; `Err` hands the request parts
+    /// back for rmcp.
     async fn lane_call(
         &self,
-        message: Value,
+        body: &[u8],
         era: Era,
         parts: http::request::Parts,
         started: Instant,
     ) -> Result<http::Response<McpBody>, http::request::Parts> {
-        if let Era::Session(session) = &era
-            && message.get("method").and_then(Value::as_str) == Some("notifications/cancelled")
-            && let Some(id) = message.pointer("/params/requestId")
-        {
-            // A lane call of this session may be the one cancelled; rmcp gets the notice too.
-            self.book.cancel(session, id);
-            return Err(parts);
-        }
-        let Ok(call) = lane::tools_call(message, &era, &parts.headers) else {
+        let Some(call) = lane::tools_call(body, &era, &parts.headers) else {
+            if let Era::Session(session) = &era
+                && let Some(id) = lane::cancelled_request(body)
+            {
+                // A lane call of this session may be the one cancelled; rmcp gets the notice too.
+                self.book.cancel(session, &id);
+            }
             return Err(parts);
         };
         let Some(operation) = self.server.lane_tool(&call.name) else {
@@ -284,10 +273,22 @@ impl McpService {
     /// rmcp's transport, with a single-message answer sent in one write.
     async fn rmcp(
         &self,
-        request: http::Request<Full<Bytes>>,
-        rpc_method: Option<String>,
+        parts: http::request::Parts,
+        body: Bytes,
         started: Instant,
     ) -> http::Response<McpBody> {
+        // What the session limit, the log line and the one-write rule need: the method, read
+        // without the rest of the message.
+        let rpc_method = lane::method_of(&body);
+        // Only a request without a session can open one; refuse it while at the limit.
+        if rpc_method.as_deref() == Some("initialize")
+            && !parts.headers.contains_key("mcp-session-id")
+            && self.sessions.len() >= self.max_sessions
+        {
+            log_request("initialize", None, "503", started);
+            return too_many_sessions(self.max_sessions);
+        }
+        let request = http::Request::from_parts(parts, Full::new(body));
         let mut response = finish(self.http.handle(request).await, false);
         if rpc_method.as_deref().is_some_and(answers_once) && is_event_stream(&response) {
             response = in_one_write(response).await;

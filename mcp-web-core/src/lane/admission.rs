@@ -43,17 +43,45 @@ impl Hosts {
         let Some(allowed) = &self.0 else {
             return true;
         };
-        let Some((host, port)) = headers
-            .get(header::HOST)
-            .and_then(|value| value.to_str().ok())
-            .and_then(authority)
-        else {
+        let Some(text) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
             return false;
         };
-        allowed
-            .iter()
-            .any(|(name, only)| *name == host && only.is_none_or(|only| Some(only) == port))
+        let matches = |host: &str, port: Option<u16>| {
+            allowed.iter().any(|(name, only)| {
+                name.eq_ignore_ascii_case(host) && only.is_none_or(|only| Some(only) == port)
+            })
+        };
+        match plain_authority(text) {
+            Some((host, port)) => matches(host, port),
+            None => authority(text).is_some_and(|(host, port)| matches(&host, port)),
+        }
     }
+}
+
+/// `name` or `name:port` with a DNS name or an IPv4 address, split without allocating (every
+/// request has a `Host`). Anything else — IPv6, unusual characters — is left to [`authority`].
+fn plain_authority(text: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = match text.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (text, None),
+    };
+    let plain_host = |host: &str| {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    if !plain_host(host) {
+        return None;
+    }
+    let port = match port {
+        None => None,
+        Some(port) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(port.parse().ok()?)
+        }
+        Some(_) => return None,
+    };
+    Some((host, port))
 }
 
 fn authority(text: &str) -> Option<(String, Option<u16>)> {
@@ -81,13 +109,41 @@ pub(crate) struct Admission {
     pub(crate) sessions: bool,
 }
 
+/// Where a request goes, from its method and headers alone.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// Straight to rmcp's transport, which answers it without reading a body (GET, DELETE,
+    /// media types it refuses).
+    Transport,
+    /// Its body is read first; the lane may take it, in this era.
+    Body(Option<Era>),
+}
+
 impl Admission {
-    /// From the headers alone: the era of a request the lane may take, or `None` for rmcp.
-    pub(crate) fn era(&self, method: &http::Method, headers: &HeaderMap) -> Option<Era> {
+    /// From the method and headers alone: whether the body is read here, and the era of a
+    /// request the lane may take (`None` for rmcp).
+    pub(crate) fn entry(&self, method: &http::Method, headers: &HeaderMap) -> Entry {
+        // rmcp answers other media types with 406 or 415 before reading the body.
         if method != http::Method::POST
             || !is_json(headers.get(header::CONTENT_TYPE))
             || !accepts_json_and_sse(headers)
-            || headers.contains_key("last-event-id")
+        {
+            return Entry::Transport;
+        }
+        Entry::Body(self.era_of_post(headers))
+    }
+
+    /// The era of a request the lane may take, or `None` for rmcp.
+    #[cfg(test)]
+    pub(crate) fn era(&self, method: &http::Method, headers: &HeaderMap) -> Option<Era> {
+        match self.entry(method, headers) {
+            Entry::Body(era) => era,
+            Entry::Transport => None,
+        }
+    }
+
+    fn era_of_post(&self, headers: &HeaderMap) -> Option<Era> {
+        if headers.contains_key("last-event-id")
             || (!self.any_origin && headers.contains_key(header::ORIGIN))
             || !self.hosts.allow(headers)
         {
@@ -102,14 +158,6 @@ impl Admission {
             None => (version == Some(STATELESS_VERSION)).then_some(Era::Stateless),
         }
     }
-}
-
-/// Whether the service reads a POST's body before choosing a lane: only when rmcp would too
-/// (it answers other media types with 406 or 415 before reading).
-pub(crate) fn reads_body(method: &http::Method, headers: &HeaderMap) -> bool {
-    method == http::Method::POST
-        && is_json(headers.get(header::CONTENT_TYPE))
-        && accepts_json_and_sse(headers)
 }
 
 /// The one value of a header: `Some(None)` when absent, `None` when repeated or not text.
@@ -158,82 +206,46 @@ pub(crate) struct LaneCall {
     pub(crate) arguments: Map<String, Value>,
 }
 
-/// Take a parsed JSON-RPC message apart if it is a `tools/call` the lane can answer for `era`;
-/// `Err` gives the message back for rmcp.
-pub(crate) fn tools_call(
-    message: Value,
-    era: &Era,
-    headers: &HeaderMap,
-) -> Result<LaneCall, Value> {
-    let Value::Object(mut message) = message else {
-        return Err(message);
-    };
-    let fits = message.len() == 4
-        && message.get("jsonrpc").and_then(Value::as_str) == Some("2.0")
-        && message.get("method").and_then(Value::as_str) == Some("tools/call")
-        && message
-            .get("id")
-            .is_some_and(|id| id.is_i64() || id.is_string())
-        && message
-            .get("params")
-            .and_then(Value::as_object)
-            .is_some_and(|params| params_fit(params, era, headers));
-    if !fits {
-        return Err(Value::Object(message));
-    }
-    let id = message.remove("id").unwrap_or_default();
-    let Some(Value::Object(mut params)) = message.remove("params") else {
-        unreachable!("checked above")
-    };
-    let Some(Value::String(name)) = params.remove("name") else {
-        unreachable!("checked above")
-    };
-    let arguments = match params.remove("arguments") {
-        Some(Value::Object(arguments)) => arguments,
-        _ => Map::new(),
-    };
-    Ok(LaneCall {
-        id,
-        name,
-        arguments,
+/// Read `body` as a `tools/call` the lane can answer for `era`; `None` leaves it to rmcp.
+///
+/// The message is read straight into the few fields the lane needs, not into a JSON tree:
+/// any other member, a repeated one, or a value of another type makes it rmcp's.
+pub(crate) fn tools_call(body: &[u8], era: &Era, headers: &HeaderMap) -> Option<LaneCall> {
+    let wire::Object(call): wire::Object<wire::Call<'_>> = serde_json::from_slice(body).ok()?;
+    let wire::Object(params) = call.params;
+    let meta = &params.meta;
+    let fits = call.jsonrpc == "2.0"
+        && call.method == "tools/call"
+        && !meta.progress_token
+        && !meta.log_level
+        && match era {
+            // Per-request versions inside a session are rmcp's to reconcile.
+            Era::Session(_) => meta.protocol_version.is_none(),
+            Era::Stateless => {
+                meta.protocol_version.as_deref() == Some(STATELESS_VERSION)
+                    && meta.client_capabilities
+                    && standard_headers_fit(headers, &params.name)
+            }
+        };
+    fits.then(|| LaneCall {
+        id: call.id.into(),
+        name: params.name.into_owned(),
+        arguments: params.arguments.unwrap_or_default(),
     })
 }
 
-fn params_fit(params: &Map<String, Value>, era: &Era, headers: &HeaderMap) -> bool {
-    let known = params
-        .keys()
-        .all(|key| matches!(key.as_str(), "name" | "arguments" | "_meta"));
-    let Some(name) = params.get("name").and_then(Value::as_str) else {
-        return false;
-    };
-    let arguments_fit = params
-        .get("arguments")
-        .is_none_or(|a| a.is_object() || a.is_null());
-    let empty = Map::new();
-    let meta = match params.get("_meta") {
-        None => &empty,
-        Some(Value::Object(meta)) => meta,
-        Some(_) => return false,
-    };
-    // A progress token or log messages asked for can make more than one message.
-    if !known
-        || !arguments_fit
-        || meta.contains_key("progressToken")
-        || meta.contains_key(META_LOG_LEVEL)
-    {
-        return false;
-    }
-    match era {
-        // Per-request versions inside a session are rmcp's to reconcile.
-        Era::Session(_) => !meta.contains_key(META_PROTOCOL_VERSION),
-        Era::Stateless => {
-            meta.get(META_PROTOCOL_VERSION).and_then(Value::as_str) == Some(STATELESS_VERSION)
-                && meta.get(META_CLIENT_CAPABILITIES).is_some_and(|caps| {
-                    serde_json::from_value::<rmcp::model::ClientCapabilities>(caps.clone()).is_ok()
-                })
-                && standard_headers_fit(headers, name)
-        }
-    }
+/// The method of a JSON-RPC message, read without building the message: `None` when the body
+/// is not one JSON-RPC object naming its method as a string.
+pub(crate) fn method_of(body: &[u8]) -> Option<String> {
+    let wire::Object(head): wire::Object<wire::Head<'_>> = serde_json::from_slice(body).ok()?;
+    head.method.map(std::borrow::Cow::into_owned)
+}
+
+/// The `params.requestId` of a `notifications/cancelled`, if it is one.
+pub(crate) fn cancelled_request(body: &[u8]) -> Option<Value> {
+    let wire::Object(notice): wire::Object<wire::Cancelled<'_>> =
+        serde_json::from_slice(body).ok()?;
+    (notice.method == "notifications/cancelled").then_some(notice.params.0.request_id)
 }
 
 /// SEP-2243 headers of a 2026-07-28 `tools/call`, in their plain form; base64-encoded names and
@@ -244,4 +256,175 @@ fn standard_headers_fit(headers: &HeaderMap, name: &str) -> bool {
         && !headers
             .keys()
             .any(|key| key.as_str().starts_with("mcp-param-"))
+}
+
+/// The shapes the lane reads messages into. Strings are borrowed from the body where they can
+/// be; `deny_unknown_fields` and serde's duplicate check keep anything unusual out.
+mod wire {
+    use std::{borrow::Cow, fmt, marker::PhantomData};
+
+    use serde::{
+        Deserialize, Deserializer,
+        de::{self, IgnoredAny, MapAccess, Visitor},
+    };
+    use serde_json::{Map, Value};
+
+    use super::{META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION};
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Call<'a> {
+        #[serde(borrow)]
+        pub(super) jsonrpc: Cow<'a, str>,
+        pub(super) id: Id,
+        #[serde(borrow)]
+        pub(super) method: Cow<'a, str>,
+        #[serde(borrow)]
+        pub(super) params: Object<Params<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct Params<'a> {
+        #[serde(borrow)]
+        pub(super) name: Cow<'a, str>,
+        /// `null` counts as no arguments.
+        #[serde(default)]
+        pub(super) arguments: Option<Map<String, Value>>,
+        /// Absent is empty; `null` or another type is not read.
+        #[serde(rename = "_meta", default)]
+        pub(super) meta: Meta,
+    }
+
+    /// A `T` read from a JSON object only: serde's derived structs would also take an array.
+    pub(super) struct Object<T>(pub(super) T);
+
+    impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct ObjectVisitor<T>(PhantomData<T>);
+            impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+                type Value = T;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                    T::deserialize(de::value::MapAccessDeserializer::new(map))
+                }
+            }
+            deserializer
+                .deserialize_map(ObjectVisitor(PhantomData))
+                .map(Object)
+        }
+    }
+
+    /// What the lane looks at in `_meta`; other members are skipped unread.
+    #[derive(Default)]
+    pub(super) struct Meta {
+        pub(super) protocol_version: Option<String>,
+        /// `clientCapabilities` was given and reads as rmcp's `ClientCapabilities`.
+        pub(super) client_capabilities: bool,
+        pub(super) progress_token: bool,
+        pub(super) log_level: bool,
+    }
+
+    impl<'de> Deserialize<'de> for Meta {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct MetaVisitor;
+            impl<'de> Visitor<'de> for MetaVisitor {
+                type Value = Meta;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta, A::Error> {
+                    let mut meta = Meta::default();
+                    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                        match &*key {
+                            META_PROTOCOL_VERSION if meta.protocol_version.is_none() => {
+                                meta.protocol_version = Some(map.next_value()?);
+                            }
+                            META_CLIENT_CAPABILITIES if !meta.client_capabilities => {
+                                map.next_value::<rmcp::model::ClientCapabilities>()?;
+                                meta.client_capabilities = true;
+                            }
+                            META_PROTOCOL_VERSION | META_CLIENT_CAPABILITIES => {
+                                return Err(de::Error::custom("repeated member"));
+                            }
+                            "progressToken" => {
+                                meta.progress_token = true;
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                            META_LOG_LEVEL => {
+                                meta.log_level = true;
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                            _ => {
+                                map.next_value::<IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(meta)
+                }
+            }
+            deserializer.deserialize_map(MetaVisitor)
+        }
+    }
+
+    /// A JSON-RPC id the lane takes: an integer that fits `i64`, or a string.
+    pub(super) enum Id {
+        Number(i64),
+        Text(String),
+    }
+
+    impl From<Id> for Value {
+        fn from(id: Id) -> Self {
+            match id {
+                Id::Number(number) => Value::from(number),
+                Id::Text(text) => Value::String(text),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct IdVisitor;
+            impl Visitor<'_> for IdVisitor {
+                type Value = Id;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an integer or a string")
+                }
+                fn visit_i64<E: de::Error>(self, number: i64) -> Result<Id, E> {
+                    Ok(Id::Number(number))
+                }
+                fn visit_u64<E: de::Error>(self, number: u64) -> Result<Id, E> {
+                    i64::try_from(number)
+                        .map(Id::Number)
+                        .map_err(|_| E::custom("id out of range"))
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> Result<Id, E> {
+                    Ok(Id::Text(text.to_owned()))
+                }
+            }
+            deserializer.deserialize_any(IdVisitor)
+        }
+    }
+
+    /// Only the method of a message; everything else is skipped unread.
+    #[derive(Deserialize)]
+    pub(super) struct Head<'a> {
+        #[serde(borrow, default)]
+        pub(super) method: Option<Cow<'a, str>>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Cancelled<'a> {
+        #[serde(borrow)]
+        pub(super) method: Cow<'a, str>,
+        pub(super) params: Object<CancelledParams>,
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct CancelledParams {
+        #[serde(rename = "requestId")]
+        pub(super) request_id: Value,
+    }
 }

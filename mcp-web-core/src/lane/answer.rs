@@ -54,16 +54,18 @@ pub(crate) async fn answer(
         false => (None, None),
     };
     let legacy = matches!(era, Era::Session(_));
-    let mut run = Box::pin(async move {
+    let run = async move {
         let result = server
             .call_in_lane(&operation, arguments, &parts, &cancelled, logs_in)
             .await;
         drop(in_flight);
         result
-    });
+    };
     let Some(mut logs) = logs else {
         return answered(&id, run.await, legacy);
     };
+    // Only a call that may stream is moved to the heap, to be polled from a task below.
+    let mut run = Box::pin(run);
     let first_log = tokio::select! {
         biased;
         result = &mut run => return answered(&id, result, legacy),
@@ -186,7 +188,7 @@ fn log_message(data: Value) -> Bytes {
     Bytes::from(serde_json::to_vec(&message).expect("MCP messages serialize"))
 }
 
-/// The lane only takes integer and string ids (checked in [`tools_call`]).
+/// The lane only takes integer and string ids (read by [`super::tools_call`]).
 fn request_id(id: &Value) -> NumberOrString {
     match id {
         Value::Number(number) => NumberOrString::Number(number.as_i64().unwrap_or_default()),

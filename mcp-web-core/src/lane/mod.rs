@@ -25,6 +25,8 @@ mod book;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use admission::{Admission, Era, Hosts, LaneCall, reads_body, tools_call};
+pub(crate) use admission::{
+    Admission, Entry, Era, Hosts, LaneCall, cancelled_request, method_of, tools_call,
+};
 pub(crate) use answer::answer;
 pub(crate) use book::SessionBook;

@@ -12,6 +12,10 @@ use super::{
     *,
 };
 
+fn bytes(message: Value) -> Vec<u8> {
+    serde_json::to_vec(&message).unwrap()
+}
+
 fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
     let mut map = HeaderMap::new();
     for (name, value) in pairs {
@@ -106,7 +110,11 @@ fn hosts_match_like_rmcp_any_port_unless_named() {
     let hosts = Hosts::new(&["example.com:8080".into(), "::1".into()]);
     let host = |value: &str| hosts.allow(&headers(&[("host", value)]));
     assert!(host("example.com:8080"));
+    assert!(host("EXAMPLE.com:8080"), "names are case-insensitive");
     assert!(!host("example.com:8081"));
+    assert!(!host("example.com:80a"));
+    assert!(!host("example.com:"));
+    assert!(!host("example.com.evil:8080"));
     assert!(host("[::1]:9"));
     assert!(!host("127.0.0.1"));
     assert!(Hosts::new(&[]).allow(&HeaderMap::new()));
@@ -124,7 +132,7 @@ fn a_plain_generated_call_fits_and_anything_more_goes_to_rmcp() {
     let h = headers(&[("mcp-method", "tools/call"), ("mcp-name", "get")]);
     let call = |params: Value| {
         tools_call(
-            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": params}),
+            &bytes(json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": params})),
             &Era::Stateless,
             &h,
         )
@@ -140,39 +148,71 @@ fn a_plain_generated_call_fits_and_anything_more_goes_to_rmcp() {
     );
     let mut progress = meta_2026();
     progress["progressToken"] = json!(1);
-    assert!(call(json!({"name": "get", "_meta": progress})).is_err());
+    assert!(call(json!({"name": "get", "_meta": progress})).is_none());
     let mut logs = meta_2026();
     logs[META_LOG_LEVEL] = json!("info");
-    assert!(call(json!({"name": "get", "_meta": logs})).is_err());
-    assert!(call(json!({"name": "get"})).is_err(), "2026 without _meta");
+    assert!(call(json!({"name": "get", "_meta": logs})).is_none());
+    assert!(call(json!({"name": "get"})).is_none(), "2026 without _meta");
     assert!(
-        call(json!({"name": "other", "_meta": meta_2026()})).is_err(),
+        call(json!({"name": "other", "_meta": meta_2026()})).is_none(),
         "Mcp-Name differs"
     );
-    assert!(call(json!({"name": "get", "_meta": meta_2026(), "task": {}})).is_err());
-    assert!(call(json!({"name": "get", "arguments": [1], "_meta": meta_2026()})).is_err());
+    assert!(call(json!({"name": "get", "_meta": meta_2026(), "task": {}})).is_none());
+    assert!(call(json!({"name": "get", "arguments": [1], "_meta": meta_2026()})).is_none());
     let session = Era::Session(Arc::from("s"));
-    let in_session = |message: Value| tools_call(message, &session, &HeaderMap::new());
+    let in_session = |message: Value| tools_call(&bytes(message), &session, &HeaderMap::new());
     assert!(
         in_session(
             json!({"jsonrpc": "2.0", "id": "x", "method": "tools/call", "params": {"name": "get"}})
         )
-        .is_ok()
+        .is_some()
     );
     assert!(
         in_session(
             json!({"jsonrpc": "2.0", "id": 1.5, "method": "tools/call", "params": {"name": "get"}})
         )
-        .is_err()
+        .is_none()
     );
     assert!(
         in_session(
             json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"name": "get"}})
         )
-        .is_err()
+        .is_none()
     );
-    assert!(in_session(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "get", "_meta": meta_2026()}})).is_err());
-    assert!(in_session(json!([1])).is_err());
+    assert!(in_session(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "get", "_meta": meta_2026()}})).is_none());
+    assert!(in_session(json!([1])).is_none());
+    // serde reads structs from arrays too; the lane reads objects only.
+    assert!(in_session(json!(["2.0", 1, "tools/call", {"name": "get"}])).is_none());
+    assert!(
+        in_session(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": ["get"]}))
+            .is_none()
+    );
+    let repeated =
+        br#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call","params":{"name":"get"}}"#;
+    assert!(tools_call(repeated, &session, &HeaderMap::new()).is_none());
+    assert!(
+        in_session(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "get", "_meta": null}}))
+            .is_none()
+    );
+}
+
+#[test]
+fn the_method_and_a_cancelled_request_are_read_without_the_rest() {
+    assert_eq!(
+        method_of(&bytes(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"x": [1, {"y": 2}]}}))).as_deref(),
+        Some("initialize")
+    );
+    assert_eq!(method_of(&bytes(json!(["initialize"]))), None);
+    assert_eq!(method_of(b"{not json"), None);
+    assert_eq!(
+        method_of(&bytes(json!({"jsonrpc": "2.0", "id": 1, "result": {}}))),
+        None
+    );
+    let cancelled = json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 7, "reason": "x"}});
+    assert_eq!(cancelled_request(&bytes(cancelled)), Some(json!(7)));
+    let other =
+        json!({"jsonrpc": "2.0", "method": "notifications/progress", "params": {"requestId": 7}});
+    assert_eq!(cancelled_request(&bytes(other)), None);
 }
 
 #[test]

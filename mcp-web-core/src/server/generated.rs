@@ -195,7 +195,11 @@ async fn exchange(
         let response = mount.dispatcher.dispatch(request, incoming).await?;
         read_body(response, mount.max_response_body_bytes, |message| {
             let relay = relay.clone();
-            async move { relay.report(message).await }
+            // Boxed: relaying through rmcp is a large future, and only streams relay anything;
+            // every other call would carry its state.
+            let report: futures::future::BoxFuture<'static, ()> =
+                Box::pin(async move { relay.report(message).await });
+            report
         })
         .await
     };
