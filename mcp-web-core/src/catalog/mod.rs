@@ -187,9 +187,7 @@ fn tool_json(mut tool: Tool) -> Value {
             .is_some_and(Map::is_empty)
     };
     // Not where rmcp used to put them: serialize the whole tool after all.
-    if !in_place(&json, "inputSchema")
-        || (output.is_some() && !in_place(&json, "outputSchema"))
-    {
+    if !in_place(&json, "inputSchema") || (output.is_some() && !in_place(&json, "outputSchema")) {
         return whole_tool_json(tool, input, output);
     }
     json.insert(
