@@ -27,8 +27,9 @@ use std::{
 use mcp_web_core::McpConfig;
 use serde_json::{Map, Value};
 
-// A process that builds and drops hundreds of megabytes of small JSON values in a fraction of a
-// second: mimalloc does that in about half the time of the system allocator (BENCHMARKS.md).
+// A large API makes this process allocate about 200 MB of small JSON values at once: mimalloc
+// takes that memory from the OS in huge pages, a few hundred page faults instead of 50,000
+// (BENCHMARKS.md, "openapi-preview").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
