@@ -124,47 +124,94 @@ pub struct Preview {
 impl Catalog {
     pub(crate) fn preview(&self) -> Preview {
         Preview {
-            tools: self.tools().map(tool_json).collect(),
-            resources: self
-                .resources
-                .iter()
-                .map(|entry| serde_json::to_value(&entry.resource).unwrap_or_default())
-                .collect(),
-            resource_templates: self
-                .templates
-                .iter()
-                .map(|entry| serde_json::to_value(&entry.template).unwrap_or_default())
-                .collect(),
+            tools: self.tools().map(|tool| tool_json(tool.clone())).collect(),
+            resources: self.resources.iter().map(resource_json).collect(),
+            resource_templates: self.templates.iter().map(template_json).collect(),
             warnings: self.warnings.clone(),
+        }
+    }
+
+    /// The preview of a catalog that is not needed afterwards: the tools' schemas are moved
+    /// into it instead of copied, and nothing of them is left to free (for a large API both
+    /// cost more than building the catalog).
+    pub(crate) fn into_preview(self) -> Preview {
+        let Self {
+            operations,
+            resources,
+            templates,
+            warnings,
+            ..
+        } = self;
+        let resource_json = resources.iter().map(resource_json).collect();
+        let resource_templates = templates.iter().map(template_json).collect();
+        // The entries share their operations: dropped first, an operation read only as a tool
+        // is left with one owner, whose tool can be taken.
+        drop((resources, templates));
+        let tools = operations
+            .into_iter()
+            .map(|operation| match Arc::try_unwrap(operation) {
+                Ok(operation) => tool_json(operation.tool),
+                Err(shared) => tool_json(shared.tool.clone()),
+            })
+            .collect();
+        Preview {
+            tools,
+            resources: resource_json,
+            resource_templates,
+            warnings,
         }
     }
 }
 
+fn resource_json(entry: &ResourceEntry) -> Value {
+    serde_json::to_value(&entry.resource).unwrap_or_default()
+}
+
+fn template_json(entry: &TemplateEntry) -> Value {
+    serde_json::to_value(&entry.template).unwrap_or_default()
+}
+
 /// `tool` as `tools/list` returns it. Serializing into a [`Value`] goes through serde's data model
-/// for every node of the schemas, several times slower than copying them: the tool is serialized
-/// with empty schemas and its schemas are copied in.
-fn tool_json(tool: &Tool) -> Value {
-    let mut shell = tool.clone();
-    shell.input_schema = Arc::default();
-    shell.output_schema = tool.output_schema.as_ref().map(|_| Arc::default());
-    let Ok(Value::Object(mut json)) = serde_json::to_value(&shell) else {
-        return serde_json::to_value(tool).unwrap_or_default();
+/// for every node of the schemas, several times slower than moving them: the tool is serialized
+/// with empty schemas and its schemas are put in, moved when `tool` held the only reference to
+/// them and copied otherwise.
+fn tool_json(mut tool: Tool) -> Value {
+    let input = std::mem::take(&mut tool.input_schema);
+    let output = tool.output_schema.as_mut().map(std::mem::take);
+    let Ok(Value::Object(mut json)) = serde_json::to_value(&tool) else {
+        return whole_tool_json(tool, input, output);
     };
-    let schemas = [
-        ("inputSchema", Some(&tool.input_schema)),
-        ("outputSchema", tool.output_schema.as_ref()),
-    ];
-    for (key, schema) in schemas {
-        let Some(schema) = schema else { continue };
-        match json.get_mut(key) {
-            Some(slot) if slot.as_object().is_some_and(Map::is_empty) => {
-                *slot = Value::Object(Map::clone(schema));
-            }
-            // Not where rmcp used to put it: serialize the whole tool after all.
-            _ => return serde_json::to_value(tool).unwrap_or_default(),
-        }
+    let in_place = |json: &Map<String, Value>, key: &str| {
+        json.get(key)
+            .and_then(Value::as_object)
+            .is_some_and(Map::is_empty)
+    };
+    // Not where rmcp used to put them: serialize the whole tool after all.
+    if !in_place(&json, "inputSchema") || (output.is_some() && !in_place(&json, "outputSchema")) {
+        return whole_tool_json(tool, input, output);
+    }
+    json.insert(
+        "inputSchema".into(),
+        Value::Object(Arc::unwrap_or_clone(input)),
+    );
+    if let Some(output) = output {
+        json.insert(
+            "outputSchema".into(),
+            Value::Object(Arc::unwrap_or_clone(output)),
+        );
     }
     Value::Object(json)
+}
+
+/// `tool` with its schemas put back, serialized through serde.
+fn whole_tool_json(
+    mut tool: Tool,
+    input: Arc<Map<String, Value>>,
+    output: Option<Arc<Map<String, Value>>>,
+) -> Value {
+    tool.input_schema = input;
+    tool.output_schema = output;
+    serde_json::to_value(&tool).unwrap_or_default()
 }
 
 /// What a catalog is built from: the OpenAPI document and the settings that choose what it

@@ -290,3 +290,62 @@ fn every_tool_schema_is_valid_json_schema_2020_12() {
         );
     }
 }
+
+/// The preview that moves the catalog's schemas out is the one that copies them: tools (with a
+/// component used twice, an output schema and a tool without one), resources, templates and
+/// warnings alike.
+#[test]
+fn into_preview_is_preview() {
+    let doc = json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {
+            "/items/{id}": {
+                "get": {"operationId": "get_item", "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"$ref": "#/components/schemas/Item"}}}}}},
+                "put": {"operationId": "put_item", "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                    "requestBody": {"content": {"application/json":
+                        {"schema": {"$ref": "#/components/schemas/Item"}}}},
+                    "responses": {"204": {"description": "done"}}}
+            },
+            "/report": {"get": {"operationId": "report", "x-mcp": {"kind": "resource"},
+                "responses": {"200": {"description": "ok"}}}},
+            "/days/{day}": {"get": {"operationId": "day", "x-mcp": {"kind": "resource_template"},
+                "parameters": [{"name": "day", "in": "path", "required": true,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}}}},
+            // A resource needing a query parameter stays a tool, with a warning.
+            "/search": {"get": {"operationId": "search", "x-mcp": {"kind": "resource"},
+                "parameters": [{"name": "q", "in": "query", "required": true,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "ok"}}}}
+        },
+        "components": {"schemas": {"Item": {"type": "object", "properties": {
+            "name": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}
+    });
+    let copied = catalog(&doc).preview();
+    let moved = catalog(&doc).into_preview();
+    assert_eq!(
+        serde_json::to_value(&moved).unwrap(),
+        serde_json::to_value(&copied).unwrap()
+    );
+    assert_eq!(copied.tools.len(), 3, "{:?}", copied.tools);
+    assert!(!copied.warnings.is_empty());
+    assert!(
+        copied
+            .tools
+            .iter()
+            .any(|tool| tool.get("outputSchema").is_some())
+    );
+    assert!(
+        copied
+            .tools
+            .iter()
+            .any(|tool| tool.get("outputSchema").is_none())
+    );
+    assert_eq!(
+        (copied.resources.len(), copied.resource_templates.len()),
+        (1, 1)
+    );
+}

@@ -93,7 +93,7 @@ impl McpServer {
 pub(crate) fn preview(config: &McpConfig) -> Result<Preview, MountError> {
     let catalog = build_catalog(config, None)?;
     let curated = Registry::new(&config.curated, &catalog)?;
-    let mut preview = catalog.preview();
+    let mut preview = catalog.into_preview();
     curated.extend_preview(&mut preview);
     Ok(preview)
 }
