@@ -4,13 +4,19 @@
 
 use std::sync::Arc;
 
-use http::{HeaderMap, header};
+use http::{HeaderMap, HeaderName, header};
 use serde_json::{Map, Value};
 
 /// `MCP-Protocol-Version` of the stateless era.
 pub(crate) const STATELESS_VERSION: &str = "2026-07-28";
 /// Session-era versions rmcp knows; the lane leaves any other to rmcp.
 const SESSION_VERSIONS: [&str; 4] = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+// Header names made once: looking up a `&str` name parses it on every request.
+const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
+const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
+const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 pub(super) const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub(super) const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub(super) const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
@@ -143,14 +149,14 @@ impl Admission {
     }
 
     fn era_of_post(&self, headers: &HeaderMap) -> Option<Era> {
-        if headers.contains_key("last-event-id")
+        if headers.contains_key(&LAST_EVENT_ID)
             || (!self.any_origin && headers.contains_key(header::ORIGIN))
             || !self.hosts.allow(headers)
         {
             return None;
         }
-        let version = single(headers, "mcp-protocol-version")?;
-        match single(headers, "mcp-session-id")? {
+        let version = single(headers, &MCP_PROTOCOL_VERSION)?;
+        match single(headers, &MCP_SESSION_ID)? {
             Some(id) => {
                 let known = version.is_none_or(|v| SESSION_VERSIONS.contains(&v));
                 (self.sessions && known && !id.is_empty()).then(|| Era::Session(Arc::from(id)))
@@ -161,7 +167,7 @@ impl Admission {
 }
 
 /// The one value of a header: `Some(None)` when absent, `None` when repeated or not text.
-fn single<'h>(headers: &'h HeaderMap, name: &str) -> Option<Option<&'h str>> {
+fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<Option<&'h str>> {
     let mut values = headers.get_all(name).iter();
     let Some(first) = values.next() else {
         return Some(None);
@@ -251,8 +257,8 @@ pub(crate) fn cancelled_request(body: &[u8]) -> Option<Value> {
 /// SEP-2243 headers of a 2026-07-28 `tools/call`, in their plain form; base64-encoded names and
 /// `Mcp-Param-*` headers are rmcp's to decode and check.
 fn standard_headers_fit(headers: &HeaderMap, name: &str) -> bool {
-    single(headers, "mcp-method") == Some(Some("tools/call"))
-        && single(headers, "mcp-name") == Some(Some(name))
+    single(headers, &MCP_METHOD) == Some(Some("tools/call"))
+        && single(headers, &MCP_NAME) == Some(Some(name))
         && !headers
             .keys()
             .any(|key| key.as_str().starts_with("mcp-param-"))

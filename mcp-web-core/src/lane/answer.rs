@@ -16,7 +16,6 @@ use rmcp::model::{
     NumberOrString, ServerJsonRpcMessage, ServerNotification, ServerResult,
 };
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 use super::{Era, LaneCall, SessionBook};
 use crate::{McpBody, route::Operation, server::McpServer};
@@ -37,9 +36,9 @@ pub(crate) async fn answer(
         Era::Session(session) => Some(book.start(session, &id)),
         Era::Stateless => None,
     };
-    let cancelled = in_flight
-        .as_ref()
-        .map_or_else(CancellationToken::new, |c| c.token.clone());
+    // Only calls in a session can be cancelled by a notice; a stateless call ends with its
+    // connection.
+    let cancelled = in_flight.as_ref().map(|c| c.token.clone());
     let wants_logs = match &era {
         Era::Session(session) => server.session_wants_info_logs(session),
         Era::Stateless => false,
@@ -56,7 +55,7 @@ pub(crate) async fn answer(
     let legacy = matches!(era, Era::Session(_));
     let run = async move {
         let result = server
-            .call_in_lane(&operation, arguments, &parts, &cancelled, logs_in)
+            .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), logs_in)
             .await;
         drop(in_flight);
         result

@@ -37,7 +37,7 @@ pub(super) async fn call_tool(
     let cx = call_context(session, context, answers);
     let limit = tool.timeout.unwrap_or(mount.call_timeout);
     let run = (tool.handler)(request.arguments.unwrap_or_default(), cx);
-    match guarded(run, limit, &context.ct).await {
+    match guarded(run, limit, Some(&context.ct)).await {
         Ok(outcome) => tool_outcome(outcome, &rounds),
         Err(Interrupted::TimedOut(limit)) => Ok(error_result(format!(
             "Tool '{name}' timed out after {limit:?}; the call was abandoned"
@@ -82,7 +82,7 @@ pub(super) async fn read_resource(
         uri: uri.to_string(),
         variables,
     };
-    let outcome = match guarded(handler(read, cx), mount.call_timeout, &context.ct).await {
+    let outcome = match guarded(handler(read, cx), mount.call_timeout, Some(&context.ct)).await {
         Ok(outcome) => rpc_outcome(outcome, &rounds),
         Err(interrupted) => Err(rpc_error(interrupted, &format!("Reading '{uri}'"))),
     };
@@ -105,7 +105,7 @@ pub(super) async fn get_prompt(
     let answers = rounds.answers(request.request_state.as_deref(), request.input_responses)?;
     let cx = call_context(session, context, answers);
     let run = (prompt.handler)(request.arguments.unwrap_or_default(), cx);
-    let answer = match guarded(run, mount.call_timeout, &context.ct).await {
+    let answer = match guarded(run, mount.call_timeout, Some(&context.ct)).await {
         Ok(outcome) => rpc_outcome(outcome, &rounds),
         Err(interrupted) => Err(rpc_error(interrupted, &format!("Prompt '{name}'"))),
     }?;

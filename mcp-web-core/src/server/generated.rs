@@ -60,7 +60,7 @@ pub(super) async fn call_tool(
         &operation,
         &arguments,
         incoming,
-        &context.ct,
+        Some(&context.ct),
         None,
         Relay::Client(reporter),
     );
@@ -75,13 +75,13 @@ pub(super) async fn call_tool(
 
 /// Call the generated tool `operation` for the fast lane, which has no rmcp request context:
 /// the messages of a streamed response go to `logs` (when given) as log data. `None` when
-/// `cancelled` fired first.
+/// `cancelled` (if the call can be cancelled) fired first.
 pub(super) async fn call_tool_in_lane(
     mount: &Mount,
     operation: &Operation,
     arguments: serde_json::Map<String, Value>,
     incoming: &http::request::Parts,
-    cancelled: &CancellationToken,
+    cancelled: Option<&CancellationToken>,
     logs: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
 ) -> Option<CallToolResult> {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
@@ -129,7 +129,7 @@ pub(super) async fn read_resource(
         &operation,
         &arguments,
         incoming,
-        &context.ct,
+        Some(&context.ct),
         Some(marker),
         Relay::Nowhere,
     )
@@ -150,17 +150,20 @@ async fn exchange(
     // An object: validated as the JSON value it is, without copying it into one.
     arguments: &Value,
     incoming: Option<&http::request::Parts>,
-    cancelled: &CancellationToken,
+    cancelled: Option<&CancellationToken>,
     resource: Option<McpResourceRead>,
     relay: Relay,
 ) -> Result<(http::response::Parts, Bytes), Failure> {
-    let name = operation.tool.name.to_string();
-    let subject = match &resource {
-        Some(read) => format!("resource '{}'", read.uri),
+    let name: &str = &operation.tool.name;
+    // Only failures name the call, so the text is made only for them.
+    let uri = resource.as_ref().map(|read| read.uri.clone());
+    let subject = || match &uri {
+        Some(uri) => format!("resource '{uri}'"),
         None => format!("tool '{name}'"),
     };
-    let invalid =
-        |why: String| Failure::InvalidArguments(format!("Invalid arguments for {subject}: {why}"));
+    let invalid = |why: String| {
+        Failure::InvalidArguments(format!("Invalid arguments for {}: {why}", subject()))
+    };
     match operation.input_validator() {
         // `is_valid` stops at the first problem and builds no errors: the common case is cheap.
         Ok(validator) if validator.is_valid(arguments) => {}
@@ -187,7 +190,7 @@ async fn exchange(
     let forwarded = forwarded_headers(incoming.map(|p| &p.headers), &mount.forward_headers);
     let empty = serde_json::Map::new();
     let object = arguments.as_object().unwrap_or(&empty);
-    let mut request = build_request(&name, &operation.route, object, forwarded).map_err(invalid)?;
+    let mut request = build_request(name, &operation.route, object, forwarded).map_err(invalid)?;
     if let Some(read) = resource {
         request.extensions_mut().insert(read);
     }
@@ -205,14 +208,14 @@ async fn exchange(
     };
     let limit = mount
         .tool_timeouts
-        .get(&name)
+        .get(name)
         .copied()
         .unwrap_or(mount.call_timeout);
     // Handler panics must not take the session down: they become tool errors.
     match guarded(exchange, limit, cancelled).await {
         Err(Interrupted::TimedOut(limit)) => Err(Failure::Failed(format!(
             "{} timed out after {limit:?}; the request was abandoned",
-            capitalized(&subject),
+            capitalized(&subject()),
         ))),
         Err(Interrupted::Panicked(why)) => {
             Err(Failure::Failed(CallError::HandlerPanicked(why).to_string()))

@@ -19,20 +19,27 @@ pub(super) enum Interrupted {
     Cancelled,
 }
 
-/// Run `call` to its output, unless it runs past `limit`, panics, or `cancelled` fires first.
+/// Run `call` to its output, unless it runs past `limit`, panics, or `cancelled` (when there is
+/// a way to cancel it) fires first.
 pub(super) async fn guarded<F: Future>(
     call: F,
     limit: Duration,
-    cancelled: &CancellationToken,
+    cancelled: Option<&CancellationToken>,
 ) -> Result<F::Output, Interrupted> {
     let run = tokio::time::timeout(limit, AssertUnwindSafe(call).catch_unwind());
+    let cancelled = async {
+        match cancelled {
+            Some(token) => token.cancelled().await,
+            None => std::future::pending().await,
+        }
+    };
     tokio::select! {
         outcome = run => match outcome {
             Err(_) => Err(Interrupted::TimedOut(limit)),
             Ok(Err(panic)) => Err(Interrupted::Panicked(panic_message(panic))),
             Ok(Ok(output)) => Ok(output),
         },
-        () = cancelled.cancelled() => Err(Interrupted::Cancelled),
+        () = cancelled => Err(Interrupted::Cancelled),
     }
 }
 
@@ -59,7 +66,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_call_that_finishes_in_time_gives_its_output() {
-        let output = guarded(async { 7 }, Duration::from_secs(1), &never_cancelled()).await;
+        let output = guarded(
+            async { 7 },
+            Duration::from_secs(1),
+            Some(&never_cancelled()),
+        )
+        .await;
         assert_eq!(output.unwrap(), 7);
     }
 
@@ -67,7 +79,7 @@ mod tests {
     async fn a_call_past_its_limit_is_dropped() {
         let limit = Duration::from_millis(20);
         let slow = tokio::time::sleep(Duration::from_secs(60));
-        let outcome = guarded(slow, limit, &never_cancelled()).await;
+        let outcome = guarded(slow, limit, None).await;
         assert!(
             matches!(outcome, Err(Interrupted::TimedOut(l)) if l == limit),
             "{outcome:?}"
@@ -79,7 +91,7 @@ mod tests {
         let outcome = guarded(
             async { panic!("handler exploded") },
             Duration::from_secs(1),
-            &never_cancelled(),
+            Some(&never_cancelled()),
         )
         .await;
         assert!(
@@ -89,7 +101,7 @@ mod tests {
         let outcome = guarded(
             async { std::panic::panic_any(3_u8) },
             Duration::from_secs(1),
-            &never_cancelled(),
+            Some(&never_cancelled()),
         )
         .await;
         assert!(
@@ -107,7 +119,7 @@ mod tests {
             cancel.cancel();
         });
         let pending = std::future::pending::<()>();
-        let outcome = guarded(pending, Duration::from_secs(60), &cancelled).await;
+        let outcome = guarded(pending, Duration::from_secs(60), Some(&cancelled)).await;
         assert!(
             matches!(outcome, Err(Interrupted::Cancelled)),
             "{outcome:?}"

@@ -34,14 +34,14 @@ impl McpServer {
             .is_none_or(|level| matches!(level, LoggingLevel::Debug | LoggingLevel::Info))
     }
 
-    /// Call `operation` for the fast lane; `None` when `cancelled` fired first. The messages of
+    /// Call `operation` for the fast lane; `None` when `cancelled` (if given) fired first. The messages of
     /// a streamed response go to `logs`, when given, as log data.
     pub(crate) async fn call_in_lane(
         &self,
         operation: &Operation,
         arguments: Map<String, Value>,
         incoming: &http::request::Parts,
-        cancelled: &CancellationToken,
+        cancelled: Option<&CancellationToken>,
         logs: Option<UnboundedSender<Value>>,
     ) -> Option<CallToolResult> {
         generated::call_tool_in_lane(&self.mount, operation, arguments, incoming, cancelled, logs)
