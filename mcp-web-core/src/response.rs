@@ -1,6 +1,6 @@
 //! `http::Response` → MCP tool result.
 
-use std::future::Future;
+use std::{borrow::Cow, future::Future};
 
 use base64::Engine;
 use bytes::{Bytes, BytesMut};
@@ -54,11 +54,15 @@ where
     Ok((parts, collected.freeze()))
 }
 
-/// The response's media type, lower-cased, without parameters.
-fn media_type(parts: &http::response::Parts) -> Option<String> {
+/// The response's media type, lower-cased, without parameters; borrowed when it is lower-case
+/// already (as it nearly always is).
+fn media_type(parts: &http::response::Parts) -> Option<Cow<'_, str>> {
     let value = parts.headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let media = value.split(';').next()?.trim().to_ascii_lowercase();
-    Some(media)
+    let media = value.split(';').next()?.trim();
+    Some(match media.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(media.to_ascii_lowercase()),
+        false => Cow::Borrowed(media),
+    })
 }
 
 /// Cuts a streamed body into its messages: SSE events (their `data:` lines) or JSON lines.
@@ -153,16 +157,7 @@ pub(crate) fn tool_result(
     body: Bytes,
 ) -> CallToolResult {
     let status = parts.status;
-    let media = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let media = media_type(parts).unwrap_or_default();
 
     if !status.is_success() {
         let text = String::from_utf8_lossy(&body);
@@ -187,7 +182,7 @@ pub(crate) fn tool_result(
     }
     if media.starts_with("image/") {
         let data = base64::engine::general_purpose::STANDARD.encode(&body);
-        return CallToolResult::success(vec![ContentBlock::image(data, media)]);
+        return CallToolResult::success(vec![ContentBlock::image(data, media.into_owned())]);
     }
     if media.starts_with("text/") || media.is_empty() || std::str::from_utf8(&body).is_ok() {
         return text_result(&body);
@@ -195,7 +190,7 @@ pub(crate) fn tool_result(
     let blob = base64::engine::general_purpose::STANDARD.encode(&body);
     let uri = format!("mcp-web://{}/response", operation.tool.name);
     CallToolResult::success(vec![ContentBlock::resource(
-        ResourceContents::blob(blob, uri).with_mime_type(media),
+        ResourceContents::blob(blob, uri).with_mime_type(media.into_owned()),
     )])
 }
 

@@ -11,9 +11,10 @@ use bytes::{BufMut, Bytes, BytesMut};
 use http::header;
 use http_body_util::BodyExt;
 use rmcp::model::{
-    CallToolResult, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification, JsonRpcResponse,
-    JsonRpcVersion2_0, LoggingLevel, LoggingMessageNotification, LoggingMessageNotificationParam,
-    NumberOrString, ServerJsonRpcMessage, ServerNotification, ServerResult,
+    CallToolResult, ContentBlock, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification,
+    JsonRpcResponse, JsonRpcVersion2_0, LoggingLevel, LoggingMessageNotification,
+    LoggingMessageNotificationParam, NumberOrString, ServerJsonRpcMessage, ServerNotification,
+    ServerResult,
 };
 use serde_json::Value;
 
@@ -155,6 +156,11 @@ impl Outcome {
 /// The JSON-RPC answer to call `id`: its result, shaped for the era as rmcp shapes it, or the
 /// error of a cancelled call.
 fn final_message(id: &Value, result: Option<CallToolResult>, legacy: bool) -> Bytes {
+    if let Some(result) = &result
+        && let Some(message) = plain_result(id, result, legacy)
+    {
+        return message;
+    }
     let id = request_id(id);
     let message: ServerJsonRpcMessage = match result {
         Some(result) => {
@@ -174,6 +180,63 @@ fn final_message(id: &Value, result: Option<CallToolResult>, legacy: bool) -> By
         )),
     };
     Bytes::from(serde_json::to_vec(&message).expect("MCP messages serialize"))
+}
+
+/// The answer carrying the usual result — text blocks without metadata or annotations, the
+/// structured content, `isError` — written straight out, byte for byte as rmcp writes it (a
+/// test holds the two equal); `None` for any other result, which rmcp's model writes.
+fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Bytes> {
+    let mut texts = Vec::with_capacity(result.content.len());
+    for block in &result.content {
+        match block {
+            ContentBlock::Text(text) if text.meta.is_none() && text.annotations.is_none() => {
+                texts.push(&text.text);
+            }
+            _ => return None,
+        }
+    }
+    if result.meta.is_some() {
+        return None;
+    }
+    let room = texts.iter().map(|t| t.len() + t.len() / 8).sum::<usize>();
+    let mut out = Vec::with_capacity(192 + room * 2);
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    serde_json::to_writer(&mut out, id).ok()?;
+    out.extend_from_slice(br#","result":{"#);
+    let mut first = true;
+    let mut member = |out: &mut Vec<u8>, name: &[u8]| {
+        if !std::mem::take(&mut first) {
+            out.push(b',');
+        }
+        out.extend_from_slice(name);
+    };
+    match &result.result_type {
+        Some(kind) if !(legacy && kind.is_complete()) => {
+            member(&mut out, br#""resultType":"#);
+            serde_json::to_writer(&mut out, kind.as_str()).ok()?;
+        }
+        _ => {}
+    }
+    member(&mut out, br#""content":["#);
+    for (n, text) in texts.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(br#"{"type":"text","text":"#);
+        serde_json::to_writer(&mut out, text).ok()?;
+        out.push(b'}');
+    }
+    out.push(b']');
+    if let Some(structured) = &result.structured_content {
+        member(&mut out, br#""structuredContent":"#);
+        serde_json::to_writer(&mut out, structured).ok()?;
+    }
+    if let Some(is_error) = result.is_error {
+        member(&mut out, br#""isError":"#);
+        out.extend_from_slice(if is_error { b"true" } else { b"false" });
+    }
+    out.extend_from_slice(b"}}");
+    Some(Bytes::from(out))
 }
 
 fn log_message(data: Value) -> Bytes {
@@ -211,4 +274,72 @@ fn json_response(message: Bytes) -> http::Response<McpBody> {
         .header(header::CONTENT_TYPE, "application/json")
         .body(McpBody::new(body))
         .expect("a valid response")
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::model::{Annotations, ResultType};
+    use serde_json::json;
+
+    use super::*;
+
+    /// What rmcp's model writes for the same answer.
+    fn by_rmcp(id: &Value, result: CallToolResult, legacy: bool) -> Bytes {
+        let mut result = ServerResult::CallToolResult(result);
+        if legacy {
+            result.strip_result_type_for_legacy_peer();
+        }
+        let message: ServerJsonRpcMessage = JsonRpcMessage::Response(JsonRpcResponse {
+            jsonrpc: JsonRpcVersion2_0,
+            id: request_id(id),
+            result,
+        });
+        Bytes::from(serde_json::to_vec(&message).unwrap())
+    }
+
+    #[test]
+    fn the_plain_answer_is_what_rmcp_writes() {
+        let text = "{\"id\":1,\"note\":\"\\u00e9 \\\" <\\n> \u{1F600}\"}";
+        let mut structured = CallToolResult::success(vec![ContentBlock::text(text)]);
+        structured.structured_content =
+            Some(json!({"id": 1, "note": "é \" <\n> 😀", "z": [null, 1.5]}));
+        let mut null_structure = CallToolResult::success(vec![ContentBlock::text("x")]);
+        null_structure.structured_content = Some(Value::Null);
+        let mut no_flag = CallToolResult::success(vec![]);
+        no_flag.is_error = None;
+        let mut input_required = CallToolResult::success(vec![ContentBlock::text("a")]);
+        input_required.result_type = Some(ResultType::INPUT_REQUIRED);
+        let mut untyped = CallToolResult::error(vec![
+            ContentBlock::text("HTTP 404 Not Found"),
+            ContentBlock::text("second"),
+        ]);
+        untyped.result_type = None;
+        let results = [structured, null_structure, no_flag, input_required, untyped];
+        for result in results {
+            for id in [json!(7), json!(-3), json!("abc\"d")] {
+                for legacy in [false, true] {
+                    let plain = plain_result(&id, &result, legacy).expect("a plain result");
+                    assert_eq!(
+                        std::str::from_utf8(&plain).unwrap(),
+                        std::str::from_utf8(&by_rmcp(&id, result.clone(), legacy)).unwrap(),
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn anything_else_is_left_to_rmcp() {
+        let annotated = ContentBlock::Text(
+            rmcp::model::TextContent::new("a")
+                .with_annotations(Annotations::default().with_priority(0.5)),
+        );
+        let with_annotations = CallToolResult::success(vec![annotated]);
+        assert!(plain_result(&json!(1), &with_annotations, false).is_none());
+        let image = CallToolResult::success(vec![ContentBlock::image("AAAA", "image/png")]);
+        assert!(plain_result(&json!(1), &image, false).is_none());
+        let mut with_meta = CallToolResult::success(vec![ContentBlock::text("a")]);
+        with_meta.meta = Some(rmcp::model::MetaObject(serde_json::Map::new()));
+        assert!(plain_result(&json!(1), &with_meta, false).is_none());
+    }
 }
