@@ -15,9 +15,9 @@
 //! Everything else is kept as it was, every `description` and `title` included, and validation
 //! is unchanged: a `$ref` to an identical subschema applies the same keywords to the same
 //! instance, and the references the resolver writes (`#/$defs/Name`) are root-relative, so they
-//! mean the same thing wherever a part is moved to. Schemas where that would not hold are left
-//! alone: a part holding `$id`, `$anchor` or a dynamic reference is never moved, and a schema with
-//! a `$ref` that is not `#/$defs/Name` is not deduplicated at all.
+//! mean the same thing wherever a part is moved to. Schemas where that would not hold are not
+//! deduplicated at all: those with `$id`, `$anchor` or a dynamic reference anywhere, or a `$ref`
+//! that is not `#/$defs/Name`.
 //!
 //! Input schemas are not passed through here: several clients reject `$ref` in the arguments
 //! schema, which is what the model reads, so those stay inlined.
@@ -69,8 +69,8 @@ const MIN_MOVED_BYTES: usize = 48;
 
 /// Make a finished output schema smaller without changing what it accepts (module docs).
 pub(crate) fn compact_output(root: &mut Map<String, Value>) {
-    for_each_subschema_mut(root, &mut drop_examples);
-    if !references_are_defs(root) {
+    drop_examples(root);
+    if !placeless(root) {
         return;
     }
     let mut index = Index::default();
@@ -161,16 +161,20 @@ fn subschemas(schema: &Map<String, Value>) -> Vec<(Option<&str>, &Map<String, Va
 }
 
 /// Whether every `$ref` in the schema is a root-relative `#/$defs/Name` (what the resolver
-/// writes): only then does moving a part keep every reference's meaning.
-fn references_are_defs(schema: &Map<String, Value>) -> bool {
-    schema.get("$ref").is_none_or(|reference| {
-        reference
-            .as_str()
-            .and_then(|r| r.strip_prefix(DEFS_PREFIX))
-            .is_some_and(|name| !name.contains('/'))
-    }) && subschemas(schema)
-        .into_iter()
-        .all(|(_, sub)| references_are_defs(sub))
+/// writes) and nothing in it sets a base URI, an anchor or a dynamic scope: only then does moving
+/// a part keep every reference's meaning (inside an `$id`, even `#/$defs/Name` would mean
+/// something else).
+fn placeless(schema: &Map<String, Value>) -> bool {
+    !PLACED.iter().any(|keyword| schema.contains_key(*keyword))
+        && schema.get("$ref").is_none_or(|reference| {
+            reference
+                .as_str()
+                .and_then(|r| r.strip_prefix(DEFS_PREFIX))
+                .is_some_and(|name| !name.contains('/'))
+        })
+        && subschemas(schema)
+            .into_iter()
+            .all(|(_, sub)| placeless(sub))
 }
 
 /// One distinct schema object.

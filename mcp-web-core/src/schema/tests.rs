@@ -451,3 +451,84 @@ fn def_names_are_escaped_as_json_pointer_fragments() {
     assert!(accepts(&root, json!({"list": {"next": {"next": {}}}})));
     assert!(!accepts(&root, json!({"list": {"next": {"next": 1}}})));
 }
+
+#[test]
+fn compact_output_keeps_repeated_parts_once_and_drops_examples() {
+    let user = json!({
+        "title": "Simple User",
+        "description": "A GitHub user.",
+        "type": "object",
+        "properties": {
+            "login": {"type": "string", "examples": ["octocat"]},
+            "id": {"type": "integer", "description": "The user's id."}
+        },
+        "required": ["login", "id"]
+    });
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "author": user,
+            "committer": user,
+            "examples": {"type": "string", "description": "a property named examples stays"}
+        },
+        "examples": [{"author": {"login": "a", "id": 1}}]
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    assert_eq!(
+        compact["properties"]["author"],
+        json!({"$ref": "#/$defs/Simple_User"})
+    );
+    assert_eq!(
+        compact["properties"]["committer"],
+        json!({"$ref": "#/$defs/Simple_User"})
+    );
+    let def = &compact["$defs"]["Simple_User"];
+    assert_eq!(def["description"], "A GitHub user.");
+    assert_eq!(def["properties"]["login"], json!({"type": "string"}));
+    assert!(compact.get("examples").is_none());
+    assert_eq!(
+        compact["properties"]["examples"]["description"],
+        "a property named examples stays"
+    );
+    let (old, new) = (
+        jsonschema::validator_for(&original).unwrap(),
+        jsonschema::validator_for(&compact).unwrap(),
+    );
+    for instance in [
+        json!({"author": {"login": "a", "id": 1}}),
+        json!({"author": {"login": "a"}}),
+        json!({"committer": {"login": 1, "id": 1}}),
+        json!({"committer": {"login": "b", "id": 2}, "examples": "x"}),
+        json!({"examples": 3}),
+    ] {
+        assert_eq!(
+            old.is_valid(&instance),
+            new.is_valid(&instance),
+            "{instance}"
+        );
+    }
+}
+
+#[test]
+fn compact_output_leaves_placed_parts_and_foreign_references_alone() {
+    let part = json!({"$anchor": "here", "type": "object", "properties": {"a": {"type": "string", "description": "long enough to be worth moving"}}});
+    let mut schema = json!({"type": "object", "properties": {"x": part, "y": part}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let before = schema.clone();
+    super::compact_output(&mut schema);
+    assert_eq!(schema, before, "a schema with $anchor is left as it is");
+
+    let part = json!({"type": "object", "properties": {"a": {"type": "string", "description": "long enough to be worth moving"}}});
+    let mut schema = json!({"type": "object", "properties": {"x": part, "y": part, "z": {"$ref": "#/properties/x"}}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let before = schema.clone();
+    super::compact_output(&mut schema);
+    assert_eq!(schema, before, "a reference into the tree pins every part");
+}
