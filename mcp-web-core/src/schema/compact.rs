@@ -206,6 +206,8 @@ struct Index {
     spans: Vec<usize>,
     /// The `$defs` entries already in the schema, by node: references to them stay as they are.
     kept: HashMap<usize, String>,
+    /// Node of each object visited, by its address.
+    visited: HashMap<usize, usize>,
 }
 
 /// What a chosen node becomes.
@@ -231,9 +233,12 @@ impl Index {
         id
     }
 
-    /// The node of an object already visited.
+    /// The node of an object already visited (by address: the schema is not changed while the
+    /// index exists, and keys must not be rebuilt for every ancestor).
     fn lookup(&self, schema: &Map<String, Value>) -> Option<usize> {
-        self.ids.get(&self.key(schema)).copied()
+        self.visited
+            .get(&std::ptr::from_ref(schema).addr())
+            .copied()
     }
 
     /// The identity of an object: its keywords, with subschemas by node id (already visited).
@@ -332,6 +337,7 @@ impl Index {
             (Some(Some(_)), None) => node.property = Some(None),
             _ => {}
         }
+        self.visited.insert(std::ptr::from_ref(schema).addr(), id);
         self.positions[position] = id;
         self.spans[position] = self.positions.len() - position;
         id
