@@ -9,4 +9,5 @@
 pub(crate) mod api;
 pub(crate) mod auth;
 pub(crate) mod error;
+pub(crate) mod settings;
 pub(crate) mod store;

@@ -82,7 +82,7 @@
 //!
 //! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
 //! builder types, [`curated`] components, [`event_store`], [`Preview`], [`ResourceUpdates`],
-//! [`ShutdownHandle`], [`Error`] and the request markers — are re-exported, so the app needs no
+//! [`ShutdownHandle`], [`MountError`] and the request markers — are re-exported, so the app needs no
 //! direct dependency on the core. mcp-axum and mcp-actix re-export the same list; the items for
 //! adapter authors (`Dispatcher`, `McpService`) stay in `mcp-web-core`.
 

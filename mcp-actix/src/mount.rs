@@ -44,7 +44,7 @@ impl McpMount {
     ///
     /// # Panics
     ///
-    /// When the mount cannot be built, with the message of the [`Error`]:
+    /// When the mount cannot be built, with the message of the [`MountError`]:
     ///
     #[doc = include_str!("docs/mount_errors.md")]
     pub fn new(path: &str, config: McpConfig) -> Self {

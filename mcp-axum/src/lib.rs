@@ -74,7 +74,7 @@
 //!
 //! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
 //! builder types, [`curated`] components, [`event_store`], [`Preview`], [`ResourceUpdates`],
-//! [`ShutdownHandle`], [`Error`] and the request markers — are re-exported, so the app needs no
+//! [`ShutdownHandle`], [`MountError`] and the request markers — are re-exported, so the app needs no
 //! direct dependency on the core. mcp-axum and mcp-actix re-export the same list; the items for
 //! adapter authors (`Dispatcher`, `McpService`) stay in `mcp-web-core`.
 
@@ -107,7 +107,7 @@ pub trait RouterExt: sealed::Sealed + Sized {
     ///
     /// # Panics
     ///
-    /// When the mount cannot be built, with the message of the [`Error`]:
+    /// When the mount cannot be built, with the message of the [`MountError`]:
     ///
     #[doc = include_str!("docs/mount_errors.md")]
     ///

@@ -44,9 +44,11 @@
 //! | [`exposure`] | which operations are exposed, and as what |
 //! | [`curated`] | hand-written tools, resources, prompts, completions; [`curated::CallContext`] |
 //! | `catalog`, `schema` | the OpenAPI document as tools and resources, built once |
+//! | `route` | the route model every stage shares: parameters, bodies, operations |
 //! | `request`, `response`, `resource` | one call: arguments → request; response → result |
 //! | `server` | the MCP server: routing, guarded calls, contexts, request state |
-//! | `service` | [`McpService`], the endpoint with its transport; [`McpConfig::preview`] |
+//! | `lane` | the fast lane: one-answer `tools/call`s without rmcp's per-request machinery |
+//! | `service` | [`McpService`], the endpoint: the lane or rmcp's transport; [`McpConfig::preview`] |
 //! | `dispatch`, `error` | [`Dispatcher`], [`MountError`], [`CallError`] |
 
 mod catalog;
@@ -72,6 +74,7 @@ mod route;
 mod schema;
 mod server;
 mod service;
+mod sessions;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};

@@ -7,16 +7,13 @@ use std::{
     fmt::Display,
     sync::Arc,
     task::{Context, Poll},
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use bytes::{Buf, Bytes};
 use futures::future::BoxFuture;
 use http_body_util::{BodyExt, Full};
-use rmcp::transport::{
-    StreamableHttpServerConfig, StreamableHttpService,
-    streamable_http_server::session::local::LocalSessionManager,
-};
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::Value;
 use tracing::Instrument;
 
@@ -27,6 +24,7 @@ use crate::{
     lane::{self, Admission, Era, Hosts, SessionBook},
     server,
     server::McpServer,
+    sessions::Sessions,
 };
 
 /// Body of the MCP endpoint's responses (JSON or an SSE stream).
@@ -38,12 +36,11 @@ pub type McpBody = http_body_util::combinators::BoxBody<Bytes, Infallible>;
 /// `Mcp-Session-Id`, SSE) and stateless 2026-07-28 clients (`server/discover`).
 #[derive(Clone)]
 pub struct McpService {
-    http: StreamableHttpService<McpServer, LocalSessionManager>,
+    http: StreamableHttpService<McpServer, Sessions<McpServer>>,
     server: McpServer,
-    sessions: Arc<LocalSessionManager>,
+    sessions: Arc<Sessions<McpServer>>,
     max_sessions: usize,
     max_request_body_bytes: usize,
-    idle: Option<Duration>,
     lane: Arc<Admission>,
     book: Arc<SessionBook>,
 }
@@ -71,25 +68,24 @@ impl McpService {
     ) -> Result<Self, MountError> {
         let server = McpServer::new(&config, mount_path, Arc::new(dispatcher))?;
 
-        let mut sessions = LocalSessionManager::default();
-        sessions.session_config.keep_alive = config.session_idle_timeout;
-        if let Some(store) = &config.event_store {
-            sessions = sessions.with_event_store(store.clone());
-        }
-        let sessions = Arc::new(sessions);
+        let session_server = server.clone();
+        let sessions = Arc::new(Sessions::new(&config, move || session_server.for_session()));
         let mut transport = StreamableHttpServerConfig::default()
             .with_legacy_session_mode(config.stateful)
             .with_json_response(config.json_responses)
             .with_sse_keep_alive(config.sse_keep_alive)
             .with_cancellation_token(config.shutdown.clone())
             .with_max_request_body_bytes(config.max_request_body_bytes);
-        if let Some(hosts) = &config.allowed_hosts {
-            transport = if hosts.is_empty() {
-                transport.disable_allowed_hosts()
-            } else {
-                transport.with_allowed_hosts(hosts.clone())
-            };
-        }
+        // The transport and the fast lane check `Host` against the same list.
+        let hosts = config
+            .allowed_hosts
+            .clone()
+            .unwrap_or_else(|| LOOPBACK_HOSTS.iter().map(|h| h.to_string()).collect());
+        transport = if hosts.is_empty() {
+            transport.disable_allowed_hosts()
+        } else {
+            transport.with_allowed_hosts(hosts.clone())
+        };
         // Browser pages on other sites must not reach a local server (DNS rebinding, CSRF).
         let origins = config
             .allowed_origins
@@ -109,11 +105,7 @@ impl McpService {
             transport,
         );
         let lane = Admission {
-            hosts: Hosts::new(Some(config.allowed_hosts.as_deref().unwrap_or(&[
-                "localhost".into(),
-                "127.0.0.1".into(),
-                "::1".into(),
-            ]))),
+            hosts: Hosts::new(&hosts),
             any_origin: config.allowed_origins.as_ref().is_some_and(Vec::is_empty),
             sessions: config.stateful,
         };
@@ -123,7 +115,6 @@ impl McpService {
             sessions,
             max_sessions: config.max_sessions,
             max_request_body_bytes: config.max_request_body_bytes,
-            idle: config.session_idle_timeout,
             lane: Arc::new(lane),
             book: Arc::default(),
         })
@@ -221,7 +212,7 @@ impl McpService {
         // Only a request without a session can open one; refuse it while at the limit.
         if !has_session
             && rpc_method.as_deref() == Some("initialize")
-            && self.sessions.sessions.read().await.len() >= self.max_sessions
+            && self.sessions.len() >= self.max_sessions
         {
             log_request("initialize", None, "503", started);
             return too_many_sessions(self.max_sessions);
@@ -261,8 +252,9 @@ impl McpService {
         let Some(operation) = self.server.lane_tool(&call.name) else {
             return Err(parts);
         };
+        // A session in use through the lane only is in use all the same: not idle.
         if let Era::Session(session) = &era
-            && !self.session_is_live(session).await
+            && !self.sessions.touch(session)
         {
             return Err(parts);
         }
@@ -287,23 +279,6 @@ impl McpService {
         let (response, outcome) = answer.instrument(span.clone()).await;
         span.in_scope(|| log_request("tools/call", Some(&tool), outcome.as_str(), started));
         Ok(response)
-    }
-
-    /// Whether rmcp holds the 2025-era session `id`; while the lane serves it, the session is
-    /// shown to rmcp as active now and then, so that its idle timer measures real idleness.
-    async fn session_is_live(&self, id: &Arc<str>) -> bool {
-        let sessions = self.sessions.sessions.read().await;
-        let Some(handle) = sessions.get(&**id) else {
-            return false;
-        };
-        if let Some(idle) = self.idle
-            && self.book.due_for_touch(id, idle, sessions.len())
-        {
-            let handle = handle.clone();
-            // Any event resets the session worker's idle timer; this one changes nothing.
-            tokio::spawn(async move { handle.close_request_wise_channel(u64::MAX).await });
-        }
-        true
     }
 
     /// rmcp's transport, with a single-message answer sent in one write.
@@ -408,6 +383,9 @@ fn log_request(method: &str, tool: Option<&str>, outcome: &str, started: Instant
         None => tracing::info!(method, outcome, micros, "mcp request"),
     }
 }
+
+/// Names of this machine, on any port: the hosts allowed by default.
+const LOOPBACK_HOSTS: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
 
 /// Origins of pages served from this machine, on any port.
 const LOOPBACK_ORIGINS: [&str; 6] = [

@@ -174,3 +174,28 @@ async fn sessions_beyond_the_limit_get_503_until_one_ends() {
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
     mcp.open_session().await;
 }
+
+#[tokio::test]
+async fn every_session_answers_when_more_are_open_than_keep_a_worker() {
+    // Only the 64 most recently used idle sessions keep a worker; the others are parked and
+    // revived by their next request, which the client does not notice.
+    let mcp = mcp(McpConfig::from_json(api()));
+    let mut sessions = Vec::new();
+    for _ in 0..80 {
+        sessions.push(mcp.open_session().await);
+    }
+    for session in &sessions {
+        let call = json!({"name": "ping", "arguments": {}});
+        let reply = mcp.rpc_in(session, "tools/call", call).await;
+        assert_eq!(reply["result"]["content"][0]["text"], "pong", "{reply}");
+    }
+
+    // The first session is parked again by now: DELETE still ends it.
+    let headers = protocol::session_headers(&sessions[0]);
+    let reply = mcp.bare(Method::DELETE, &headers).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let reply = mcp.post(list(), &headers).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    let reply = mcp.rpc_in(&sessions[79], "tools/list", json!({})).await;
+    assert_eq!(reply["result"]["tools"][0]["name"], "ping", "{reply}");
+}

@@ -22,7 +22,8 @@
 //!   server, so the graceful stop does not wait for clients to hang up.
 //!
 //! Run it with `cargo run -p actix-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
-//! `demo-token`; `RUST_LOG`, default `info`) and point an MCP client at
+//! `demo-token`; `RUST_LOG`, default `info,rmcp=warn`; `TCP_NODELAY=0` leaves Nagle's
+//! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
@@ -31,12 +32,7 @@ mod routes;
 #[path = "../../tickets-shared/mod.rs"]
 mod tickets;
 
-use std::{
-    env,
-    error::Error,
-    io::{self, Write},
-    net::Ipv4Addr,
-};
+use std::{error::Error, io, net::Ipv4Addr};
 
 use actix_web::{App, HttpServer, middleware::Logger, web};
 use actix_web_httpauth::middleware::HttpAuthentication;
@@ -44,10 +40,11 @@ use mcp_actix::{McpAppExt, McpConfig, McpMount};
 use tracing_subscriber::EnvFilter;
 use utoipa::OpenApi;
 
-use crate::tickets::api::{ApiDoc, AppState};
+use crate::tickets::{
+    api::{ApiDoc, AppState},
+    settings::Settings,
+};
 
-/// Token used when `DEMO_TOKEN` is not set.
-const DEFAULT_TOKEN: &str = "demo-token";
 /// The user the token belongs to; comments are signed with this name.
 const DEMO_USER: &str = "demo";
 
@@ -57,27 +54,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // every request, MCP tool calls included, through the `log` bridge.
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn")),
         )
         .with_writer(io::stderr)
         .init();
 
-    let (token, token_source) = match env::var("DEMO_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => (token.trim().to_string(), "from DEMO_TOKEN"),
-        _ => (
-            DEFAULT_TOKEN.to_string(),
-            "default; set DEMO_TOKEN to change it",
-        ),
-    };
-    let port: u16 = match env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
+    let settings = Settings::from_env()?;
 
     // Built once, outside the app factory: every worker shares the store and the MCP sessions.
-    let state = web::Data::new(AppState::new(token.clone(), DEMO_USER));
+    let state = web::Data::new(AppState::new(settings.token.clone(), DEMO_USER));
     let mcp = McpMount::try_new(
         "/mcp",
         McpConfig::new(ApiDoc::openapi())
@@ -93,19 +78,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
             .wrap(Logger::default())
             .mount_http(&factory_mcp) // the one added line
     })
-    // Off by default in actix: small responses would stall ~40 ms on Nagle + delayed ACK.
-    .tcp_nodelay(true)
-    .bind((Ipv4Addr::LOCALHOST, port))?;
+    // Off by default in actix: responses written in pieces would stall ~40 ms on Nagle + delayed
+    // ACK. `TCP_NODELAY=0` leaves it off, to measure a host that never set it.
+    .tcp_nodelay(settings.nodelay)
+    .bind((Ipv4Addr::LOCALHOST, settings.port))?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = server.addrs()[0].port();
 
-    // Printed only once the socket is bound: whoever reads these lines can connect right away.
-    let mut out = io::stdout().lock();
-    writeln!(out, "actix-tickets listening on http://127.0.0.1:{port}")?;
-    writeln!(out, "MCP endpoint: http://127.0.0.1:{port}/mcp")?;
-    writeln!(out, "Bearer token: {token} ({token_source})")?;
-    out.flush()?;
-    drop(out);
+    settings.print_listening("actix-tickets", port)?;
 
     let server = server.run();
     actix_web::rt::spawn(mcp.stop_on_shutdown_signal(server.handle()));

@@ -22,7 +22,8 @@
 //!   SIGTERM, so `with_graceful_shutdown` does not wait for clients to hang up.
 //!
 //! Run it with `cargo run -p axum-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
-//! `demo-token`; `RUST_LOG`, default `info,tower_http=debug`) and point an MCP client at
+//! `demo-token`; `RUST_LOG`, default `info,rmcp=warn,tower_http=debug`; `TCP_NODELAY=0` leaves Nagle's
+//! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
@@ -31,13 +32,7 @@ mod routes;
 #[path = "../../tickets-shared/mod.rs"]
 mod tickets;
 
-use std::{
-    env,
-    error::Error,
-    io::{self, Write},
-    net::Ipv4Addr,
-    sync::Arc,
-};
+use std::{error::Error, io, net::Ipv4Addr, sync::Arc};
 
 use axum::{Router, serve::ListenerExt};
 use mcp_axum::{McpConfig, RouterExt, ShutdownHandle};
@@ -48,11 +43,12 @@ use utoipa::OpenApi;
 use crate::{
     auth::Bearer,
     routes::SharedState,
-    tickets::api::{ApiDoc, AppState},
+    tickets::{
+        api::{ApiDoc, AppState},
+        settings::Settings,
+    },
 };
 
-/// Token used when `DEMO_TOKEN` is not set.
-const DEFAULT_TOKEN: &str = "demo-token";
 /// The user the token belongs to; comments are signed with this name.
 const DEMO_USER: &str = "demo";
 
@@ -82,43 +78,27 @@ async fn main() -> Result<(), Box<dyn Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=debug")),
+                .unwrap_or_else(|_| EnvFilter::new("info,rmcp=warn,tower_http=debug")),
         )
         .with_writer(io::stderr)
         .init();
 
-    let (token, token_source) = match env::var("DEMO_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => (token.trim().to_string(), "from DEMO_TOKEN"),
-        _ => (
-            DEFAULT_TOKEN.to_string(),
-            "default; set DEMO_TOKEN to change it",
-        ),
-    };
-    let port: u16 = match env::var("PORT") {
-        Ok(port) => port
-            .parse()
-            .map_err(|e| format!("PORT={port:?} is not a port number: {e}"))?,
-        Err(_) => 3000,
-    };
+    let settings = Settings::from_env()?;
 
-    let (app, shutdown) = app(Arc::new(AppState::new(token.clone(), DEMO_USER)));
-    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+    let (app, shutdown) = app(Arc::new(AppState::new(settings.token.clone(), DEMO_USER)));
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = listener.local_addr()?.port();
-    // Without TCP_NODELAY, small responses would stall ~40 ms on Nagle + delayed ACK.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
+    // Without TCP_NODELAY, responses written in pieces stall ~40 ms on Nagle + delayed ACK.
+    // `TCP_NODELAY=0` leaves it off, to measure a host that never set it.
+    let nodelay = settings.nodelay;
+    let listener = listener.tap_io(move |tcp| {
+        if let Err(error) = tcp.set_nodelay(nodelay) {
             tracing::warn!("could not set TCP_NODELAY: {error}");
         }
     });
 
-    // Printed only once the socket is bound: whoever reads these lines can connect right away.
-    let mut out = io::stdout().lock();
-    writeln!(out, "axum-tickets listening on http://127.0.0.1:{port}")?;
-    writeln!(out, "MCP endpoint: http://127.0.0.1:{port}/mcp")?;
-    writeln!(out, "Bearer token: {token} ({token_source})")?;
-    out.flush()?;
-    drop(out);
+    settings.print_listening("axum-tickets", port)?;
 
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.after_shutdown_signal())

@@ -62,6 +62,7 @@ mod error;
 mod prompt;
 mod resource;
 mod tool;
+mod typed;
 
 pub use completion::ArgumentCompletion;
 pub(crate) use completion::CompletionTarget;

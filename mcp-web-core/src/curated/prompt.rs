@@ -2,14 +2,12 @@
 
 use std::{fmt, future::Future, sync::Arc};
 
-use futures::{FutureExt, future::BoxFuture};
 use rmcp::{
     handler::server::prompt::cached_arguments_from_schema,
-    model::{GetPromptResult, JsonObject, Prompt, PromptMessage},
+    model::{GetPromptResult, Prompt, PromptMessage},
 };
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::{context::CallContext, error::HandlerError};
 
@@ -31,9 +29,7 @@ impl IntoPromptResult for Vec<PromptMessage> {
     }
 }
 
-type PromptFn = dyn Fn(JsonObject, CallContext) -> BoxFuture<'static, Result<GetPromptResult, HandlerError>>
-    + Send
-    + Sync;
+type PromptFn = super::typed::ErasedHandler<GetPromptResult>;
 
 /// A prompt template written by hand.
 #[derive(Clone)]
@@ -66,22 +62,12 @@ impl CuratedPrompt {
     {
         let name = name.into();
         let arguments = cached_arguments_from_schema::<A>().filter(|a| !a.is_empty());
-        let prompt_name = name.clone();
-        let handler = move |arguments: JsonObject, cx: CallContext| {
-            let arguments = match serde_json::from_value::<A>(Value::Object(arguments)) {
-                Ok(arguments) => arguments,
-                Err(e) => {
-                    let why = format!("Invalid arguments for prompt '{prompt_name}': {e}");
-                    return futures::future::ready(Err(HandlerError::invalid_params(why))).boxed();
-                }
-            };
-            handler(arguments, cx)
-                .map(|result| result.map(IntoPromptResult::into_prompt_result))
-                .boxed()
-        };
+        let handler = super::typed::erase("prompt", &name, handler, |result: R| {
+            Ok(result.into_prompt_result())
+        });
         Self {
             prompt: Prompt::new(name, Some(description.into()), arguments),
-            handler: Arc::new(handler),
+            handler,
         }
     }
 

@@ -2,14 +2,12 @@
 
 use std::{fmt, future::Future, sync::Arc, time::Duration};
 
-use futures::{FutureExt, future::BoxFuture};
 use rmcp::{
     handler::server::common::{schema_for_input, schema_for_output},
     model::{CallToolResponse, JsonObject, Tool, ToolAnnotations},
 };
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// What a tool handler may return (rmcp's conversion into a tool result): a `String`, content
 /// blocks, a [`CallToolResult`](super::model::CallToolResult), [`Json`] for structured output, ….
@@ -20,9 +18,7 @@ pub use rmcp::handler::server::wrapper::Json;
 
 use super::{context::CallContext, error::HandlerError};
 
-type ToolFn = dyn Fn(JsonObject, CallContext) -> BoxFuture<'static, Result<CallToolResponse, HandlerError>>
-    + Send
-    + Sync;
+type ToolFn = super::typed::ErasedHandler<CallToolResponse>;
 
 /// A tool written by hand, served beside the generated ones.
 ///
@@ -61,20 +57,11 @@ impl CuratedTool {
     {
         let name = name.into();
         let schema = input_schema::<A>(&name);
-        let tool_name = name.clone();
-        let handler = move |arguments: JsonObject, cx: CallContext| {
-            let arguments = match parse_arguments::<A>(&tool_name, arguments) {
-                Ok(arguments) => arguments,
-                Err(error) => return futures::future::ready(Err(error)).boxed(),
-            };
-            handler(arguments, cx)
-                .map(|result| result.and_then(into_tool_response))
-                .boxed()
-        };
+        let handler = super::typed::erase("tool", &name, handler, into_tool_response);
         Self {
             tool: Tool::new(name, description.into(), schema),
             timeout: None,
-            handler: Arc::new(handler),
+            handler,
         }
     }
 
@@ -141,15 +128,6 @@ fn input_schema<A: JsonSchema + 'static>(name: &str) -> Arc<JsonObject> {
             panic!("the arguments of curated tool '{name}' must be a struct (a JSON object): {why}")
         }
     }
-}
-
-fn parse_arguments<A: DeserializeOwned>(
-    name: &str,
-    arguments: JsonObject,
-) -> Result<A, HandlerError> {
-    serde_json::from_value(Value::Object(arguments)).map_err(|e| {
-        HandlerError::invalid_params(format!("Invalid arguments for tool '{name}': {e}"))
-    })
 }
 
 fn into_tool_response<R: IntoCallToolResult>(result: R) -> Result<CallToolResponse, HandlerError> {

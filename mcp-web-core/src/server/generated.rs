@@ -162,6 +162,8 @@ async fn exchange(
     let invalid =
         |why: String| Failure::InvalidArguments(format!("Invalid arguments for {subject}: {why}"));
     match operation.input_validator() {
+        // `is_valid` stops at the first problem and builds no errors: the common case is cheap.
+        Ok(validator) if validator.is_valid(arguments) => {}
         Ok(validator) => {
             let problems: Vec<String> = validator
                 .iter_errors(arguments)

@@ -29,7 +29,9 @@ http://127.0.0.1:PORT once listening. Then, over loopback:
      keep-alive connections; every one must get a session id, failures are counted;
   3. VmRSS with the sessions open, and the difference per session;
   4. one more `initialize` (at the default max_sessions of 10,000 it must be refused, 503);
-  5. every session ended with DELETE, VmRSS again, and one `initialize` that must succeed again.
+  5. every session ended with DELETE, VmRSS again, and one `initialize` that must succeed again;
+  6. <sessions> sessions opened and ended once more: VmRSS with them open (memory freed in
+     step 5 must be reused, not added to).
 
 Options:
   --server NAME=BINARY   a server binary to measure (repeatable)
@@ -53,6 +55,7 @@ struct Measured {
     ended: usize,
     after_end: u64,
     again: String,
+    second_round: u64,
 }
 
 fn main() -> ExitCode {
@@ -149,13 +152,14 @@ fn main() -> ExitCode {
     println!();
     println!(
         "| framework | RSS fresh | sessions opened (failed) | RSS with sessions | per session | \
-         one more `initialize` | RSS after DELETE of all | `initialize` after that |"
+         one more `initialize` | RSS after DELETE of all | `initialize` after that | \
+         RSS with as many again |"
     );
-    println!("|---|---:|---:|---:|---:|---|---:|---|");
+    println!("|---|---:|---:|---:|---:|---|---:|---|---:|");
     for (name, m) in &results {
         let per_session = m.with_sessions.saturating_sub(m.fresh) / m.opened.max(1) as u64;
         println!(
-            "| {name} | {} | {} ({}) in {:.1} s | {} | {} B | {} | {} ({} ended) | {} |",
+            "| {name} | {} | {} ({}) in {:.1} s | {} | {} B | {} | {} ({} ended) | {} | {} |",
             mib(m.fresh),
             thousands(m.opened as f64),
             m.failed,
@@ -166,6 +170,7 @@ fn main() -> ExitCode {
             mib(m.after_end),
             m.ended,
             m.again,
+            mib(m.second_round),
         );
     }
     for (name, m) in &results {
@@ -201,6 +206,59 @@ async fn measure(
 ) -> Result<Measured, String> {
     let fresh = rss_after(server, settle).await?;
 
+    let Opened {
+        sessions: opened,
+        mut failed,
+        mut first_error,
+        time: open_time,
+    } = open_sessions(server, endpoint, sessions, connections).await?;
+    let with_sessions = rss_after(server, settle).await?;
+
+    let mut conn = None;
+    let (one_more, extra) = describe(initialize(&mut conn, server.addr, endpoint, 0).await);
+    let mut to_end = opened.clone();
+    to_end.extend(extra);
+    let ended = end_sessions(server, endpoint, to_end, connections).await;
+    let after_end = rss_after(server, settle).await?;
+    let (again, extra) = describe(initialize(&mut conn, server.addr, endpoint, 0).await);
+    end_sessions(server, endpoint, extra.into_iter().collect(), 1).await;
+
+    let second = open_sessions(server, endpoint, sessions, connections).await?;
+    failed += second.failed;
+    first_error = first_error.or(second.first_error);
+    let second_round = rss_after(server, settle).await?;
+    end_sessions(server, endpoint, second.sessions, connections).await;
+
+    Ok(Measured {
+        fresh,
+        opened: opened.len(),
+        failed,
+        first_error,
+        open_time,
+        with_sessions,
+        one_more,
+        ended,
+        after_end,
+        again,
+        second_round,
+    })
+}
+
+/// Sessions opened by [`open_sessions`], and the `initialize`s that failed.
+struct Opened {
+    sessions: Vec<String>,
+    failed: usize,
+    first_error: Option<String>,
+    time: Duration,
+}
+
+/// `sessions` sessions opened with `initialize` over `connections` keep-alive connections.
+async fn open_sessions(
+    server: &Server,
+    endpoint: &Endpoint,
+    sessions: usize,
+    connections: usize,
+) -> Result<Opened, String> {
     let started = Instant::now();
     let claimed = Arc::new(AtomicUsize::new(0));
     let opened = Arc::new(Mutex::new(Vec::with_capacity(sessions)));
@@ -232,37 +290,20 @@ async fn measure(
         task.await
             .map_err(|e| format!("a client task failed: {e}"))?;
     }
-    let open_time = started.elapsed();
-    let opened = std::mem::take(&mut *opened.lock().expect("not poisoned"));
+    let time = started.elapsed();
+    let sessions = std::mem::take(&mut *opened.lock().expect("not poisoned"));
     let (failed, first_error) = std::mem::take(&mut *errors.lock().expect("not poisoned"));
     eprintln!(
         "{}: {} sessions opened, {failed} failed, in {:.1} s",
         server.name,
-        opened.len(),
-        open_time.as_secs_f64()
+        sessions.len(),
+        time.as_secs_f64()
     );
-    let with_sessions = rss_after(server, settle).await?;
-
-    let mut conn = None;
-    let (one_more, extra) = describe(initialize(&mut conn, server.addr, endpoint, 0).await);
-    let mut to_end = opened.clone();
-    to_end.extend(extra);
-    let ended = end_sessions(server, endpoint, to_end, connections).await;
-    let after_end = rss_after(server, settle).await?;
-    let (again, extra) = describe(initialize(&mut conn, server.addr, endpoint, 0).await);
-    end_sessions(server, endpoint, extra.into_iter().collect(), 1).await;
-
-    Ok(Measured {
-        fresh,
-        opened: opened.len(),
+    Ok(Opened {
+        sessions,
         failed,
         first_error,
-        open_time,
-        with_sessions,
-        one_more,
-        ended,
-        after_end,
-        again,
+        time,
     })
 }
 
