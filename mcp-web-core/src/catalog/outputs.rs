@@ -11,8 +11,8 @@ use crate::schema::{Direction, SchemaResolver, compact_output, single, with_defs
 
 /// The output schema of an operation, from its first 2xx JSON response, and whether results are
 /// wrapped as `{"result": ..}` because that schema is not an object. None without such a
-/// response. With `compact`, `examples` are dropped and repeated parts kept once under `$defs`
-/// ([`compact_output`]).
+/// response. With `compact`, annotations that mean nothing in a result are dropped and repeated
+/// parts kept once under `$defs` ([`compact_output`]).
 pub(super) fn output_schema<'a>(
     resolver: &SchemaResolver<'a>,
     operation: &'a Value,

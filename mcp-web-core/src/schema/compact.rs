@@ -8,8 +8,8 @@
 //! post-pass over a finished output schema:
 //! - drops, from every schema object, what tells a reader of the result nothing: `examples` (and
 //!   a leftover `example`), `readOnly` (everything in a result is read), `writeOnly: false` and
-//!   `deprecated: false` (the defaults), and a `title` that only repeats the property's name or
-//!   the schema's own `description`;
+//!   `deprecated: false` (what their absence says), and a `title` that only repeats the schema's
+//!   own `description` in other case or punctuation;
 //! - hash-conses the schema objects and moves each one that occurs at least twice, where that
 //!   saves bytes, to `$defs` (named after its `title`, else the property it describes, else its
 //!   type), leaving `{"$ref": "#/$defs/Name"}` in its places. A part equal to a `$defs` entry the
@@ -26,19 +26,20 @@
 //! `additionalProperties`, `if` with `then`, `items` with `prefixItems`, …) all stay in the shape.
 //! The references the resolver writes (`#/$defs/Name`) are root-relative, so they mean the same
 //! thing wherever a part is moved to. Schemas where that would not hold are not deduplicated at
-//! all: those with `$id`, `$anchor` or a dynamic reference anywhere, or a `$ref` that is not
-//! `#/$defs/Name`.
+//! all (only the annotations above are dropped): those with `$id`, `$anchor` or a dynamic
+//! reference anywhere, or a `$ref` that is not `#/$defs/Name`.
 //!
 //! Input schemas are not passed through here: several clients reject `$ref` in the arguments
 //! schema, which is what the model reads, so those stay inlined (and they repeat little).
 //!
 //! Speed: one read-only pass hash-conses the objects bottom-up (a node is its keywords with the
-//! subschemas replaced by node ids; equal hashes are confirmed by comparing, never trusted), one
-//! pass over the distinct nodes chooses, and one pass rewrites.
+//! subschemas replaced by node ids, hashed with a cheap hasher; equal hashes are confirmed by
+//! comparing, never trusted), one pass over the distinct nodes chooses, and one pass rewrites and
+//! drops the annotations. No text key is built.
 
 use std::{
     collections::{HashMap, HashSet},
-    hash::{DefaultHasher, Hash, Hasher},
+    hash::{BuildHasherDefault, Hash, Hasher},
 };
 
 use serde_json::{Map, Value};
@@ -48,217 +49,241 @@ use super::pointer::def_ref;
 /// What every reference the resolver writes starts with.
 const DEFS_PREFIX: &str = "#/$defs/";
 
-/// Keywords whose value is an object of subschemas.
-const SCHEMA_MAPS: [&str; 4] = [
-    "properties",
-    "patternProperties",
-    "$defs",
-    "dependentSchemas",
-];
-/// Keywords whose value is one subschema.
-const SCHEMA_ONE: [&str; 11] = [
-    "items",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-];
-/// Keywords whose value is an array of subschemas.
-const SCHEMA_LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
-/// Keywords that make a part's meaning depend on where it is (base URI, dynamic scope).
-const PLACED: [&str; 6] = [
-    "$id",
-    "$anchor",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$recursiveRef",
-    "$recursiveAnchor",
-];
-/// Keywords that stay in each place when a shape is shared: each one judges the instance alone
-/// (or is an annotation), so it means the same beside a `$ref` as beside the shape's keywords.
-const LOCAL: [&str; 9] = [
-    "type",
-    "format",
-    "title",
-    "description",
-    "default",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "$comment",
-];
 /// Below this size (compact JSON bytes) a part stays inline: a reference would save next to
 /// nothing and make the schema harder to read.
 const MIN_MOVED_BYTES: usize = 48;
 
+/// What a keyword of a schema object holds, for this pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// An object of subschemas (`properties`, `$defs`, …).
+    Map,
+    /// One subschema (`items`, `additionalProperties`, …).
+    One,
+    /// An array of subschemas (`allOf`, `prefixItems`, …).
+    List,
+    /// Stays in each place when a shape is shared: it judges the instance alone, or is an
+    /// annotation, so it means the same beside a `$ref` as beside the shape's keywords.
+    Local,
+    /// Makes a part's meaning depend on where it is (base URI, anchor, dynamic scope).
+    Placed,
+    /// Tells a reader of a result nothing: dropped (module docs).
+    Dropped,
+    /// Anything else: part of the shape.
+    Other,
+}
+
+fn role(keyword: &str) -> Role {
+    match keyword {
+        "properties" | "patternProperties" | "$defs" | "dependentSchemas" => Role::Map,
+        "items"
+        | "additionalProperties"
+        | "not"
+        | "if"
+        | "then"
+        | "else"
+        | "contains"
+        | "propertyNames"
+        | "unevaluatedItems"
+        | "unevaluatedProperties"
+        | "contentSchema" => Role::One,
+        "allOf" | "anyOf" | "oneOf" | "prefixItems" => Role::List,
+        "examples" | "example" | "readOnly" => Role::Dropped,
+        "type" | "format" | "title" | "description" | "default" | "deprecated" | "writeOnly"
+        | "$comment" => Role::Local,
+        "$id" | "$anchor" | "$dynamicRef" | "$dynamicAnchor" | "$recursiveRef"
+        | "$recursiveAnchor" => Role::Placed,
+        _ => Role::Other,
+    }
+}
+
+/// Whether a local keyword is kept: `writeOnly: false` and `deprecated: false` say what their
+/// absence says, and a title that repeats the description adds nothing.
+fn kept_local(keyword: &str, value: &Value, schema: &Map<String, Value>) -> bool {
+    match keyword {
+        "writeOnly" | "deprecated" => *value != Value::Bool(false),
+        "title" => !title_repeats_description(schema),
+        _ => true,
+    }
+}
+
+fn title_repeats_description(schema: &Map<String, Value>) -> bool {
+    match (schema.get("title"), schema.get("description")) {
+        (Some(Value::String(title)), Some(Value::String(text))) => same_words(title, text),
+        _ => false,
+    }
+}
+
+/// The keywords of `schema` that stay beside a `$ref` to its shape, dropped ones left out.
+fn locals(schema: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .iter()
+        .filter(|(k, v)| role(k) == Role::Local && kept_local(k, v, schema))
+}
+
+/// The keywords of `schema` that make its shape, dropped ones left out.
+fn shape_keywords(schema: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .iter()
+        .filter(|(k, _)| !matches!(role(k), Role::Local | Role::Dropped))
+}
+
 /// Make a finished output schema smaller without changing what it accepts (module docs).
 pub(crate) fn compact_output(root: &mut Map<String, Value>) {
-    if !trim(root, None) {
-        return;
-    }
     let (layout, chosen) = {
         let mut index = Index::default();
         let root_id = index.visit_root(root);
-        let chosen = index.choose(root_id, root);
+        let chosen = if index.placed {
+            // Nothing moves; the rewrite only drops what means nothing.
+            let mut none = Vec::new();
+            none.resize_with(index.nodes.len(), || None);
+            none
+        } else {
+            index.choose(root_id, root)
+        };
         (index.layout, chosen)
     };
-    if chosen.is_empty() {
-        return;
-    }
     let mut rewrite = Rewrite {
         layout: &layout,
         chosen: &chosen,
         position: 0,
-        bodies: HashMap::new(),
+        bodies: Vec::new(),
+        written: vec![false; chosen.len()],
     };
     rewrite.root(root);
-    let mut bodies: Vec<(usize, Map<String, Value>)> = rewrite.bodies.into_iter().collect();
+    let mut bodies = rewrite.bodies;
+    if bodies.is_empty() {
+        return;
+    }
     bodies.sort_by_key(|(id, _)| *id);
     let defs = root
         .entry("$defs")
         .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(defs) = defs {
         for (id, body) in bodies {
-            defs.insert(chosen[&id].name.clone(), Value::Object(body));
+            if let Some(chosen) = &chosen[id] {
+                defs.insert(chosen.name.clone(), Value::Object(body));
+            }
         }
     }
 }
 
-/// Drop what tells a reader of the result nothing (module docs) from one schema object and,
-/// recursively, its subschemas; `property` is the name it describes as a `properties` member.
-/// Returns whether the schema is placeless: every `$ref` in it is a root-relative
-/// `#/$defs/Name` (what the resolver writes) and nothing in it sets a base URI, an anchor or a
-/// dynamic scope. Only then does moving a part keep every reference's meaning (inside an `$id`,
-/// even `#/$defs/Name` would mean something else).
-fn trim(schema: &mut Map<String, Value>, property: Option<&str>) -> bool {
-    schema.remove("examples");
-    schema.remove("example");
-    schema.remove("readOnly");
-    for default_false in ["writeOnly", "deprecated"] {
-        if schema.get(default_false) == Some(&Value::Bool(false)) {
-            schema.remove(default_false);
-        }
-    }
-    if let Some(Value::String(title)) = schema.get("title") {
-        let description = schema.get("description").and_then(Value::as_str);
-        if property.is_some_and(|name| same_words(title, name))
-            || description.is_some_and(|text| same_words(title, text))
-        {
-            schema.remove("title");
-        }
-    }
-    let mut placeless = !PLACED.iter().any(|keyword| schema.contains_key(*keyword))
-        && schema.get("$ref").is_none_or(|reference| {
-            reference
-                .as_str()
-                .and_then(|r| r.strip_prefix(DEFS_PREFIX))
-                .is_some_and(|name| !name.contains('/'))
-        });
-    for (keyword, value) in schema.iter_mut() {
-        let keyword = keyword.as_str();
-        if SCHEMA_MAPS.contains(&keyword) {
-            if let Value::Object(map) = value {
-                let named = keyword == "properties";
-                for (name, sub) in map.iter_mut() {
-                    if let Value::Object(sub) = sub {
-                        placeless &= trim(sub, named.then_some(name.as_str()));
-                    }
-                }
-            }
-        } else if SCHEMA_ONE.contains(&keyword) {
-            if let Value::Object(sub) = value {
-                placeless &= trim(sub, None);
-            }
-        } else if SCHEMA_LISTS.contains(&keyword)
-            && let Value::Array(list) = value
-        {
-            for sub in list.iter_mut().filter_map(Value::as_object_mut) {
-                placeless &= trim(sub, None);
-            }
-        }
-    }
-    placeless
+/// Drop what tells a reader of the result nothing (module docs) from one schema object, not
+/// from its subschemas.
+fn trim(schema: &mut Map<String, Value>) {
+    let title = title_repeats_description(schema);
+    schema.retain(|keyword, value| match keyword.as_str() {
+        "examples" | "example" | "readOnly" => false,
+        "writeOnly" | "deprecated" => *value != Value::Bool(false),
+        "title" => !title,
+        _ => true,
+    });
 }
 
 /// Whether two texts are the same words, ignoring case, spaces and punctuation (`Simple User`,
 /// `simple_user`, `simple-user.`).
 fn same_words(a: &str, b: &str) -> bool {
-    let letters = |s: &str| {
+    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
             .filter(|c| c.is_alphanumeric())
             .flat_map(char::to_lowercase)
-            .collect::<Vec<char>>()
-    };
-    let (a, b) = (letters(a), letters(b));
-    !a.is_empty() && a == b
+    }
+    letters(a).next().is_some() && letters(a).eq(letters(b))
 }
 
-/// Where a subschema sits in its parent.
-#[derive(Clone, Copy)]
-enum Slot<'s> {
-    /// A member of a `properties`-like map: the keyword and the member's name.
-    Member(&'s str, &'s str),
-    /// The value of a one-subschema keyword, or an entry of a list keyword.
-    Other(&'s str),
-}
+/// A small fast hasher (the multiply-rotate of rustc's `FxHasher`): hashes here only pick
+/// candidates, every match is confirmed by comparing.
+#[derive(Debug, Default, Clone, Copy)]
+struct Fx(u64);
 
-/// Call `f` on each direct subschema of `schema` that is an object, in map order.
-fn for_each_subschema<'s>(
-    schema: &'s Map<String, Value>,
-    mut f: impl FnMut(Slot<'s>, &'s Map<String, Value>),
-) {
-    for (keyword, value) in schema {
-        let keyword = keyword.as_str();
-        if SCHEMA_MAPS.contains(&keyword) {
-            if let Value::Object(map) = value {
-                for (name, sub) in map {
-                    if let Value::Object(sub) = sub {
-                        f(Slot::Member(keyword, name), sub);
-                    }
-                }
-            }
-        } else if SCHEMA_ONE.contains(&keyword) {
-            if let Value::Object(sub) = value {
-                f(Slot::Other(keyword), sub);
-            }
-        } else if SCHEMA_LISTS.contains(&keyword)
-            && let Value::Array(list) = value
-        {
-            for sub in list.iter().filter_map(Value::as_object) {
-                f(Slot::Other(keyword), sub);
-            }
-        }
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 }
 
-fn is_local(keyword: &str) -> bool {
-    LOCAL.contains(&keyword)
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Hash of a JSON value (`serde_json::Value` has no `Hash`).
-fn hash_value(value: &Value, state: &mut DefaultHasher) {
+fn hash_value(value: &Value, state: &mut Fx) {
     match value {
-        Value::Null => 0u8.hash(state),
-        Value::Bool(b) => (1u8, b).hash(state),
-        Value::Number(n) => (2u8, n.as_f64().map(f64::to_bits)).hash(state),
-        Value::String(s) => (3u8, s).hash(state),
+        Value::Null => state.write_u8(0),
+        Value::Bool(b) => state.write_u8(1 + u8::from(*b)),
+        Value::Number(n) => {
+            state.write_u8(3);
+            n.as_f64().map(f64::to_bits).hash(state);
+        }
+        Value::String(s) => {
+            state.write_u8(4);
+            s.hash(state);
+        }
         Value::Array(list) => {
-            (4u8, list.len()).hash(state);
+            state.write_u8(5);
+            state.write_usize(list.len());
             list.iter().for_each(|v| hash_value(v, state));
         }
         Value::Object(map) => {
-            (5u8, map.len()).hash(state);
+            state.write_u8(6);
+            state.write_usize(map.len());
             for (k, v) in map {
                 k.hash(state);
                 hash_value(v, state);
             }
         }
+    }
+}
+
+/// Hash the value of a subschema keyword without its subschemas (hashed by node id): member
+/// names, list lengths, and the values that are not objects.
+fn hash_layout(role: Role, value: &Value, state: &mut Fx) {
+    let slot = |sub: &Value, state: &mut Fx| match sub {
+        Value::Object(_) => state.write_u8(7),
+        other => hash_value(other, state),
+    };
+    match (role, value) {
+        (Role::Map, Value::Object(map)) => {
+            state.write_usize(map.len());
+            for (name, sub) in map {
+                name.hash(state);
+                slot(sub, state);
+            }
+        }
+        (Role::List, Value::Array(list)) => {
+            state.write_usize(list.len());
+            list.iter().for_each(|sub| slot(sub, state));
+        }
+        (_, other) => slot(other, state),
     }
 }
 
@@ -279,6 +304,21 @@ fn json_len(value: &Value) -> usize {
     }
 }
 
+/// Compact JSON bytes of a subschema keyword's value without its subschemas.
+fn layout_len(role: Role, value: &Value) -> usize {
+    let slot = |sub: &Value| if sub.is_object() { 0 } else { json_len(sub) };
+    match (role, value) {
+        (Role::Map, Value::Object(map)) => {
+            1 + map
+                .iter()
+                .map(|(name, sub)| name.len() + 4 + slot(sub))
+                .sum::<usize>()
+        }
+        (Role::List, Value::Array(list)) => 1 + list.iter().map(|v| 1 + slot(v)).sum::<usize>(),
+        (_, other) => slot(other),
+    }
+}
+
 /// One distinct schema object, or one distinct shape (a schema object's keywords but the local
 /// ones). A schema object with no local keyword is its own shape: one node.
 #[derive(Debug)]
@@ -287,8 +327,6 @@ struct Node {
     size: usize,
     /// The nodes it occurs in directly, once per occurrence.
     parents: Vec<usize>,
-    /// The shape of a schema object that has local keywords too.
-    shape: Option<usize>,
     /// Whether it is a shape: places keep their local keywords beside the reference.
     is_shape: bool,
     /// Its `title`, if it has one.
@@ -302,7 +340,7 @@ struct Node {
     next: Option<usize>,
 }
 
-/// What the rewrite needs of the index: the node of each position, and the subtree spans.
+/// What the rewrite needs of the index.
 #[derive(Debug, Default)]
 struct Layout {
     /// Node of each schema object, in pre-order (the root first).
@@ -317,16 +355,22 @@ struct Layout {
 #[derive(Debug, Default)]
 struct Index<'a> {
     /// First node of each hash (the others chained through [`Node::next`]).
-    by_hash: HashMap<u64, usize>,
+    by_hash: HashMap<u64, usize, BuildHasherDefault<Fx>>,
     nodes: Vec<Node>,
     /// One object of each node, to confirm equal hashes.
     samples: Vec<&'a Map<String, Value>>,
-    /// The direct subschema nodes of each node, in order (empty for a schema object with a
-    /// separate shape, whose one child is the shape).
-    children: Vec<Vec<usize>>,
+    /// The direct subschema nodes of each shape, in order.
+    children: Vec<Box<[usize]>>,
+    /// Child ids of the objects being visited, innermost last (one buffer for the whole walk).
+    stack: Vec<usize>,
     layout: Layout,
     /// The `$defs` entries already in the schema, by node: references to them stay as they are.
     kept: HashMap<usize, String>,
+    /// Whether a part's meaning depends on where it is: every `$ref` must be a root-relative
+    /// `#/$defs/Name` (what the resolver writes) and nothing may set a base URI, an anchor or a
+    /// dynamic scope, or moving a part could change what a reference means (inside an `$id`,
+    /// even `#/$defs/Name` would mean something else).
+    placed: bool,
 }
 
 /// What a chosen node becomes.
@@ -358,53 +402,52 @@ impl<'a> Index<'a> {
         let position = self.layout.positions.len();
         self.layout.positions.push(usize::MAX);
         self.layout.spans.push(0);
-        let mut children = Vec::new();
-        for_each_subschema(schema, |slot, sub| {
-            let (name, def) = match slot {
-                Slot::Member("properties", name) => (Some(name), None),
-                Slot::Member("$defs", name) => (None, Some(name)),
-                _ => (None, None),
-            };
-            let id = self.visit(sub, name, None);
-            if let (Some(defs), Some(def)) = (defs.as_deref_mut(), def) {
-                defs.push((def, id));
-            }
-            children.push(id);
-        });
-        let mut shape_size = 0;
-        let mut local_size = 0;
+        let base = self.stack.len();
+        let (mut shape_hash, mut local_hash) = (Fx::default(), Fx::default());
+        let (mut shape_size, mut local_size) = (2, 0);
         for (keyword, value) in schema {
             let bytes = keyword.len() + 4;
-            if is_local(keyword) {
-                local_size += bytes + json_len(value);
-            } else if SCHEMA_MAPS.contains(&keyword.as_str()) {
-                let names = value.as_object().map_or(0, |map| {
-                    map.iter()
-                        .map(|(name, sub)| {
-                            name.len() + 4 + if sub.is_object() { 0 } else { json_len(sub) }
-                        })
-                        .sum()
-                });
-                shape_size += bytes + names + 1;
-            } else if SCHEMA_ONE.contains(&keyword.as_str()) && value.is_object() {
-                shape_size += bytes;
-            } else if SCHEMA_LISTS.contains(&keyword.as_str())
-                && let Value::Array(list) = value
-            {
-                shape_size += bytes
-                    + list
-                        .iter()
-                        .map(|v| 1 + if v.is_object() { 0 } else { json_len(v) })
-                        .sum::<usize>();
-            } else {
-                shape_size += bytes + json_len(value);
+            match role(keyword) {
+                Role::Dropped => {}
+                Role::Local => {
+                    if kept_local(keyword, value, schema) {
+                        local_size += bytes + json_len(value);
+                        keyword.hash(&mut local_hash);
+                        hash_value(value, &mut local_hash);
+                    }
+                }
+                role @ (Role::Map | Role::One | Role::List) => {
+                    shape_size += bytes + layout_len(role, value);
+                    keyword.hash(&mut shape_hash);
+                    hash_layout(role, value, &mut shape_hash);
+                    self.visit_children(keyword, role, value, defs.as_deref_mut());
+                }
+                Role::Placed | Role::Other => {
+                    if keyword == "$ref" {
+                        self.placed |= value
+                            .as_str()
+                            .and_then(|r| r.strip_prefix(DEFS_PREFIX))
+                            .is_none_or(|name| name.contains('/'));
+                    }
+                    self.placed |= role(keyword) == Role::Placed;
+                    shape_size += bytes + json_len(value);
+                    keyword.hash(&mut shape_hash);
+                    hash_value(value, &mut shape_hash);
+                }
             }
         }
-        shape_size += children.iter().map(|&c| self.nodes[c].size).sum::<usize>();
-        let shape = self.intern_shape(schema, children, shape_size);
+        for &child in &self.stack[base..] {
+            shape_size += self.nodes[child].size;
+            shape_hash.write_usize(child);
+        }
+        let shape = self.intern_shape(schema, base, shape_hash.finish(), shape_size);
+        self.stack.truncate(base);
         let id = match local_size {
             0 => shape,
-            _ => self.intern_schema(schema, shape, local_size),
+            _ => {
+                local_hash.write_usize(shape);
+                self.intern_schema(schema, shape, local_hash.finish(), local_size)
+            }
         };
         self.note_names(id, schema, property);
         if id != shape {
@@ -415,29 +458,56 @@ impl<'a> Index<'a> {
         id
     }
 
-    /// The node of the shape of `schema` (its keywords but the local ones, with these children).
+    /// Visit the subschemas held by one keyword, pushing their nodes on the stack.
+    fn visit_children(
+        &mut self,
+        keyword: &str,
+        role: Role,
+        value: &'a Value,
+        mut defs: Option<&mut Vec<(&'a str, usize)>>,
+    ) {
+        match (role, value) {
+            (Role::Map, Value::Object(map)) => {
+                let named = keyword == "properties";
+                for (name, sub) in map {
+                    if let Value::Object(sub) = sub {
+                        let id = self.visit(sub, named.then_some(name.as_str()), None);
+                        if keyword == "$defs"
+                            && let Some(defs) = defs.as_deref_mut()
+                        {
+                            defs.push((name, id));
+                        }
+                        self.stack.push(id);
+                    }
+                }
+            }
+            (Role::One, Value::Object(sub)) => {
+                let id = self.visit(sub, None, None);
+                self.stack.push(id);
+            }
+            (Role::List, Value::Array(list)) => {
+                for sub in list.iter().filter_map(Value::as_object) {
+                    let id = self.visit(sub, None, None);
+                    self.stack.push(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The node of the shape of `schema`: its keywords but the local ones, with the children
+    /// on the stack from `base`.
     fn intern_shape(
         &mut self,
         schema: &'a Map<String, Value>,
-        children: Vec<usize>,
+        base: usize,
+        hash: u64,
         size: usize,
     ) -> usize {
-        let mut state = DefaultHasher::new();
-        for (keyword, value) in schema.iter().filter(|(k, _)| !is_local(k)) {
-            keyword.hash(&mut state);
-            if subschema_keyword(keyword) {
-                // Only the layout: the children's ids are hashed below.
-                hash_layout(keyword, value, &mut state);
-            } else {
-                hash_value(value, &mut state);
-            }
-        }
-        (1u8, &children).hash(&mut state);
-        let hash = state.finish();
         let mut candidate = self.by_hash.get(&hash).copied();
         while let Some(id) = candidate {
             if self.nodes[id].is_shape
-                && self.children[id] == children
+                && *self.children[id] == self.stack[base..]
                 && same_shape(self.samples[id], schema)
             {
                 return id;
@@ -445,10 +515,12 @@ impl<'a> Index<'a> {
             candidate = self.nodes[id].next;
         }
         let id = self.nodes.len();
-        for &child in &children {
+        for i in base..self.stack.len() {
+            let child = self.stack[i];
             self.nodes[child].parents.push(id);
         }
-        self.push(hash, schema, children, size, None, true)
+        let children = self.stack[base..].into();
+        self.push(hash, schema, children, size, id, true)
     }
 
     /// The node of a schema object with local keywords and the shape `shape`.
@@ -456,19 +528,13 @@ impl<'a> Index<'a> {
         &mut self,
         schema: &'a Map<String, Value>,
         shape: usize,
+        hash: u64,
         local_size: usize,
     ) -> usize {
-        let mut state = DefaultHasher::new();
-        for (keyword, value) in schema.iter().filter(|(k, _)| is_local(k)) {
-            keyword.hash(&mut state);
-            hash_value(value, &mut state);
-        }
-        (2u8, shape).hash(&mut state);
-        let hash = state.finish();
         let mut candidate = self.by_hash.get(&hash).copied();
         while let Some(id) = candidate {
             if !self.nodes[id].is_shape
-                && self.nodes[id].shape == Some(shape)
+                && self.layout.shape_of[id] == shape
                 && same_local(self.samples[id], schema)
             {
                 return id;
@@ -478,16 +544,16 @@ impl<'a> Index<'a> {
         let id = self.nodes.len();
         self.nodes[shape].parents.push(id);
         let size = local_size + self.nodes[shape].size;
-        self.push(hash, schema, Vec::new(), size, Some(shape), false)
+        self.push(hash, schema, Box::default(), size, shape, false)
     }
 
     fn push(
         &mut self,
         hash: u64,
         schema: &'a Map<String, Value>,
-        children: Vec<usize>,
+        children: Box<[usize]>,
         size: usize,
-        shape: Option<usize>,
+        shape: usize,
         is_shape: bool,
     ) -> usize {
         let id = self.nodes.len();
@@ -495,7 +561,6 @@ impl<'a> Index<'a> {
         self.nodes.push(Node {
             size,
             parents: Vec::new(),
-            shape,
             is_shape,
             title: None,
             property: None,
@@ -504,24 +569,22 @@ impl<'a> Index<'a> {
         });
         self.samples.push(schema);
         self.children.push(children);
-        self.layout.shape_of.push(shape.unwrap_or(id));
+        self.layout.shape_of.push(shape);
         id
     }
 
     /// Remember what a node may be named after: a title, the property it describes, its type.
     fn note_names(&mut self, id: usize, schema: &Map<String, Value>, property: Option<&str>) {
         let node = &mut self.nodes[id];
-        if node.title.is_none() {
-            node.title = schema
-                .get("title")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+        if node.title.is_none()
+            && let Some(Value::String(title)) = schema.get("title")
+        {
+            node.title = Some(title.clone());
         }
-        if node.kind.is_none() {
-            node.kind = schema
-                .get("type")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+        if node.kind.is_none()
+            && let Some(Value::String(kind)) = schema.get("type")
+        {
+            node.kind = Some(kind.clone());
         }
         match (&node.property, property) {
             (None, Some(name)) => node.property = Some(Some(name.to_string())),
@@ -531,19 +594,20 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Which nodes go to `$defs`: largest first, so that a part inside a moved part counts once
-    /// for the moved copy rather than once per place the moved part was.
-    fn choose(&self, root: usize, schema: &Map<String, Value>) -> HashMap<usize, Chosen> {
+    /// Which nodes go to `$defs` (indexed by node): largest first, so that a part inside a
+    /// moved part counts once for the moved copy rather than once per place the moved part was.
+    fn choose(&self, root: usize, schema: &Map<String, Value>) -> Vec<Option<Chosen>> {
         // The root keeps its own keywords: MCP clients read its `properties`.
         let root_shape = self.layout.shape_of[root];
         let mut order: Vec<usize> = (0..self.nodes.len())
             .filter(|&id| id != root && id != root_shape)
             .collect();
-        order.sort_by(|a, b| self.nodes[*b].size.cmp(&self.nodes[*a].size).then(a.cmp(b)));
+        order.sort_unstable_by(|a, b| self.nodes[*b].size.cmp(&self.nodes[*a].size).then(a.cmp(b)));
         let mut occurrences = vec![0usize; self.nodes.len()];
         occurrences[root] = 1;
         occurrences[root_shape] = 1;
-        let mut chosen: HashMap<usize, Chosen> = HashMap::new();
+        let mut chosen: Vec<Option<Chosen>> = Vec::new();
+        chosen.resize_with(self.nodes.len(), || None);
         let mut names: HashSet<String> = schema
             .get("$defs")
             .and_then(Value::as_object)
@@ -554,25 +618,19 @@ impl<'a> Index<'a> {
             let count: usize = node
                 .parents
                 .iter()
-                .map(|parent| {
-                    if chosen.contains_key(parent) {
-                        1
-                    } else {
-                        occurrences[*parent]
-                    }
+                .map(|&parent| match chosen[parent] {
+                    Some(_) => 1,
+                    None => occurrences[parent],
                 })
                 .sum();
             occurrences[id] = count;
             if let Some(name) = self.kept.get(&id) {
                 // Already a `$defs` entry: its other places refer to it.
                 if count >= 2 {
-                    chosen.insert(
-                        id,
-                        Chosen {
-                            name: name.clone(),
-                            existing: true,
-                        },
-                    );
+                    chosen[id] = Some(Chosen {
+                        name: name.clone(),
+                        existing: true,
+                    });
                 }
                 continue;
             }
@@ -587,13 +645,10 @@ impl<'a> Index<'a> {
             let moved = count * reference + node.size + name.len() + 4;
             if moved < inline {
                 names.insert(name.clone());
-                chosen.insert(
-                    id,
-                    Chosen {
-                        name,
-                        existing: false,
-                    },
-                );
+                chosen[id] = Some(Chosen {
+                    name,
+                    existing: false,
+                });
             }
         }
         chosen
@@ -631,73 +686,33 @@ impl<'a> Index<'a> {
     }
 }
 
-fn subschema_keyword(keyword: &str) -> bool {
-    SCHEMA_MAPS.contains(&keyword) || SCHEMA_ONE.contains(&keyword) || SCHEMA_LISTS.contains(&keyword)
-}
-
-/// Hash the value of a subschema keyword without its subschemas: member names, list lengths and
-/// the values that are not objects (the subschemas are hashed by node id).
-fn hash_layout(keyword: &str, value: &Value, state: &mut DefaultHasher) {
-    let slot = |sub: &Value, state: &mut DefaultHasher| match sub {
-        Value::Object(_) => 6u8.hash(state),
-        other => hash_value(other, state),
-    };
-    match value {
-        Value::Object(map) if SCHEMA_MAPS.contains(&keyword) => {
-            (7u8, map.len()).hash(state);
-            for (name, sub) in map {
-                name.hash(state);
-                slot(sub, state);
-            }
-        }
-        Value::Array(list) if SCHEMA_LISTS.contains(&keyword) => {
-            (8u8, list.len()).hash(state);
-            list.iter().for_each(|sub| slot(sub, state));
-        }
-        other => slot(other, state),
-    }
-}
-
 /// Whether two schema objects have the same keywords but the local ones, with the same values
 /// except for their object subschemas (compared by node id by the caller).
 fn same_shape(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
-    let mut a = a.iter().filter(|(k, _)| !is_local(k));
-    let mut b = b.iter().filter(|(k, _)| !is_local(k));
+    let (mut a, mut b) = (shape_keywords(a), shape_keywords(b));
     loop {
-        match (a.next(), b.next()) {
+        let ((ka, va), (kb, vb)) = match (a.next(), b.next()) {
             (None, None) => return true,
-            (Some((ka, va)), Some((kb, vb))) => {
-                if ka != kb {
-                    return false;
-                }
-                let same = if SCHEMA_MAPS.contains(&ka.as_str()) {
-                    match (va, vb) {
-                        (Value::Object(ma), Value::Object(mb)) => {
-                            ma.len() == mb.len()
-                                && ma.iter().zip(mb).all(|((na, sa), (nb, sb))| {
-                                    na == nb && same_slot(sa, sb)
-                                })
-                        }
-                        _ => va == vb,
-                    }
-                } else if SCHEMA_ONE.contains(&ka.as_str()) {
-                    same_slot(va, vb)
-                } else if SCHEMA_LISTS.contains(&ka.as_str()) {
-                    match (va, vb) {
-                        (Value::Array(la), Value::Array(lb)) => {
-                            la.len() == lb.len()
-                                && la.iter().zip(lb).all(|(sa, sb)| same_slot(sa, sb))
-                        }
-                        _ => va == vb,
-                    }
-                } else {
-                    va == vb
-                };
-                if !same {
-                    return false;
-                }
-            }
+            (Some(a), Some(b)) => (a, b),
             _ => return false,
+        };
+        let same = ka == kb
+            && match (role(ka), va, vb) {
+                (Role::Map, Value::Object(ma), Value::Object(mb)) => {
+                    ma.len() == mb.len()
+                        && ma
+                            .iter()
+                            .zip(mb)
+                            .all(|((na, sa), (nb, sb))| na == nb && same_slot(sa, sb))
+                }
+                (Role::One, _, _) => same_slot(va, vb),
+                (Role::List, Value::Array(la), Value::Array(lb)) => {
+                    la.len() == lb.len() && la.iter().zip(lb).all(|(sa, sb)| same_slot(sa, sb))
+                }
+                _ => va == vb,
+            };
+        if !same {
+            return false;
         }
     }
 }
@@ -712,23 +727,25 @@ fn same_slot(a: &Value, b: &Value) -> bool {
 
 /// Whether two schema objects have the same local keywords with the same values.
 fn same_local(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
-    a.iter()
-        .filter(|(k, _)| is_local(k))
-        .eq(b.iter().filter(|(k, _)| is_local(k)))
+    locals(a).eq(locals(b))
 }
 
-/// The second pass: replaces the chosen nodes' places with references, taking each new
-/// definition's body from its first place.
+/// The second pass: replaces the chosen nodes' places (or their shapes) with references,
+/// taking each new definition's body from its first place.
 struct Rewrite<'i> {
     layout: &'i Layout,
-    chosen: &'i HashMap<usize, Chosen>,
+    chosen: &'i [Option<Chosen>],
     /// Pre-order position of the object being visited, as in [`Layout::positions`].
     position: usize,
-    bodies: HashMap<usize, Map<String, Value>>,
+    /// The new definitions' bodies, by node.
+    bodies: Vec<(usize, Map<String, Value>)>,
+    /// Whether each node's body was taken already.
+    written: Vec<bool>,
 }
 
-impl Rewrite<'_> {
+impl<'i> Rewrite<'i> {
     fn root(&mut self, root: &mut Map<String, Value>) {
+        trim(root);
         self.position = 1;
         self.children(root, true);
     }
@@ -737,24 +754,30 @@ impl Rewrite<'_> {
     /// stay in place.
     fn children(&mut self, schema: &mut Map<String, Value>, at_root: bool) {
         for (keyword, value) in schema.iter_mut() {
-            let keyword = keyword.as_str();
-            let pinned = at_root && keyword == "$defs";
-            if SCHEMA_MAPS.contains(&keyword) {
-                if let Value::Object(map) = value {
+            match (role(keyword), value) {
+                (Role::Map, Value::Object(map)) => {
+                    let pinned = at_root && keyword == "$defs";
                     for sub in map.values_mut() {
                         self.place(sub, pinned);
                     }
                 }
-            } else if SCHEMA_ONE.contains(&keyword) {
-                self.place(value, false);
-            } else if SCHEMA_LISTS.contains(&keyword)
-                && let Value::Array(list) = value
-            {
-                for sub in list {
-                    self.place(sub, false);
+                (Role::One, value) => self.place(value, false),
+                (Role::List, Value::Array(list)) => {
+                    for sub in list {
+                        self.place(sub, false);
+                    }
                 }
+                _ => {}
             }
         }
+    }
+
+    /// Whether `id` is chosen and refers to a body that exists already.
+    fn written(&self, id: usize) -> Option<&'i Chosen> {
+        let chosen: &'i [Option<Chosen>] = self.chosen;
+        chosen[id]
+            .as_ref()
+            .filter(|chosen| chosen.existing || self.written[id])
     }
 
     /// One subschema's place: leave it, or replace it (or its shape) with a reference.
@@ -762,40 +785,41 @@ impl Rewrite<'_> {
         let Value::Object(schema) = value else {
             return;
         };
+        let all: &'i [Option<Chosen>] = self.chosen;
         let position = self.position;
         let id = self.layout.positions[position];
-        let whole = self.chosen.get(&id).filter(|_| !pinned);
-        if let Some(chosen) = whole
-            && (chosen.existing || self.bodies.contains_key(&id))
-        {
+        if !pinned && let Some(chosen) = self.written(id) {
             self.position += self.layout.spans[position];
             *value = reference(&chosen.name);
             return;
         }
+        trim(schema);
         let shape = self.layout.shape_of[id];
-        match self.chosen.get(&shape).filter(|_| shape != id) {
-            Some(chosen) if chosen.existing || self.bodies.contains_key(&shape) => {
-                self.position += self.layout.spans[position];
-                schema.retain(|keyword, _| is_local(keyword));
-                schema.insert("$ref".into(), Value::String(def_ref(&chosen.name)));
-            }
-            Some(chosen) => {
-                self.position += 1;
-                self.children(schema, false);
-                let (local, body) = std::mem::take(schema)
-                    .into_iter()
-                    .partition(|(keyword, _)| is_local(keyword));
-                *schema = local;
-                schema.insert("$ref".into(), Value::String(def_ref(&chosen.name)));
-                self.bodies.insert(shape, body);
-            }
-            None => {
-                self.position += 1;
-                self.children(schema, false);
-            }
+        if shape != id
+            && let Some(chosen) = self.written(shape)
+        {
+            self.position += self.layout.spans[position];
+            schema.retain(|keyword, _| role(keyword) == Role::Local);
+            schema.insert("$ref".into(), Value::String(def_ref(&chosen.name)));
+        } else if shape != id
+            && let Some(chosen) = &all[shape]
+        {
+            self.position += 1;
+            self.children(schema, false);
+            let (local, body) = std::mem::take(schema)
+                .into_iter()
+                .partition(|(keyword, _)| role(keyword) == Role::Local);
+            *schema = local;
+            schema.insert("$ref".into(), Value::String(def_ref(&chosen.name)));
+            self.bodies.push((shape, body));
+            self.written[shape] = true;
+        } else {
+            self.position += 1;
+            self.children(schema, false);
         }
-        if let Some(chosen) = whole {
-            self.bodies.insert(id, std::mem::take(schema));
+        if !pinned && let Some(chosen) = &all[id] {
+            self.bodies.push((id, std::mem::take(schema)));
+            self.written[id] = true;
             *value = reference(&chosen.name);
         }
     }

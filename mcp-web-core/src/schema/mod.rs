@@ -14,8 +14,8 @@
 //! - `walk`: one resolution, keyword by keyword, and the OpenAPI → 2020-12 rewrites;
 //! - `plan`: a dry run of the walk over every schema a catalog will resolve, counting component
 //!   uses so each cached component is copied only as often as it is used again (speed only);
-//! - `compact`: output schemas made smaller once resolved (`examples` dropped, repeated parts
-//!   kept once under `$defs`);
+//! - `compact`: output schemas made smaller once resolved (annotations that mean nothing in a
+//!   result dropped, repeated parts and shapes kept once under `$defs`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
 //! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references.
 

@@ -532,3 +532,118 @@ fn compact_output_leaves_placed_parts_and_foreign_references_alone() {
     super::compact_output(&mut schema);
     assert_eq!(schema, before, "a reference into the tree pins every part");
 }
+
+/// The old and new validators agree on every instance.
+#[track_caller]
+fn assert_same_verdicts(original: &Value, compact: &Value, instances: &[Value]) {
+    let (old, new) = (
+        jsonschema::validator_for(original).unwrap(),
+        jsonschema::validator_for(compact).unwrap(),
+    );
+    for instance in instances {
+        assert_eq!(
+            old.is_valid(instance),
+            new.is_valid(instance),
+            "{instance} in {compact:#}"
+        );
+    }
+}
+
+#[test]
+fn compact_output_shares_a_shape_between_variants_that_differ_in_type_and_annotations() {
+    let properties = json!({
+        "login": {"type": "string", "description": "The user's handle."},
+        "id": {"type": "integer", "description": "The user's id."},
+        "site_admin": {"type": "boolean"}
+    });
+    let user = |kind: Value, description: &str| {
+        json!({
+            "type": kind,
+            "description": description,
+            "properties": properties,
+            "required": ["login", "id"]
+        })
+    };
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "author": user(json!("object"), "Who wrote it."),
+            "assignee": user(json!(["object", "null"]), "Who works on it, if anyone."),
+            "closed_by": user(json!(["object", "null"]), "Who closed it, if anyone.")
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let author = &compact["properties"]["author"];
+    let assignee = &compact["properties"]["assignee"];
+    assert_eq!(author["type"], "object");
+    assert_eq!(author["description"], "Who wrote it.");
+    assert_eq!(assignee["type"], json!(["object", "null"]));
+    assert_eq!(assignee["description"], "Who works on it, if anyone.");
+    let reference = author["$ref"].as_str().expect("the shape is referred to");
+    assert_eq!(assignee["$ref"], reference);
+    assert_eq!(compact["properties"]["closed_by"]["$ref"], reference);
+    assert!(author.get("properties").is_none());
+    let name = reference.strip_prefix("#/$defs/").unwrap();
+    let shape = &compact["$defs"][name];
+    assert_eq!(
+        shape["properties"], properties,
+        "descriptions stay in the shape"
+    );
+    assert!(shape.get("type").is_none() && shape.get("description").is_none());
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"author": {"login": "a", "id": 1}, "assignee": null}),
+            json!({"author": null}),
+            json!({"assignee": {"login": "a"}}),
+            json!({"closed_by": {"login": "a", "id": "1"}}),
+            json!({"closed_by": {"login": "a", "id": 1, "site_admin": 1}}),
+            json!({"assignee": "x"}),
+        ],
+    );
+}
+
+#[test]
+fn compact_output_drops_annotations_that_mean_nothing_in_a_result_and_keeps_the_rest() {
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "readOnly": true, "deprecated": false, "example": 1},
+            "old": {"type": "string", "deprecated": true, "writeOnly": false},
+            "repo": {
+                "title": "Repository",
+                "description": "A repository.",
+                "type": "object",
+                "properties": {"name": {"type": "string", "title": "Name", "description": "Its name"}}
+            },
+            "user": {"title": "Simple User", "description": "simple user", "type": "string"}
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    assert_eq!(compact["properties"]["id"], json!({"type": "integer"}));
+    assert_eq!(
+        compact["properties"]["old"],
+        json!({"type": "string", "deprecated": true})
+    );
+    assert_eq!(compact["properties"]["repo"]["title"], "Repository");
+    assert_eq!(
+        compact["properties"]["repo"]["properties"]["name"]["title"],
+        "Name"
+    );
+    assert_eq!(
+        compact["properties"]["user"],
+        json!({"description": "simple user", "type": "string"}),
+        "a title that repeats the description goes, the description stays"
+    );
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[json!({"id": 1}), json!({"id": "1"}), json!({"user": 2})],
+    );
+}
