@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# What real MCP clients feel (BENCHMARKS.md, "Issue 14"): 50 sequential `callTool get_ticket` per
-# client × framework × protocol era, against release builds of examples/axum-tickets and
-# examples/actix-tickets, printing ms per call and the clients' transport errors.
+# What real MCP clients feel (BENCHMARKS.md, "Issue 14"): 200 sequential `callTool get_ticket`
+# (after 20 warm-up calls) per client × framework × protocol era, against release builds of
+# examples/axum-tickets and examples/actix-tickets, printing ms per call and the clients' transport errors.
 #
 # Clients:
 # - the official TypeScript SDK, newest 1.x on npm (or $TS_SDK_VERSION), installed into
@@ -11,14 +11,14 @@
 #   up), `Client(url, mode="legacy")` and `mode="2026-07-28"`.
 #
 #   scripts/bench-clients.sh
-#   CALLS=200 scripts/bench-clients.sh
+#   CALLS=1000 scripts/bench-clients.sh
 #   AXUM_TICKETS_BIN=… ACTIX_TICKETS_BIN=… scripts/bench-clients.sh   # prebuilt binaries
 #
 # Servers listen on 127.0.0.1 only, on ports the OS picks, and are stopped at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
-calls="${CALLS:-50}"
+calls="${CALLS:-200}"
 token="bench-token"
 repo="$(pwd)"
 
@@ -92,7 +92,7 @@ for framework in axum actix; do
 done
 
 echo
-echo "$calls sequential calls after 3 warm-up calls, one client connection each"
+echo "$calls sequential calls after 20 warm-up calls, one client connection each"
 echo
 echo "| client | server | protocol | mean ms/call | p50 | max | transport errors | failed calls |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"

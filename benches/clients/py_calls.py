@@ -57,7 +57,7 @@ async def main(label: str, url: str, token: str, calls: int, mode: str) -> None:
                         first_failures.append(f"call: {error!r}")
                     return False
 
-            for _ in range(3):  # warm-up, not timed
+            for _ in range(20):  # warm-up (allocator, caches), not timed
                 await call()
             times = []
             for _ in range(calls):

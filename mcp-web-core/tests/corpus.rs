@@ -11,7 +11,12 @@
 //! - `inputSchema` and `outputSchema` are valid against the JSON Schema 2020-12 meta-schema,
 //!   compile as validators (as the server compiles them for `tools/call`), and have
 //!   `"type": "object"` at the root;
-//! - every operation of the document is either a tool or named by a conversion warning.
+//! - every operation of the document is either a tool or named by a conversion warning;
+//! - the compacted output schemas (the default: `examples` dropped, repeated parts under `$defs`)
+//!   mean what the full ones mean ([`McpConfig::full_output_schemas`]): instances generated from
+//!   each full schema (its own examples, one value per type, every branch of a `oneOf`), and
+//!   mutations of them (a property removed, a value of the wrong type), are accepted or rejected
+//!   by both compiled schemas alike; input schemas and descriptions are the same in both.
 //!
 //! Problems the core still has are listed in [`KNOWN`]: they are printed as `KNOWN` and do not
 //! fail the test; any other problem does. When a known problem is gone, the test says so, and the
@@ -20,6 +25,7 @@
 use std::{
     collections::{BTreeMap, HashSet},
     path::PathBuf,
+    sync::atomic::{AtomicUsize, Ordering},
     time::{Duration, Instant},
 };
 
@@ -124,6 +130,255 @@ fn schema_problems(tool: &str, which: &str, schema: &Value, problems: &mut Vec<P
     }
 }
 
+/// The compacted tools against the full ones: the same names, descriptions and input schemas,
+/// and output schemas that accept and reject the same instances.
+fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) {
+    if preview.tools.len() != full.tools.len() {
+        problems.push(Problem::new(
+            "",
+            format!(
+                "{} tools, {} with full output schemas",
+                preview.tools.len(),
+                full.tools.len()
+            ),
+        ));
+        return;
+    }
+    let (mut checked, mut told_apart) = (0usize, 0usize);
+    for (tool, full_tool) in preview.tools.iter().zip(&full.tools) {
+        let name = tool["name"].as_str().unwrap_or_default();
+        for key in ["name", "title", "description", "inputSchema", "annotations"] {
+            if tool.get(key) != full_tool.get(key) {
+                problems.push(Problem::new(
+                    name,
+                    format!("{key} differs from the one with full output schemas"),
+                ));
+            }
+        }
+        let (Some(compact), Some(original)) =
+            (tool.get("outputSchema"), full_tool.get("outputSchema"))
+        else {
+            if tool.get("outputSchema").is_some() != full_tool.get("outputSchema").is_some() {
+                problems.push(Problem::new(
+                    name,
+                    "outputSchema appears in one only".into(),
+                ));
+            }
+            continue;
+        };
+        let (Ok(new), Ok(old)) = (
+            jsonschema::validator_for(compact),
+            jsonschema::validator_for(original),
+        ) else {
+            continue; // schema_problems reports it
+        };
+        let mut instances = Vec::new();
+        samples(original, original, 0, &mut instances);
+        let mut mutated = Vec::new();
+        for instance in &instances {
+            mutations(instance, &mut mutated);
+        }
+        instances.extend(mutated);
+        instances.extend([Value::Null, serde_json::json!({}), serde_json::json!("x")]);
+        let (mut accepted, mut rejected) = (0, 0);
+        for instance in &instances {
+            let verdict = old.is_valid(instance);
+            if new.is_valid(instance) != verdict {
+                problems.push(Problem::new(
+                    name,
+                    format!(
+                        "the compacted outputSchema {} an instance the full one {}: {}",
+                        if verdict { "rejects" } else { "accepts" },
+                        if verdict { "accepts" } else { "rejects" },
+                        truncated(instance)
+                    ),
+                ));
+                break;
+            }
+            if verdict {
+                accepted += 1;
+            } else {
+                rejected += 1;
+            }
+        }
+        checked += 1;
+        if accepted > 0 && rejected > 0 {
+            told_apart += 1;
+        }
+    }
+    println!(
+        "  output schemas compared on samples of both verdicts: {told_apart} of {checked} tools"
+    );
+    COMPARED.fetch_add(checked, Ordering::Relaxed);
+    TOLD_APART.fetch_add(told_apart, Ordering::Relaxed);
+}
+
+/// Tools whose output schemas were compared, and those of them that got instances of both
+/// verdicts, over the whole corpus.
+static COMPARED: AtomicUsize = AtomicUsize::new(0);
+static TOLD_APART: AtomicUsize = AtomicUsize::new(0);
+
+fn truncated(instance: &Value) -> String {
+    let text = instance.to_string();
+    text.chars().take(300).collect()
+}
+
+/// Instances of `schema` (a subschema of `root`): its examples, then values built from its
+/// keywords, one per `oneOf`/`anyOf` branch. Bounded: deep or recursive models stop at depth 8.
+fn samples(schema: &Value, root: &Value, depth: usize, out: &mut Vec<Value>) {
+    const MAX_SAMPLES: usize = 24;
+    if let Some(examples) = schema.get("examples").and_then(Value::as_array) {
+        out.extend(examples.iter().take(2).cloned());
+    }
+    if let Some(branches) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        for branch in branches.iter().take(MAX_SAMPLES) {
+            out.push(sample(branch, root, depth + 1));
+        }
+    }
+    out.push(sample(schema, root, depth));
+}
+
+/// One value built from a schema's keywords.
+fn sample(schema: &Value, root: &Value, depth: usize) -> Value {
+    use serde_json::json;
+    if depth > 8 {
+        return Value::Null;
+    }
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str)
+        && let Some(target) = reference.strip_prefix('#').and_then(|p| root.pointer(p))
+    {
+        return sample(target, root, depth + 1);
+    }
+    if let Some(value) = schema.get("const") {
+        return value.clone();
+    }
+    if let Some(value) = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return value.clone();
+    }
+    if let Some(value) = schema
+        .get("examples")
+        .and_then(Value::as_array)
+        .and_then(|e| e.first())
+    {
+        return value.clone();
+    }
+    if let Some(first) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .and_then(|b| b.first())
+    {
+        return sample(first, root, depth + 1);
+    }
+    if let Some(members) = schema.get("allOf").and_then(Value::as_array) {
+        let mut merged = serde_json::Map::new();
+        for member in members {
+            if let Value::Object(part) = sample(member, root, depth + 1) {
+                merged.extend(part);
+            }
+        }
+        return Value::Object(merged);
+    }
+    let kind = match schema.get("type") {
+        Some(Value::String(kind)) => kind.as_str(),
+        Some(Value::Array(kinds)) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|k| *k != "null")
+            .unwrap_or("null"),
+        _ if schema.get("properties").is_some() => "object",
+        _ => "null",
+    };
+    match kind {
+        "object" => Value::Object(
+            schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, sub)| (name.clone(), sample(sub, root, depth + 1)))
+                .collect(),
+        ),
+        "array" => match schema.get("items") {
+            Some(items) => json!([sample(items, root, depth + 1)]),
+            None => json!([]),
+        },
+        "string" => match schema.get("format").and_then(Value::as_str) {
+            Some("date-time") => json!("2024-01-01T00:00:00Z"),
+            Some("date") => json!("2024-01-01"),
+            Some("uri") => json!("https://example.com/x"),
+            Some("email") => json!("a@example.com"),
+            _ => json!("x"),
+        },
+        "integer" => json!(1),
+        "number" => json!(1.5),
+        "boolean" => json!(true),
+        _ => Value::Null,
+    }
+}
+
+/// Variants of an instance with one change each: a property removed, or a value of another type
+/// (the first few dozen places, depth first).
+fn mutations(instance: &Value, out: &mut Vec<Value>) {
+    const MAX_MUTATIONS: usize = 40;
+    fn walk(value: &Value, path: &mut Vec<String>, places: &mut Vec<Vec<String>>) {
+        if places.len() >= MAX_MUTATIONS {
+            return;
+        }
+        places.push(path.clone());
+        match value {
+            Value::Object(map) => {
+                for (key, sub) in map {
+                    path.push(key.clone());
+                    walk(sub, path, places);
+                    path.pop();
+                }
+            }
+            Value::Array(list) => {
+                if let Some(first) = list.first() {
+                    path.push("0".into());
+                    walk(first, path, places);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut places = Vec::new();
+    walk(instance, &mut Vec::new(), &mut places);
+    for place in places.iter().skip(1) {
+        let pointer: String = place
+            .iter()
+            .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+            .collect();
+        let wrong = match instance.pointer(&pointer) {
+            Some(Value::String(_)) => serde_json::json!(12345),
+            Some(Value::Object(_) | Value::Array(_)) => serde_json::json!("x"),
+            _ => serde_json::json!({"x": 1}),
+        };
+        let mut changed = instance.clone();
+        if let Some(target) = changed.pointer_mut(&pointer) {
+            *target = wrong;
+        }
+        out.push(changed);
+        // The same place removed from its object.
+        let (parent, last) = pointer.rsplit_once('/').unwrap_or(("", ""));
+        let mut removed = instance.clone();
+        if let Some(Value::Object(map)) = removed.pointer_mut(parent) {
+            map.remove(&last.replace("~1", "/").replace("~0", "~"));
+            out.push(removed);
+        }
+    }
+}
+
 /// One thing wrong with a tool (`tool` is empty for problems of the whole document).
 struct Problem {
     tool: String,
@@ -158,8 +413,9 @@ struct Report {
     problems: Vec<Problem>,
 }
 
-fn check(document: &Value, preview: &Preview, convert: Duration) -> Report {
+fn check(document: &Value, preview: &Preview, full: &Preview, convert: Duration) -> Report {
     let mut problems = Vec::new();
+    same_meaning(preview, full, &mut problems);
     let mut names = HashSet::new();
     for tool in &preview.tools {
         let name = tool["name"].as_str().unwrap_or_default();
@@ -253,7 +509,17 @@ fn corpus_documents_convert_to_valid_tools() {
             .preview()
             .unwrap_or_else(|e| panic!("{}: preview failed: {e}", entry.file));
         let convert = started.elapsed();
-        let report = check(&document, &preview, convert);
+        let full = McpConfig::from_json(document.clone())
+            .full_output_schemas()
+            .preview()
+            .unwrap_or_else(|e| panic!("{}: preview failed: {e}", entry.file));
+        let report = check(&document, &preview, &full, convert);
+        let bytes = |p: &Preview| serde_json::to_vec(&p.tools).map_or(0, |v| v.len());
+        println!(
+            "  tools/list {} bytes compact JSON; {} with full output schemas",
+            bytes(&preview),
+            bytes(&full)
+        );
 
         println!(
             "\n{} — {} {} [{}; {}]",
@@ -319,6 +585,18 @@ fn corpus_documents_convert_to_valid_tools() {
             fixed.join(", ")
         );
     }
+    // The generator cannot satisfy every schema (patterns, lengths): most tools must still get
+    // instances of both verdicts, or the comparison of output schemas proves little.
+    let (compared, told_apart) = (
+        COMPARED.load(Ordering::Relaxed),
+        TOLD_APART.load(Ordering::Relaxed),
+    );
+    println!("\noutput schemas compared on instances of both verdicts: {told_apart} of {compared}");
+    assert!(
+        compared >= 1000 && told_apart * 10 >= compared * 9,
+        "output schema samples: only {told_apart} of {compared} tools got both accepted and \
+         rejected instances"
+    );
     assert!(
         failures.is_empty(),
         "{} problems in the corpus:\n{}",

@@ -30,6 +30,8 @@ const METHODS: [&str; 8] = [
 pub(super) struct OperationMapper<'a> {
     document: &'a Value,
     resolver: SchemaResolver<'a>,
+    /// Output schemas without `examples` and with repeated parts under `$defs` (the default).
+    compact_outputs: bool,
     excluded_paths: HashSet<String>,
     exposure: Exposure,
     uri_base: String,
@@ -40,6 +42,7 @@ impl<'a> OperationMapper<'a> {
         Self {
             document,
             resolver: SchemaResolver::new(document),
+            compact_outputs: true,
             excluded_paths: HashSet::new(),
             exposure: Exposure::default(),
             uri_base: uri_base(None, ""),
@@ -49,6 +52,12 @@ impl<'a> OperationMapper<'a> {
     /// Keep component schemas under `$defs` instead of inlining them.
     pub(super) fn keep_defs(mut self, keep: bool) -> Self {
         self.resolver = self.resolver.keep_defs(keep);
+        self
+    }
+
+    /// Whether output schemas are made smaller ([`crate::schema::compact_output`]).
+    pub(super) fn compact_outputs(mut self, compact: bool) -> Self {
+        self.compact_outputs = compact;
         self
     }
 
@@ -281,7 +290,8 @@ impl<'a> OperationMapper<'a> {
         let body =
             body_spec.and_then(|spec| bodies::body(spec, &param_names, &mut arguments, warn));
         let input = arguments.into_schema();
-        let (output, wraps_result) = outputs::output_schema(&self.resolver, operation, warn);
+        let (output, wraps_result) =
+            outputs::output_schema(&self.resolver, operation, self.compact_outputs, warn);
         let tool = naming::tool(operation, method, path, &http_method, input, output, taken);
         Some(Operation::new(
             tool,

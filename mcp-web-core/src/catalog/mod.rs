@@ -223,6 +223,8 @@ pub(crate) struct CatalogInput<'a> {
     pub(crate) document: &'a Value,
     /// Keep component schemas under `$defs` instead of inlining them.
     pub(crate) keep_defs: bool,
+    /// Output schemas as resolved, without dropping `examples` or moving repeated parts.
+    pub(crate) full_output_schemas: bool,
     /// What is exposed, and as what.
     pub(crate) exposure: &'a Exposure,
     /// The server's name: the host of resource URIs when no base is configured.
@@ -241,7 +243,9 @@ pub(crate) fn build_catalog(
     mount_path: Option<&str>,
 ) -> Result<Catalog, MountError> {
     let input = source.catalog_input()?;
-    let mut mapper = OperationMapper::new(input.document).keep_defs(input.keep_defs);
+    let mut mapper = OperationMapper::new(input.document)
+        .keep_defs(input.keep_defs)
+        .compact_outputs(!input.full_output_schemas);
     if let Some(path) = mount_path {
         mapper = mapper.exclude_path(path);
     }

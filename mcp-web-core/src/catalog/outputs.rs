@@ -7,14 +7,16 @@ use rmcp::model::Tool;
 use serde_json::{Map, Value, json};
 
 use super::bodies::is_json;
-use crate::schema::{Direction, SchemaResolver, single, with_defs};
+use crate::schema::{Direction, SchemaResolver, compact_output, single, with_defs};
 
 /// The output schema of an operation, from its first 2xx JSON response, and whether results are
 /// wrapped as `{"result": ..}` because that schema is not an object. None without such a
-/// response.
+/// response. With `compact`, annotations that mean nothing in a result are dropped and repeated
+/// parts kept once under `$defs` ([`compact_output`]).
 pub(super) fn output_schema<'a>(
     resolver: &SchemaResolver<'a>,
     operation: &'a Value,
+    compact: bool,
     warn: &mut impl FnMut(String),
 ) -> (Option<Map<String, Value>>, bool) {
     let Some(schema) = response_schema(resolver, operation) else {
@@ -33,7 +35,11 @@ pub(super) fn output_schema<'a>(
         }
         other => wrap_result(other),
     };
-    (Some(with_defs(root, defs)), wraps)
+    let mut schema = with_defs(root, defs);
+    if compact {
+        compact_output(&mut schema);
+    }
+    (Some(schema), wraps)
 }
 
 /// The schema of the first 2xx response's JSON content, which becomes the output schema.

@@ -72,6 +72,7 @@ pub struct McpConfig {
     pub(crate) max_response_body_bytes: usize,
     pub(crate) exposure: Exposure,
     pub(crate) keep_defs: bool,
+    pub(crate) full_output_schemas: bool,
     pub(crate) shutdown: CancellationToken,
     pub(crate) curated: Curated,
     pub(crate) tool_timeouts: HashMap<String, Duration>,
@@ -118,6 +119,7 @@ impl McpConfig {
             max_response_body_bytes: 16 * 1024 * 1024,
             exposure: Exposure::default(),
             keep_defs: false,
+            full_output_schemas: false,
             shutdown: CancellationToken::new(),
             curated: Curated::default(),
             tool_timeouts: HashMap::new(),
@@ -320,6 +322,22 @@ impl McpConfig {
         self
     }
 
+    /// Keep output schemas as resolved: with their `examples`, and every part inlined wherever it
+    /// occurs.
+    ///
+    /// By default an output schema drops `examples`, `readOnly`, `writeOnly: false`,
+    /// `deprecated: false` and titles that repeat their description (none validates anything,
+    /// nor tells a reader of the result anything), and keeps each part that occurs more than
+    /// once in it once under `$defs`, referred to with `$ref` (parts that differ only in their
+    /// type, format or annotations share the rest): GitHub's `tools/list` shrinks from 11.6 to
+    /// 6.1 MB, every description kept. Output schemas are what clients validate
+    /// `structuredContent` with, and the official SDKs' validators resolve `$ref`; use this for a
+    /// client that does not. Input schemas are never changed this way.
+    pub fn full_output_schemas(mut self) -> Self {
+        self.full_output_schemas = true;
+        self
+    }
+
     /// The key (at least 32 bytes) that seals the `requestState` of 2026-07-28 input-required
     /// results, so a client cannot alter the answers it already gave. Default: a random key per
     /// mount, which is right for one instance; give every instance behind a load balancer the
@@ -379,6 +397,7 @@ impl CatalogSource for McpConfig {
         Ok(CatalogInput {
             document: self.document()?,
             keep_defs: self.keep_defs,
+            full_output_schemas: self.full_output_schemas,
             exposure: &self.exposure,
             server_name: self.server_name(),
         })

@@ -14,6 +14,8 @@
 //! - `walk`: one resolution, keyword by keyword, and the OpenAPI → 2020-12 rewrites;
 //! - `plan`: a dry run of the walk over every schema a catalog will resolve, counting component
 //!   uses so each cached component is copied only as often as it is used again (speed only);
+//! - `compact`: output schemas made smaller once resolved (annotations that mean nothing in a
+//!   result dropped, repeated parts and shapes kept once under `$defs`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
 //! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references.
 
@@ -24,6 +26,7 @@ use std::{
 
 use serde_json::{Map, Value, json};
 
+mod compact;
 mod cycles;
 mod plan;
 mod pointer;
@@ -31,6 +34,7 @@ mod pointer;
 mod tests;
 mod walk;
 
+pub(crate) use compact::compact_output;
 pub(crate) use walk::make_nullable;
 
 use self::{

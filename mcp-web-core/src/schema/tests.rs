@@ -451,3 +451,199 @@ fn def_names_are_escaped_as_json_pointer_fragments() {
     assert!(accepts(&root, json!({"list": {"next": {"next": {}}}})));
     assert!(!accepts(&root, json!({"list": {"next": {"next": 1}}})));
 }
+
+#[test]
+fn compact_output_keeps_repeated_parts_once_and_drops_examples() {
+    let user = json!({
+        "title": "Simple User",
+        "description": "A GitHub user.",
+        "type": "object",
+        "properties": {
+            "login": {"type": "string", "examples": ["octocat"]},
+            "id": {"type": "integer", "description": "The user's id."}
+        },
+        "required": ["login", "id"]
+    });
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "author": user,
+            "committer": user,
+            "examples": {"type": "string", "description": "a property named examples stays"}
+        },
+        "examples": [{"author": {"login": "a", "id": 1}}]
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    assert_eq!(
+        compact["properties"]["author"],
+        json!({"$ref": "#/$defs/Simple_User"})
+    );
+    assert_eq!(
+        compact["properties"]["committer"],
+        json!({"$ref": "#/$defs/Simple_User"})
+    );
+    let def = &compact["$defs"]["Simple_User"];
+    assert_eq!(def["description"], "A GitHub user.");
+    assert_eq!(def["properties"]["login"], json!({"type": "string"}));
+    assert!(compact.get("examples").is_none());
+    assert_eq!(
+        compact["properties"]["examples"]["description"],
+        "a property named examples stays"
+    );
+    let (old, new) = (
+        jsonschema::validator_for(&original).unwrap(),
+        jsonschema::validator_for(&compact).unwrap(),
+    );
+    for instance in [
+        json!({"author": {"login": "a", "id": 1}}),
+        json!({"author": {"login": "a"}}),
+        json!({"committer": {"login": 1, "id": 1}}),
+        json!({"committer": {"login": "b", "id": 2}, "examples": "x"}),
+        json!({"examples": 3}),
+    ] {
+        assert_eq!(
+            old.is_valid(&instance),
+            new.is_valid(&instance),
+            "{instance}"
+        );
+    }
+}
+
+#[test]
+fn compact_output_leaves_placed_parts_and_foreign_references_alone() {
+    let part = json!({"$anchor": "here", "type": "object", "properties": {"a": {"type": "string", "description": "long enough to be worth moving"}}});
+    let mut schema = json!({"type": "object", "properties": {"x": part, "y": part}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let before = schema.clone();
+    super::compact_output(&mut schema);
+    assert_eq!(schema, before, "a schema with $anchor is left as it is");
+
+    let part = json!({"type": "object", "properties": {"a": {"type": "string", "description": "long enough to be worth moving"}}});
+    let mut schema = json!({"type": "object", "properties": {"x": part, "y": part, "z": {"$ref": "#/properties/x"}}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let before = schema.clone();
+    super::compact_output(&mut schema);
+    assert_eq!(schema, before, "a reference into the tree pins every part");
+}
+
+/// The old and new validators agree on every instance.
+#[track_caller]
+fn assert_same_verdicts(original: &Value, compact: &Value, instances: &[Value]) {
+    let (old, new) = (
+        jsonschema::validator_for(original).unwrap(),
+        jsonschema::validator_for(compact).unwrap(),
+    );
+    for instance in instances {
+        assert_eq!(
+            old.is_valid(instance),
+            new.is_valid(instance),
+            "{instance} in {compact:#}"
+        );
+    }
+}
+
+#[test]
+fn compact_output_shares_a_shape_between_variants_that_differ_in_type_and_annotations() {
+    let properties = json!({
+        "login": {"type": "string", "description": "The user's handle."},
+        "id": {"type": "integer", "description": "The user's id."},
+        "site_admin": {"type": "boolean"}
+    });
+    let user = |kind: Value, description: &str| {
+        json!({
+            "type": kind,
+            "description": description,
+            "properties": properties,
+            "required": ["login", "id"]
+        })
+    };
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "author": user(json!("object"), "Who wrote it."),
+            "assignee": user(json!(["object", "null"]), "Who works on it, if anyone."),
+            "closed_by": user(json!(["object", "null"]), "Who closed it, if anyone.")
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let author = &compact["properties"]["author"];
+    let assignee = &compact["properties"]["assignee"];
+    assert_eq!(author["type"], "object");
+    assert_eq!(author["description"], "Who wrote it.");
+    assert_eq!(assignee["type"], json!(["object", "null"]));
+    assert_eq!(assignee["description"], "Who works on it, if anyone.");
+    let reference = author["$ref"].as_str().expect("the shape is referred to");
+    assert_eq!(assignee["$ref"], reference);
+    assert_eq!(compact["properties"]["closed_by"]["$ref"], reference);
+    assert!(author.get("properties").is_none());
+    let name = reference.strip_prefix("#/$defs/").unwrap();
+    let shape = &compact["$defs"][name];
+    assert_eq!(
+        shape["properties"], properties,
+        "descriptions stay in the shape"
+    );
+    assert!(shape.get("type").is_none() && shape.get("description").is_none());
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"author": {"login": "a", "id": 1}, "assignee": null}),
+            json!({"author": null}),
+            json!({"assignee": {"login": "a"}}),
+            json!({"closed_by": {"login": "a", "id": "1"}}),
+            json!({"closed_by": {"login": "a", "id": 1, "site_admin": 1}}),
+            json!({"assignee": "x"}),
+        ],
+    );
+}
+
+#[test]
+fn compact_output_drops_annotations_that_mean_nothing_in_a_result_and_keeps_the_rest() {
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "readOnly": true, "deprecated": false, "example": 1},
+            "old": {"type": "string", "deprecated": true, "writeOnly": false},
+            "repo": {
+                "title": "Repository",
+                "description": "A repository.",
+                "type": "object",
+                "properties": {"name": {"type": "string", "title": "Name", "description": "Its name"}}
+            },
+            "user": {"title": "Simple User", "description": "simple user", "type": "string"}
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    assert_eq!(compact["properties"]["id"], json!({"type": "integer"}));
+    assert_eq!(
+        compact["properties"]["old"],
+        json!({"type": "string", "deprecated": true})
+    );
+    assert_eq!(compact["properties"]["repo"]["title"], "Repository");
+    assert_eq!(
+        compact["properties"]["repo"]["properties"]["name"]["title"],
+        "Name"
+    );
+    assert_eq!(
+        compact["properties"]["user"],
+        json!({"description": "simple user", "type": "string"}),
+        "a title that repeats the description goes, the description stays"
+    );
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[json!({"id": 1}), json!({"id": "1"}), json!({"user": 2})],
+    );
+}
