@@ -18,12 +18,14 @@
 //! | `admission.rs` | which requests the lane takes, from the headers and then the message |
 //! | `answer.rs` | running the call and shaping its answer as rmcp would |
 //! | `book.rs` | calls in flight per session (for cancellation) |
+//! | `wire.rs` | the shapes messages are read into |
 
 mod admission;
 mod answer;
 mod book;
 #[cfg(test)]
 mod tests;
+mod wire;
 
 pub(crate) use admission::{
     Admission, Entry, Era, Hosts, LaneCall, cancelled_request, method_of, tools_call,
