@@ -9,6 +9,8 @@
 //! - `McpConfig::from_json(doc).preview()`: the catalog plus every tool serialized as JSON;
 //! - `McpService::new(config, "/mcp", dispatcher)`: the catalog as a mount builds it, with the MCP
 //!   server and transport around it;
+//! - the same mount with `full_output_schemas()`: without the output schemas' compaction, so the
+//!   difference is what that pass costs;
 //! - for comparison, a deep clone of the tools' JSON the preview returns: the cost of merely
 //!   materializing that much JSON.
 //!
@@ -188,6 +190,7 @@ fn main() {
 
     let mut previews = Vec::with_capacity(runs);
     let mut mounts = Vec::with_capacity(runs);
+    let mut full_mounts = Vec::with_capacity(runs);
     let mut clones = Vec::with_capacity(runs);
     let mut tools = 0;
     // One warm-up round, then `runs` measured ones; the clone of the document is not timed.
@@ -211,9 +214,17 @@ fn main() {
         assert_eq!(service.preview().tools.len(), tools);
         drop(service);
 
+        // The same mount without the output schemas' compaction: what that pass costs.
+        let config = McpConfig::from_json(document.clone()).full_output_schemas();
+        let started = Instant::now();
+        let service = McpService::new(config, "/mcp", Unused).expect("mount");
+        let full_mount_time = started.elapsed();
+        drop(service);
+
         if round > 0 {
             previews.push(preview_time);
             mounts.push(mount_time);
+            full_mounts.push(full_mount_time);
             clones.push(clone_time);
         }
     }
@@ -237,6 +248,12 @@ fn main() {
         ms(median(mounts.clone())),
         ms(*mounts.iter().min().unwrap()),
         ms(*mounts.iter().max().unwrap())
+    );
+    println!(
+        "  the same, .full_output_schemas():            {}  (min {}, max {})",
+        ms(median(full_mounts.clone())),
+        ms(*full_mounts.iter().min().unwrap()),
+        ms(*full_mounts.iter().max().unwrap())
     );
     println!(
         "  floor: clone of the tools' JSON (Vec<Value>): {}",
