@@ -211,41 +211,49 @@ impl Endpoint {
             Ok(body) => body,
             Err(response) => return response,
         };
-        if let Some(era) = era {
-            match self.lane_call(&body, era, parts, started).await {
+        let (parts, rpc_method) = match era {
+            Some(era) => match self.lane_call(&body, era, parts, started).await {
                 Ok(response) => return response,
-                Err(returned) => return Box::pin(self.rmcp(returned, body, started)).await,
+                Err(handed_back) => handed_back,
+            },
+            None => {
+                // What the session limit, the log line and the one-write rule need: the method,
+                // read without the rest of the message.
+                let rpc_method = lane::method_of(&body);
+                (parts, rpc_method)
             }
-        }
-        Box::pin(self.rmcp(parts, body, started)).await
+        };
+        Box::pin(self.rmcp(parts, body, rpc_method, started)).await
     }
 
     /// Serve the message in `body` in the fast lane if it fits; `Err` hands the request parts
-    /// back for rmcp.
+    /// back for rmcp, with the message's method when it has one.
     async fn lane_call(
         &self,
         body: &[u8],
         era: Era,
         parts: http::request::Parts,
         started: Instant,
-    ) -> Result<http::Response<McpBody>, http::request::Parts> {
+    ) -> Result<http::Response<McpBody>, (http::request::Parts, Option<String>)> {
         let Some(call) = lane::tools_call(body, &era, &parts.headers) else {
+            let rpc_method = lane::method_of(body);
             if let Era::Session(session) = &era
+                && rpc_method.as_deref() == Some("notifications/cancelled")
                 && let Some(id) = lane::cancelled_request(body)
             {
                 // A lane call of this session may be the one cancelled; rmcp gets the notice too.
                 self.book.cancel(session, &id);
             }
-            return Err(parts);
+            return Err((parts, rpc_method));
         };
         let Some(operation) = self.server.lane_tool(&call.name) else {
-            return Err(parts);
+            return Err((parts, Some("tools/call".to_owned())));
         };
         // A session in use through the lane only is in use all the same: not idle.
         if let Era::Session(session) = &era
             && !self.sessions.touch(session)
         {
-            return Err(parts);
+            return Err((parts, Some("tools/call".to_owned())));
         }
         let tool = call.name.clone();
         let span = tracing::info_span!(
@@ -275,11 +283,9 @@ impl Endpoint {
         &self,
         parts: http::request::Parts,
         body: Bytes,
+        rpc_method: Option<String>,
         started: Instant,
     ) -> http::Response<McpBody> {
-        // What the session limit, the log line and the one-write rule need: the method, read
-        // without the rest of the message.
-        let rpc_method = lane::method_of(&body);
         // Only a request without a session can open one; refuse it while at the limit.
         if rpc_method.as_deref() == Some("initialize")
             && !parts.headers.contains_key("mcp-session-id")
