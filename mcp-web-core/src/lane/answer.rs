@@ -161,6 +161,12 @@ fn final_message(id: &Value, result: Option<CallToolResult>, legacy: bool) -> By
     {
         return message;
     }
+    modelled_message(id, result, legacy)
+}
+
+/// The same answer written through rmcp's model: any result, and the reference for
+/// [`plain_result`].
+fn modelled_message(id: &Value, result: Option<CallToolResult>, legacy: bool) -> Bytes {
     let id = request_id(id);
     let message: ServerJsonRpcMessage = match result {
         Some(result) => {
@@ -203,21 +209,15 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
     out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
     serde_json::to_writer(&mut out, id).ok()?;
     out.extend_from_slice(br#","result":{"#);
-    let mut first = true;
-    let mut member = |out: &mut Vec<u8>, name: &[u8]| {
-        if !std::mem::take(&mut first) {
-            out.push(b',');
-        }
-        out.extend_from_slice(name);
-    };
     match &result.result_type {
         Some(kind) if !(legacy && kind.is_complete()) => {
-            member(&mut out, br#""resultType":"#);
+            out.extend_from_slice(br#""resultType":"#);
             serde_json::to_writer(&mut out, kind.as_str()).ok()?;
+            out.push(b',');
         }
         _ => {}
     }
-    member(&mut out, br#""content":["#);
+    out.extend_from_slice(br#""content":["#);
     for (n, text) in texts.iter().enumerate() {
         if n > 0 {
             out.push(b',');
@@ -228,11 +228,11 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
     }
     out.push(b']');
     if let Some(structured) = &result.structured_content {
-        member(&mut out, br#""structuredContent":"#);
+        out.extend_from_slice(br#","structuredContent":"#);
         serde_json::to_writer(&mut out, structured).ok()?;
     }
     if let Some(is_error) = result.is_error {
-        member(&mut out, br#""isError":"#);
+        out.extend_from_slice(br#","isError":"#);
         out.extend_from_slice(if is_error { b"true" } else { b"false" });
     }
     out.extend_from_slice(b"}}");
@@ -283,20 +283,6 @@ mod tests {
 
     use super::*;
 
-    /// What rmcp's model writes for the same answer.
-    fn by_rmcp(id: &Value, result: CallToolResult, legacy: bool) -> Bytes {
-        let mut result = ServerResult::CallToolResult(result);
-        if legacy {
-            result.strip_result_type_for_legacy_peer();
-        }
-        let message: ServerJsonRpcMessage = JsonRpcMessage::Response(JsonRpcResponse {
-            jsonrpc: JsonRpcVersion2_0,
-            id: request_id(id),
-            result,
-        });
-        Bytes::from(serde_json::to_vec(&message).unwrap())
-    }
-
     #[test]
     fn the_plain_answer_is_what_rmcp_writes() {
         let text = "{\"id\":1,\"note\":\"\\u00e9 \\\" <\\n> \u{1F600}\"}";
@@ -321,7 +307,8 @@ mod tests {
                     let plain = plain_result(&id, &result, legacy).expect("a plain result");
                     assert_eq!(
                         std::str::from_utf8(&plain).unwrap(),
-                        std::str::from_utf8(&by_rmcp(&id, result.clone(), legacy)).unwrap(),
+                        std::str::from_utf8(&modelled_message(&id, Some(result.clone()), legacy))
+                            .unwrap(),
                     );
                 }
             }
