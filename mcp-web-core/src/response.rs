@@ -247,18 +247,7 @@ pub(crate) fn resource_result(
     body: Bytes,
 ) -> Result<ReadResourceResult, ErrorData> {
     let status = parts.status;
-    let media = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase()
-        })
-        .filter(|media| !media.is_empty());
+    let media = media_type(parts).filter(|media| !media.is_empty());
     if !status.is_success() {
         let text = String::from_utf8_lossy(&body);
         let message = if text.trim().is_empty() {
@@ -293,11 +282,12 @@ pub(crate) fn resource_result(
     };
     let contents = if is_text {
         ResourceContents::text(String::from_utf8_lossy(&body).into_owned(), uri)
-            .with_mime_type(media.unwrap_or_else(|| "text/plain".into()))
+            .with_mime_type(media.map_or_else(|| "text/plain".into(), Cow::into_owned))
     } else {
         let blob = base64::engine::general_purpose::STANDARD.encode(&body);
-        ResourceContents::blob(blob, uri)
-            .with_mime_type(media.unwrap_or_else(|| "application/octet-stream".into()))
+        ResourceContents::blob(blob, uri).with_mime_type(
+            media.map_or_else(|| "application/octet-stream".into(), Cow::into_owned),
+        )
     };
     Ok(ReadResourceResult::new(vec![contents]))
 }
