@@ -71,27 +71,29 @@ enum Call {
 
 impl Call {
     fn request(&self) -> Request<Body> {
-        let post = || {
-            Request::post("/mcp")
-                .header("host", "127.0.0.1")
-                .header("content-type", "application/json")
-                .header("accept", "application/json, text/event-stream")
-        };
         match self {
             Call::Direct => Request::get("/tickets/42").body(Body::empty()).unwrap(),
-            Call::Stateless => post()
+            Call::Stateless => mcp_post()
                 .header("mcp-protocol-version", "2026-07-28")
                 .header("mcp-method", "tools/call")
                 .header("mcp-name", "get_ticket")
                 .body(Body::from(STATELESS_CALL))
                 .unwrap(),
-            Call::InSession(session) => post()
+            Call::InSession(session) => mcp_post()
                 .header("mcp-protocol-version", "2025-11-25")
                 .header("mcp-session-id", session.as_str())
                 .body(Body::from(SESSION_CALL))
                 .unwrap(),
         }
     }
+}
+
+/// A POST to the MCP endpoint with the headers every client sends.
+fn mcp_post() -> axum::http::request::Builder {
+    Request::post("/mcp")
+        .header("host", "127.0.0.1")
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
 }
 
 const STATELESS_CALL: &str = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"id":42},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientInfo":{"name":"bench","version":"1"},"io.modelcontextprotocol/clientCapabilities":{}}}}"#;
@@ -106,21 +108,13 @@ async fn send(app: &Router, request: Request<Body>) -> (axum::http::response::Pa
 /// A 2025-11-25 session, opened as a client opens it.
 async fn open_session(app: &Router) -> String {
     let initialize = r#"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#;
-    let request = Request::post("/mcp")
-        .header("host", "127.0.0.1")
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
-        .body(Body::from(initialize))
-        .unwrap();
+    let request = mcp_post().body(Body::from(initialize)).unwrap();
     let (parts, _) = send(app, request).await;
     let session = parts.headers["mcp-session-id"]
         .to_str()
         .unwrap()
         .to_string();
-    let initialized = Request::post("/mcp")
-        .header("host", "127.0.0.1")
-        .header("content-type", "application/json")
-        .header("accept", "application/json, text/event-stream")
+    let initialized = mcp_post()
         .header("mcp-protocol-version", "2025-11-25")
         .header("mcp-session-id", session.as_str())
         .body(Body::from(
