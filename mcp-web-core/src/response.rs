@@ -156,6 +156,52 @@ pub(crate) fn tool_result(
     parts: &http::response::Parts,
     body: Bytes,
 ) -> CallToolResult {
+    tool_answer(operation, parts, body).into_result()
+}
+
+/// A tool's answer before it becomes a [`CallToolResult`]: a successful JSON body stays the
+/// bytes it came in, so that the fast lane can write it out as the text block and the
+/// structured content without copying it into a `String` or serializing the parsed value again.
+pub(crate) enum ToolAnswer {
+    /// A 2xx JSON body.
+    Json(JsonAnswer),
+    /// Any other answer.
+    Other(CallToolResult),
+}
+
+/// A 2xx JSON body and the structured content made of it.
+pub(crate) struct JsonAnswer {
+    /// The body: JSON, so valid UTF-8. It is the text block as it is.
+    pub(crate) body: Bytes,
+    /// The parsed body as the structured content, wrapped as `{"result": ..}` when
+    /// [`wrapped`](Self::wrapped); `None` when the body is off its documented schema or there is
+    /// no structured content for it.
+    pub(crate) structured: Option<Value>,
+    /// Whether the structured content is `{"result": <body>}` rather than the body itself.
+    pub(crate) wrapped: bool,
+}
+
+impl ToolAnswer {
+    /// The answer as rmcp's model has it.
+    pub(crate) fn into_result(self) -> CallToolResult {
+        match self {
+            ToolAnswer::Other(result) => result,
+            ToolAnswer::Json(answer) => {
+                let text = String::from_utf8_lossy(&answer.body).into_owned();
+                let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+                result.structured_content = answer.structured;
+                result
+            }
+        }
+    }
+}
+
+/// Map the endpoint's response to what the model sees, keeping a JSON body as it came.
+pub(crate) fn tool_answer(
+    operation: &Operation,
+    parts: &http::response::Parts,
+    body: Bytes,
+) -> ToolAnswer {
     let status = parts.status;
     let media = media_type(parts).unwrap_or_default();
 
@@ -166,46 +212,50 @@ pub(crate) fn tool_result(
         } else {
             format!("HTTP {}: {}", status_line(status), text.trim())
         };
-        return CallToolResult::error(vec![ContentBlock::text(text)]);
+        return ToolAnswer::Other(CallToolResult::error(vec![ContentBlock::text(text)]));
     }
     if body.is_empty() {
-        return CallToolResult::success(vec![ContentBlock::text(format!(
+        return ToolAnswer::Other(CallToolResult::success(vec![ContentBlock::text(format!(
             "HTTP {} (empty response)",
             status_line(status)
-        ))]);
+        ))]));
     }
     if media == "application/json" || media.ends_with("+json") {
         if let Ok(value) = serde_json::from_slice::<Value>(&body) {
-            return json_result(operation, value, &body);
+            return ToolAnswer::Json(json_answer(operation, value, body));
         }
-        return text_result(&body);
+        return ToolAnswer::Other(text_result(&body));
     }
+    ToolAnswer::Other(other_result(operation, &media, &body))
+}
+
+/// A body that is not JSON: an image, text, or a binary resource.
+fn other_result(operation: &Operation, media: &str, body: &Bytes) -> CallToolResult {
     if media.starts_with("image/") {
-        let data = base64::engine::general_purpose::STANDARD.encode(&body);
-        return CallToolResult::success(vec![ContentBlock::image(data, media.into_owned())]);
+        let data = base64::engine::general_purpose::STANDARD.encode(body);
+        return CallToolResult::success(vec![ContentBlock::image(data, media.to_owned())]);
     }
-    if media.starts_with("text/") || media.is_empty() || std::str::from_utf8(&body).is_ok() {
-        return text_result(&body);
+    if media.starts_with("text/") || media.is_empty() || std::str::from_utf8(body).is_ok() {
+        return text_result(body);
     }
-    let blob = base64::engine::general_purpose::STANDARD.encode(&body);
+    let blob = base64::engine::general_purpose::STANDARD.encode(body);
     let uri = format!("mcp-web://{}/response", operation.tool.name);
     CallToolResult::success(vec![ContentBlock::resource(
-        ResourceContents::blob(blob, uri).with_mime_type(media.into_owned()),
+        ResourceContents::blob(blob, uri).with_mime_type(media.to_owned()),
     )])
 }
 
-fn json_result(operation: &Operation, value: Value, raw: &Bytes) -> CallToolResult {
-    let text = String::from_utf8_lossy(raw).into_owned();
+fn json_answer(operation: &Operation, value: Value, body: Bytes) -> JsonAnswer {
     let Some(validator) = operation.output_validator() else {
-        if operation.tool.output_schema.is_some() {
-            // The declared schema does not compile: data still reaches the model as text.
-            return CallToolResult::success(vec![ContentBlock::text(text)]);
-        }
-        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-        if value.is_object() {
-            result.structured_content = Some(value);
-        }
-        return result;
+        // Without a schema an object is structured content as it is; with a schema that does
+        // not compile, the data still reaches the model as text.
+        let structured = (operation.tool.output_schema.is_none() && value.is_object())
+            .then_some(value);
+        return JsonAnswer {
+            body,
+            structured,
+            wrapped: false,
+        };
     };
     let structured = if operation.wraps_result {
         json!({ "result": value })
@@ -213,15 +263,21 @@ fn json_result(operation: &Operation, value: Value, raw: &Bytes) -> CallToolResu
         value
     };
     if validator.is_valid(&structured) {
-        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-        result.structured_content = Some(structured);
-        result
+        JsonAnswer {
+            body,
+            structured: Some(structured),
+            wrapped: operation.wraps_result,
+        }
     } else {
         tracing::warn!(
             tool = %operation.tool.name,
             "the endpoint answered off its documented schema; returning the data as text only"
         );
-        CallToolResult::success(vec![ContentBlock::text(text)])
+        JsonAnswer {
+            body,
+            structured: None,
+            wrapped: false,
+        }
     }
 }
 

@@ -13,13 +13,18 @@ use http_body_util::BodyExt;
 use rmcp::model::{
     CallToolResult, ContentBlock, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification,
     JsonRpcResponse, JsonRpcVersion2_0, LoggingLevel, LoggingMessageNotification,
-    LoggingMessageNotificationParam, NumberOrString, ServerJsonRpcMessage, ServerNotification,
-    ServerResult,
+    LoggingMessageNotificationParam, NumberOrString, ResultType, ServerJsonRpcMessage,
+    ServerNotification, ServerResult,
 };
 use serde_json::Value;
 
 use super::{Era, LaneCall, SessionBook};
-use crate::{McpBody, route::Operation, server::McpServer};
+use crate::{
+    McpBody,
+    response::{JsonAnswer, ToolAnswer},
+    route::Operation,
+    server::McpServer,
+};
 
 /// Answer a lane call: one JSON message, or — when the endpoint streams and the client gets
 /// its messages as log notifications — an SSE stream of those notifications and then the
@@ -114,11 +119,11 @@ pub(crate) async fn answer(
 /// The whole answer to call `id` as one JSON body, and how the call ended.
 fn answered(
     id: &Value,
-    result: Option<CallToolResult>,
+    answer: Option<ToolAnswer>,
     legacy: bool,
 ) -> (http::Response<McpBody>, Outcome) {
-    let outcome = Outcome::of(result.as_ref());
-    (json_response(final_message(id, result, legacy)), outcome)
+    let outcome = Outcome::of(answer.as_ref());
+    (json_response(final_message(id, answer, legacy)), outcome)
 }
 
 /// How a lane call ended, for the request's log line.
@@ -135,10 +140,12 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    fn of(result: Option<&CallToolResult>) -> Self {
-        match result {
+    fn of(answer: Option<&ToolAnswer>) -> Self {
+        match answer {
             None => Outcome::Cancelled,
-            Some(result) if result.is_error == Some(true) => Outcome::ToolError,
+            Some(ToolAnswer::Other(result)) if result.is_error == Some(true) => {
+                Outcome::ToolError
+            }
             Some(_) => Outcome::Ok,
         }
     }
@@ -155,12 +162,18 @@ impl Outcome {
 
 /// The JSON-RPC answer to call `id`: its result, shaped for the era as rmcp shapes it, or the
 /// error of a cancelled call.
-fn final_message(id: &Value, result: Option<CallToolResult>, legacy: bool) -> Bytes {
-    if let Some(result) = &result
-        && let Some(message) = plain_result(id, result, legacy)
-    {
-        return message;
-    }
+fn final_message(id: &Value, answer: Option<ToolAnswer>, legacy: bool) -> Bytes {
+    let result = match answer {
+        None => None,
+        Some(ToolAnswer::Json(json)) => match plain_json(id, &json, legacy) {
+            Some(message) => return message,
+            None => Some(ToolAnswer::Json(json).into_result()),
+        },
+        Some(ToolAnswer::Other(result)) => match plain_result(id, &result, legacy) {
+            Some(message) => return message,
+            None => Some(result),
+        },
+    };
     modelled_message(id, result, legacy)
 }
 
@@ -206,17 +219,7 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
     }
     let room = texts.iter().map(|t| t.len() + t.len() / 8).sum::<usize>();
     let mut out = Vec::with_capacity(192 + room * 2);
-    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
-    serde_json::to_writer(&mut out, id).ok()?;
-    out.extend_from_slice(br#","result":{"#);
-    match &result.result_type {
-        Some(kind) if !(legacy && kind.is_complete()) => {
-            out.extend_from_slice(br#""resultType":"#);
-            serde_json::to_writer(&mut out, kind.as_str()).ok()?;
-            out.push(b',');
-        }
-        _ => {}
-    }
+    open_result(&mut out, id, result.result_type.as_ref(), legacy)?;
     out.extend_from_slice(br#""content":["#);
     for (n, text) in texts.iter().enumerate() {
         if n > 0 {
@@ -237,6 +240,53 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
     }
     out.extend_from_slice(b"}}");
     Some(Bytes::from(out))
+}
+
+/// The answer carrying a JSON body, written straight out: the body escaped as the one text block
+/// and, when it is the structured content, the body itself there — the JSON rmcp writes for
+/// [`ToolAnswer::into_result`], with the members in the body's own order (a test holds the two
+/// equal as JSON). `None` when the body is not UTF-8, which rmcp's model then writes.
+fn plain_json(id: &Value, answer: &JsonAnswer, legacy: bool) -> Option<Bytes> {
+    let text = std::str::from_utf8(&answer.body).ok()?;
+    let mut out = Vec::with_capacity(192 + text.len() * 2 + text.len() / 8);
+    open_result(&mut out, id, Some(&ResultType::COMPLETE), legacy)?;
+    out.extend_from_slice(br#""content":[{"type":"text","text":"#);
+    serde_json::to_writer(&mut out, text).ok()?;
+    out.extend_from_slice(b"}]");
+    if answer.structured.is_some() {
+        out.extend_from_slice(br#","structuredContent":"#);
+        if answer.wrapped {
+            out.extend_from_slice(br#"{"result":"#);
+        }
+        out.extend_from_slice(answer.body.trim_ascii());
+        if answer.wrapped {
+            out.push(b'}');
+        }
+    }
+    out.extend_from_slice(br#","isError":false}}"#);
+    Some(Bytes::from(out))
+}
+
+/// A result message up to its first member: the id, and the result type where the era has it
+/// (rmcp leaves `complete` out for 2025-era peers).
+fn open_result(
+    out: &mut Vec<u8>,
+    id: &Value,
+    result_type: Option<&ResultType>,
+    legacy: bool,
+) -> Option<()> {
+    out.extend_from_slice(br#"{"jsonrpc":"2.0","id":"#);
+    serde_json::to_writer(&mut *out, id).ok()?;
+    out.extend_from_slice(br#","result":{"#);
+    match result_type {
+        Some(kind) if !(legacy && kind.is_complete()) => {
+            out.extend_from_slice(br#""resultType":"#);
+            serde_json::to_writer(&mut *out, kind.as_str()).ok()?;
+            out.push(b',');
+        }
+        _ => {}
+    }
+    Some(())
 }
 
 fn log_message(data: Value) -> Bytes {
@@ -309,6 +359,46 @@ mod tests {
                         std::str::from_utf8(&plain).unwrap(),
                         std::str::from_utf8(&modelled_message(&id, Some(result.clone()), legacy))
                             .unwrap(),
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_json_body_is_written_as_rmcp_writes_its_result() {
+        let bodies: [(&str, bool, bool); 5] = [
+            (r#"{"z":1,"a":"\u00e9 \" <\n> 😀","n":[null,1.5e3]}"#, true, false),
+            ("{\n  \"pretty\": true\n}\n", true, false),
+            ("[1,2,3]", true, true),
+            (r#""just a string""#, true, true),
+            (r#"{"off":"schema"}"#, false, false),
+        ];
+        for (body, structured, wrapped) in bodies {
+            let parsed: Value = serde_json::from_str(body).unwrap();
+            let structured = structured.then(|| match wrapped {
+                true => json!({ "result": parsed }),
+                false => parsed,
+            });
+            let answer = JsonAnswer {
+                body: Bytes::from(body),
+                structured,
+                wrapped,
+            };
+            for id in [json!(7), json!("abc\"d")] {
+                for legacy in [false, true] {
+                    let plain = plain_json(&id, &answer, legacy).expect("UTF-8");
+                    let result = ToolAnswer::Json(JsonAnswer {
+                        body: answer.body.clone(),
+                        structured: answer.structured.clone(),
+                        wrapped,
+                    })
+                    .into_result();
+                    let modelled = modelled_message(&id, Some(result), legacy);
+                    assert_eq!(
+                        serde_json::from_slice::<Value>(&plain).unwrap(),
+                        serde_json::from_slice::<Value>(&modelled).unwrap(),
+                        "{body}"
                     );
                 }
             }

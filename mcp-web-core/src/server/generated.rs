@@ -26,7 +26,7 @@ use crate::{
     curated::{CallContext, LogLevel},
     request::{build_request, forwarded_headers},
     resource::McpResourceRead,
-    response::{read_body, resource_result, tool_result},
+    response::{ToolAnswer, read_body, resource_result, tool_answer, tool_result},
     route::Operation,
 };
 
@@ -83,7 +83,7 @@ pub(super) async fn call_tool_in_lane(
     incoming: &http::request::Parts,
     cancelled: Option<&CancellationToken>,
     logs: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
-) -> Option<CallToolResult> {
+) -> Option<ToolAnswer> {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
     let arguments = Value::Object(arguments);
     let exchange = exchange(
@@ -96,9 +96,9 @@ pub(super) async fn call_tool_in_lane(
         relay,
     );
     match exchange.await {
-        Ok((parts, body)) => Some(tool_result(operation, &parts, body)),
+        Ok((parts, body)) => Some(tool_answer(operation, &parts, body)),
         Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
-            Some(error_result(message))
+            Some(ToolAnswer::Other(error_result(message)))
         }
         Err(Failure::Cancelled) => None,
     }

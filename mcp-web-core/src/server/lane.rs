@@ -8,13 +8,13 @@
 
 use std::sync::Arc;
 
-use rmcp::model::{CallToolResult, LoggingLevel};
+use rmcp::model::LoggingLevel;
 use serde_json::{Map, Value};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, generated};
-use crate::{route::Operation, updates::lock};
+use crate::{response::ToolAnswer, route::Operation, updates::lock};
 
 impl McpServer {
     /// The generated tool `name`, unless a curated tool answers to it or there is none: those
@@ -43,7 +43,7 @@ impl McpServer {
         incoming: &http::request::Parts,
         cancelled: Option<&CancellationToken>,
         logs: Option<UnboundedSender<Value>>,
-    ) -> Option<CallToolResult> {
+    ) -> Option<ToolAnswer> {
         generated::call_tool_in_lane(&self.mount, operation, arguments, incoming, cancelled, logs)
             .await
     }
