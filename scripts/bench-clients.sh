@@ -8,7 +8,9 @@
 #   .cache/bench-clients/ts, in a 2025-era session (what the Inspector, mcp-remote and many
 #   editors use);
 # - the official Python SDK from tests/e2e/requirements.txt in .venv (as scripts/test.sh sets it
-#   up), `Client(url, mode="legacy")` and `mode="2026-07-28"`.
+#   up), `Client(url, mode="legacy")` and `mode="2026-07-28"`;
+# - the floor under each: the HTTP client the SDK uses (Node's fetch, httpx2) sending the same
+#   tools/call POST without the SDK, and the REST call the tool wraps.
 #
 #   scripts/bench-clients.sh
 #   CALLS=1000 scripts/bench-clients.sh
@@ -36,7 +38,7 @@ if [[ "$installed" != "$ts_version" ]]; then
     (cd "$ts_dir" && { [[ -f package.json ]] || npm init -y >/dev/null; } &&
         npm install --silent --no-audit --no-fund "@modelcontextprotocol/sdk@$ts_version")
 fi
-cp benches/clients/ts-calls.mjs "$ts_dir/"
+cp benches/clients/ts-calls.mjs benches/clients/fetch-floor.mjs "$ts_dir/"
 echo "@modelcontextprotocol/sdk $ts_version, node $(node --version)" >&2
 
 bench_step "python venv (.venv) + tests/e2e/requirements.txt"
@@ -85,7 +87,8 @@ for framework in axum actix; do
     bench_step "$framework: $calls sequential calls per client"
     start_server "$framework" "${!binary}"
     rows+=("$(cd "$ts_dir" && node ts-calls.mjs "$framework" "$server_url" "$token" "$calls")")
-    for mode in legacy 2026-07-28; do
+    rows+=("$(cd "$ts_dir" && node fetch-floor.mjs "$framework" "$server_url" "$token" "$calls")")
+    for mode in legacy 2026-07-28 floor; do
         rows+=("$(.venv/bin/python benches/clients/py_calls.py "$framework" "$server_url" "$token" "$calls" "$mode")")
     done
     stop_server
