@@ -46,6 +46,7 @@
 //! | `catalog`, `schema` | the OpenAPI document as tools and resources, built once |
 //! | `route` | the route model every stage shares: parameters, bodies, operations |
 //! | `request`, `response`, `resource` | one call: arguments → request; response → result |
+//! | `splitter` | a streamed response body cut into its messages as it arrives |
 //! | `server` | the MCP server: routing, guarded calls, contexts, request state |
 //! | `lane` | the fast lane: one-answer `tools/call`s without rmcp's per-request machinery |
 //! | `service` | [`McpService`], the endpoint: the lane or rmcp's transport; [`McpConfig::preview`] |
@@ -75,6 +76,7 @@ mod schema;
 mod server;
 mod service;
 mod sessions;
+mod splitter;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};

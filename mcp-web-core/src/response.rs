@@ -12,7 +12,7 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::{CallError, dispatch::DispatchBody, route::Operation};
+use crate::{CallError, dispatch::DispatchBody, route::Operation, splitter::MessageSplitter};
 
 /// Read the whole body, refusing more than `limit` bytes.
 ///
@@ -63,91 +63,6 @@ fn media_type(parts: &http::response::Parts) -> Option<Cow<'_, str>> {
         true => Cow::Owned(media.to_ascii_lowercase()),
         false => Cow::Borrowed(media),
     })
-}
-
-/// Cuts a streamed body into its messages: SSE events (their `data:` lines) or JSON lines.
-#[derive(Debug)]
-pub(crate) struct MessageSplitter {
-    events: bool,
-    pending: Vec<u8>,
-}
-
-impl MessageSplitter {
-    pub(crate) fn for_media(media: &str) -> Option<Self> {
-        let events = match media {
-            "text/event-stream" => true,
-            "application/x-ndjson"
-            | "application/jsonl"
-            | "application/json-seq"
-            | "application/stream+json" => false,
-            _ => return None,
-        };
-        Some(Self {
-            events,
-            pending: Vec::new(),
-        })
-    }
-
-    /// Add bytes; the messages they complete.
-    pub(crate) fn push(&mut self, data: &[u8]) -> Vec<String> {
-        self.pending.extend_from_slice(data);
-        let mut messages = Vec::new();
-        loop {
-            let end = if self.events {
-                find_event_end(&self.pending)
-            } else {
-                self.pending
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map(|at| (at, at + 1))
-            };
-            let Some((content_end, next)) = end else {
-                break;
-            };
-            let raw: Vec<u8> = self.pending.drain(..next).take(content_end).collect();
-            if let Some(message) = self.message(&raw) {
-                messages.push(message);
-            }
-        }
-        messages
-    }
-
-    /// What is left when the body ends.
-    pub(crate) fn finish(self) -> Option<String> {
-        self.message(&self.pending)
-    }
-
-    fn message(&self, raw: &[u8]) -> Option<String> {
-        let text = String::from_utf8_lossy(raw);
-        let message = if self.events {
-            let data: Vec<&str> = text
-                .lines()
-                .filter_map(|line| line.strip_prefix("data:"))
-                .map(|data| data.strip_prefix(' ').unwrap_or(data))
-                .collect();
-            data.join("\n")
-        } else {
-            // json-seq records start with RS (0x1E).
-            text.trim_matches(|c: char| c.is_whitespace() || c == '\u{1e}')
-                .to_string()
-        };
-        (!message.trim().is_empty()).then_some(message)
-    }
-}
-
-/// End of the first SSE event (a blank line, in any of the three line-ending styles): where its
-/// content ends and where the next event starts.
-fn find_event_end(buffer: &[u8]) -> Option<(usize, usize)> {
-    let separators: [&[u8]; 3] = [b"\r\n\r\n", b"\n\n", b"\r\r"];
-    separators
-        .iter()
-        .filter_map(|sep| {
-            buffer
-                .windows(sep.len())
-                .position(|w| w == *sep)
-                .map(|at| (at, at + sep.len()))
-        })
-        .min()
 }
 
 /// Map the endpoint's response to what the model sees.
@@ -249,8 +164,8 @@ fn json_answer(operation: &Operation, value: Value, body: Bytes) -> JsonAnswer {
     let Some(validator) = operation.output_validator() else {
         // Without a schema an object is structured content as it is; with a schema that does
         // not compile, the data still reaches the model as text.
-        let structured = (operation.tool.output_schema.is_none() && value.is_object())
-            .then_some(value);
+        let structured =
+            (operation.tool.output_schema.is_none() && value.is_object()).then_some(value);
         return JsonAnswer {
             body,
             structured,

@@ -143,9 +143,7 @@ impl Outcome {
     fn of(answer: Option<&ToolAnswer>) -> Self {
         match answer {
             None => Outcome::Cancelled,
-            Some(ToolAnswer::Other(result)) if result.is_error == Some(true) => {
-                Outcome::ToolError
-            }
+            Some(ToolAnswer::Other(result)) if result.is_error == Some(true) => Outcome::ToolError,
             Some(_) => Outcome::Ok,
         }
     }
@@ -368,7 +366,11 @@ mod tests {
     #[test]
     fn a_json_body_is_written_as_rmcp_writes_its_result() {
         let bodies: [(&str, bool, bool); 5] = [
-            (r#"{"z":1,"a":"\u00e9 \" <\n> 😀","n":[null,1.5e3]}"#, true, false),
+            (
+                r#"{"z":1,"a":"\u00e9 \" <\n> 😀","n":[null,1.5e3]}"#,
+                true,
+                false,
+            ),
             ("{\n  \"pretty\": true\n}\n", true, false),
             ("[1,2,3]", true, true),
             (r#""just a string""#, true, true),
