@@ -209,10 +209,14 @@ impl UriTemplate {
     }
 }
 
-/// `+` in a query value is a space, as browsers and form encoders write it.
+/// A query key or value: `+` is a space, as browsers and form encoders write it.
 fn decode(text: &str) -> Option<String> {
-    let text = text.replace('+', " ");
-    percent_decode_str(&text)
+    decode_segment(&text.replace('+', " "))
+}
+
+/// A path segment: percent-decoded, `+` kept (it is a plus in a path).
+fn decode_segment(text: &str) -> Option<String> {
+    percent_decode_str(text)
         .decode_utf8()
         .ok()
         .map(|s| s.into_owned())
@@ -241,11 +245,12 @@ fn match_tokens(tokens: &[Token], text: &str, arguments: &mut Map<String, Value>
         Some((Token::Var(name), rest)) => {
             let segment_end = text.find('/').unwrap_or(text.len());
             // Shortest first, so `{name}.{ext}` splits at the first dot that lets the rest match.
+            // A candidate that cuts a percent-encoded UTF-8 character in two decodes to nothing:
+            // a longer one may still match.
             for end in (1..=segment_end).filter(|&end| text.is_char_boundary(end)) {
-                let Some(value) = decode(&text[..end]) else {
-                    return false;
-                };
-                if match_tokens(rest, &text[end..], arguments) {
+                if let Some(value) = decode_segment(&text[..end])
+                    && match_tokens(rest, &text[end..], arguments)
+                {
                     arguments.insert(name.clone(), Value::String(value));
                     return true;
                 }
@@ -391,6 +396,30 @@ mod tests {
                 .match_uri("resource://t/users/7/8/files/a.b")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn path_variables_decode_utf8_and_keep_plus_signs() {
+        let template = UriTemplate::for_route(
+            "resource://t",
+            &route(
+                "/tickets/{name}.{ext}",
+                vec![
+                    param("name", "name", Location::Path),
+                    param("ext", "ext", Location::Path),
+                    param("q", "q", Location::Query),
+                ],
+            ),
+        );
+        let arguments = template
+            .match_uri("resource://t/tickets/caf%C3%A9+cr%C3%A8me.a%2Bb?q=a+b%2B")
+            .unwrap();
+        assert_eq!(
+            Value::Object(arguments),
+            json!({"name": "café+crème", "ext": "a+b", "q": "a b+"})
+        );
+        // Not UTF-8 at all: no match, rather than a mangled value.
+        assert!(template.match_uri("resource://t/tickets/%FF.x").is_none());
     }
 
     #[test]
