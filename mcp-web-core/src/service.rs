@@ -21,6 +21,7 @@ use crate::{
     catalog::ConversionWarning,
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
+    malformed::malformed_message,
     server,
     server::McpServer,
     sessions::Sessions,
@@ -294,8 +295,14 @@ impl Endpoint {
             log_request("initialize", None, "503", started);
             return too_many_sessions(self.max_sessions);
         }
-        let request = http::Request::from_parts(parts, Full::new(body));
+        let json_body = is_json(&parts.headers);
+        let request = http::Request::from_parts(parts, Full::new(body.clone()));
         let mut response = finish(self.http.handle(request).await, false);
+        if json_body && response.status() == http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            // rmcp's answer to a JSON body it cannot read as a message.
+            response = malformed_message(&body)
+                .map(|body| McpBody::new(Full::new(body).map_err(|never| match never {})));
+        }
         if rpc_method.as_deref().is_some_and(answers_once) && is_event_stream(&response) {
             response = in_one_write(response).await;
         }
@@ -322,6 +329,15 @@ fn answers_once(method: &str) -> bool {
             | "resources/subscribe"
             | "resources/unsubscribe"
     )
+}
+
+/// Whether the request says its body is JSON.
+fn is_json(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
 }
 
 fn is_event_stream(response: &http::Response<McpBody>) -> bool {

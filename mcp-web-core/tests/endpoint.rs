@@ -35,23 +35,64 @@ fn list() -> Value {
 
 #[tokio::test]
 async fn malformed_json_and_wrong_content_type_are_refused_clearly() {
-    let mcp = mcp(stateless());
-    for (content_type, body) in [("application/json", "{not json"), ("text/plain", "{}")] {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    // JSON-RPC's answers, in a JSON-RPC error body with 400: -32700 for what is not JSON,
+    // -32600 for JSON that is not one message.
+    let bodies = [
+        ("{not json", -32700, Value::Null),
+        (deep.as_str(), -32700, Value::Null),
+        (
+            r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+            -32600,
+            Value::Null,
+        ),
+        ("[]", -32600, Value::Null),
+        ("42", -32600, Value::Null),
+        (r#"{"jsonrpc":"2.0","id":7}"#, -32600, json!(7)),
+    ];
+    for config in [stateless(), McpConfig::from_json(api())] {
+        let mcp = mcp(config);
+        for version in ["2025-11-25", "2026-07-28"] {
+            for (body, code, id) in &bodies {
+                let request = Request::post(MOUNT)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::ACCEPT, "application/json, text/event-stream")
+                    .header(header::HOST, "localhost")
+                    .header("mcp-protocol-version", version)
+                    .body(Bytes::from(body.to_string()))
+                    .unwrap();
+                let reply = mcp.send(request).await;
+                let what = &body[..body.len().min(40)];
+                assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{version} {what}");
+                let message = reply.message();
+                assert_eq!(
+                    message["error"]["code"], *code,
+                    "{version} {what}: {message}"
+                );
+                assert_eq!(message["id"], *id, "{version} {what}");
+            }
+        }
+        // The wrong media type is still refused as such.
         let request = Request::post(MOUNT)
-            .header(header::CONTENT_TYPE, content_type)
+            .header(header::CONTENT_TYPE, "text/plain")
             .header(header::ACCEPT, "application/json, text/event-stream")
             .header(header::HOST, "localhost")
-            .body(Bytes::from(body))
+            .body(Bytes::from("{}"))
             .unwrap();
-        let reply = mcp.send(request).await;
-        assert!(
-            reply.status.is_client_error(),
-            "{content_type}: {}",
-            reply.status
+        assert_eq!(
+            mcp.send(request).await.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
         );
+        // Nothing was dispatched, and the endpoint keeps serving.
+        assert!(
+            mcp.seen().iter().all(|seen| seen == "POST /mcp"),
+            "{:?}",
+            mcp.seen()
+        );
+        let reply = mcp.post(protocol::initialize(), &[]).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.message()["result"].is_object(), "{}", reply.body);
     }
-    // Nothing was dispatched.
-    assert_eq!(mcp.seen(), ["POST /mcp", "POST /mcp"]);
 }
 
 #[tokio::test]
