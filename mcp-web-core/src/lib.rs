@@ -49,6 +49,7 @@
 //! | `splitter` | a streamed response body cut into its messages as it arrives |
 //! | `server` | the MCP server: routing, guarded calls, contexts, request state |
 //! | `lane` | the fast lane: one-answer `tools/call`s without rmcp's per-request machinery |
+//! | `priming` | SSE priming events only for the versions that define them |
 //! | `malformed` | the JSON-RPC error for a body that is not one message |
 //! | `service` | [`McpService`], the endpoint: the lane or rmcp's transport; [`McpConfig::preview`] |
 //! | `dispatch`, `error` | [`Dispatcher`], [`MountError`], [`CallError`] |
@@ -70,6 +71,7 @@ pub mod exposure;
 mod lane;
 mod malformed;
 pub mod prelude;
+mod priming;
 mod request;
 mod resource;
 mod response;

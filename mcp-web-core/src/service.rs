@@ -22,7 +22,7 @@ use crate::{
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::malformed_message,
-    server,
+    priming, server,
     server::McpServer,
     sessions::Sessions,
 };
@@ -196,9 +196,13 @@ impl Endpoint {
         let http_method = request.method().clone();
         let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
             let ends_session = http_method == http::Method::DELETE;
+            let primed = priming::primes(stated_version(request.headers()));
             // Boxed, as rmcp's paths below: its futures are large, and a `tools/call` in the
             // lane should not carry (and move) their state.
-            let response = finish(Box::pin(self.http.handle(request)).await, ends_session);
+            let mut response = finish(Box::pin(self.http.handle(request)).await, ends_session);
+            if !primed && is_event_stream(&response) {
+                response = priming::without_priming(response);
+            }
             log_request(
                 http_method.as_str(),
                 None,
@@ -296,6 +300,10 @@ impl Endpoint {
             return too_many_sessions(self.max_sessions);
         }
         let json_body = is_json(&parts.headers);
+        let primed = match rpc_method.as_deref() {
+            Some("initialize") => priming::primes(priming::requested_version(&body).as_deref()),
+            _ => priming::primes(stated_version(&parts.headers)),
+        };
         let request = http::Request::from_parts(parts, Full::new(body.clone()));
         let mut response = finish(self.http.handle(request).await, false);
         if json_body && response.status() == http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
@@ -303,8 +311,12 @@ impl Endpoint {
             response = malformed_message(&body)
                 .map(|body| McpBody::new(Full::new(body).map_err(|never| match never {})));
         }
-        if rpc_method.as_deref().is_some_and(answers_once) && is_event_stream(&response) {
-            response = in_one_write(response).await;
+        if is_event_stream(&response) {
+            if rpc_method.as_deref().is_some_and(answers_once) {
+                response = in_one_write(response, primed).await;
+            } else if !primed {
+                response = priming::without_priming(response);
+            }
         }
         let method = rpc_method.as_deref().unwrap_or("(unreadable)");
         log_request(method, None, response.status().as_str(), started);
@@ -331,6 +343,13 @@ fn answers_once(method: &str) -> bool {
     )
 }
 
+/// The protocol version a request states in `MCP-Protocol-Version`.
+fn stated_version(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get("mcp-protocol-version")
+        .and_then(|v| v.to_str().ok())
+}
+
 /// Whether the request says its body is JSON.
 fn is_json(headers: &http::HeaderMap) -> bool {
     headers
@@ -351,10 +370,15 @@ fn is_event_stream(response: &http::Response<McpBody>) -> bool {
 /// message and the end of the stream separately, and a host whose listener leaves Nagle's
 /// algorithm on (axum's and actix-web's default) then holds the later writes for the client's
 /// delayed ACK: ~40 ms per request.
-async fn in_one_write(response: http::Response<McpBody>) -> http::Response<McpBody> {
+/// Without its priming event unless the client is `primed`.
+async fn in_one_write(response: http::Response<McpBody>, primed: bool) -> http::Response<McpBody> {
     let (parts, body) = response.into_parts();
     let Ok(collected) = body.collect().await;
-    let body = Full::new(collected.to_bytes()).map_err(|never| match never {});
+    let collected = match primed {
+        true => collected.to_bytes(),
+        false => priming::strip_collected(collected.to_bytes()),
+    };
+    let body = Full::new(collected).map_err(|never| match never {});
     http::Response::from_parts(parts, McpBody::new(body))
 }
 

@@ -240,3 +240,50 @@ async fn every_session_answers_when_more_are_open_than_keep_a_worker() {
     let reply = mcp.rpc_in(&sessions[79], "tools/list", json!({})).await;
     assert_eq!(reply["result"]["tools"][0]["name"], "ping", "{reply}");
 }
+
+/// SSE priming events (an id and empty data) exist from 2025-11-25 on; clients of earlier
+/// versions read every `data` field as a message, so their streams start with a message.
+#[tokio::test]
+async fn priming_events_go_only_to_versions_that_define_them() {
+    let mcp = mcp(McpConfig::from_json(api()));
+    for (version, primed) in [
+        ("2024-11-05", false),
+        ("2025-03-26", false),
+        ("2025-06-18", false),
+        ("2025-11-25", true),
+    ] {
+        let initialize = protocol::request(
+            1,
+            "initialize",
+            json!({"protocolVersion": version, "capabilities": {},
+                   "clientInfo": {"name": "test", "version": "1"}}),
+        );
+        let reply = mcp.post(initialize, &[]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{version}: {}", reply.body);
+        let has_priming =
+            |body: &str| body.starts_with("data: \n") || body.contains("\n\ndata: \n");
+        assert_eq!(
+            has_priming(&reply.body),
+            primed,
+            "{version}: {:?}",
+            reply.body
+        );
+        assert_eq!(reply.message()["result"]["protocolVersion"], version);
+        let session = reply.headers["mcp-session-id"].to_str().unwrap().to_owned();
+        // Later requests state the version (2025-03-26 clients send no header at all).
+        let mut headers = vec![("mcp-session-id", session.as_str())];
+        if version >= "2025-06-18" {
+            headers.push(("mcp-protocol-version", version));
+        }
+        mcp.post(protocol::initialized(), &headers).await;
+        let reply = mcp.post(list(), &headers).await;
+        assert_eq!(reply.status, StatusCode::OK, "{version}: {}", reply.body);
+        assert_eq!(
+            has_priming(&reply.body),
+            primed,
+            "{version}: {:?}",
+            reply.body
+        );
+        assert_eq!(reply.message()["result"]["tools"][0]["name"], "ping");
+    }
+}
