@@ -114,9 +114,33 @@ async fn confirm(_: NoArguments, cx: CallContext) -> Result<String, HandlerError
     }
 }
 
+/// Two questions, one round each: the first answer travels in the sealed `requestState`.
+async fn two_names(_: NoArguments, cx: CallContext) -> Result<String, HandlerError> {
+    let mut names = Vec::new();
+    for question in ["First name?", "Last name?"] {
+        let schema = ElicitationSchema::builder()
+            .required_string("name")
+            .build()
+            .map_err(HandlerError::new)?;
+        let answer = cx
+            .elicit(ElicitRequestParams::FormElicitationParams {
+                meta: None,
+                message: question.into(),
+                requested_schema: schema,
+            })
+            .await?;
+        names.push(answer.content.unwrap_or_default()["name"].to_string());
+    }
+    Ok(names.join(" "))
+}
+
 fn config() -> McpConfig {
-    McpConfig::new(ApiDoc::openapi())
-        .stateless()
+    with_components(McpConfig::new(ApiDoc::openapi()).stateless())
+}
+
+/// `config` with the test's curated components.
+fn with_components(config: McpConfig) -> McpConfig {
+    config
         .call_timeout(Duration::from_millis(500))
         .tool(
             CuratedTool::new("add", "Add two integers", |args: Add, _cx| async move {
@@ -132,6 +156,7 @@ fn config() -> McpConfig {
             steps,
         ))
         .tool(CuratedTool::new("confirm", "Ask the user", confirm))
+        .tool(CuratedTool::new("two_names", "Ask twice", two_names))
         .tool(CuratedTool::new(
             "whoami",
             "The authenticated user",
@@ -223,6 +248,7 @@ async fn curated_tools_are_listed_after_the_generated_ones_with_schemars_schemas
             "add",
             "steps",
             "confirm",
+            "two_names",
             "whoami",
             "slow",
             "count_bytes",
@@ -496,4 +522,109 @@ async fn on_2026_07_28_log_messages_are_sent_only_when_the_request_names_a_log_l
         .await
         .body;
     assert_eq!(log_messages(&logged), 3, "{logged}");
+}
+
+/// A 2026-07-28 `tools/call` of `tool` with `extra` members in its params.
+async fn modern_call(mcp: &Mcp, tool: &str, extra: serde_json::Value) -> serde_json::Value {
+    let mut headers = MODERN.to_vec();
+    headers.extend([("mcp-method", "tools/call"), ("mcp-name", tool)]);
+    let mut params = json!({"name": tool, "arguments": {}, "_meta": modern_meta()});
+    for (key, value) in extra.as_object().unwrap() {
+        params[key] = value.clone();
+    }
+    let reply = mcp
+        .post(
+            mcp_test_support::protocol::request(9, "tools/call", params),
+            &headers,
+        )
+        .await;
+    reply.message()
+}
+
+#[tokio::test]
+async fn request_state_is_sealed_and_opens_on_every_instance_with_the_key() {
+    const KEY: &[u8] = b"one secret shared by every replica of the mount";
+    let first = Mcp::new(config().request_state_key(KEY), routes());
+    let second = Mcp::new(config().request_state_key(KEY), routes());
+    let other_key = Mcp::new(
+        config().request_state_key(&b"another secret, another deployment"[..]),
+        routes(),
+    );
+
+    let round = modern_call(&first, "two_names", json!({})).await;
+    assert_eq!(round["result"]["resultType"], "input_required", "{round}");
+    assert_eq!(
+        round["result"]["inputRequests"]["elicitation-0"]["params"]["message"],
+        "First name?"
+    );
+    let answer =
+        |key: &str, name: &str| json!({key: {"action": "accept", "content": {"name": name}}});
+    // The second round reaches another instance: the state from the first opens there.
+    let state = round["result"]["requestState"].clone();
+    let round = modern_call(
+        &second,
+        "two_names",
+        json!({"requestState": state, "inputResponses": answer("elicitation-0", "Ada")}),
+    )
+    .await;
+    assert_eq!(round["result"]["resultType"], "input_required", "{round}");
+    let request = &round["result"]["inputRequests"]["elicitation-1"];
+    assert_eq!(request["params"]["message"], "Last name?", "{round}");
+    let state = round["result"]["requestState"].as_str().unwrap().to_owned();
+    let last = answer("elicitation-1", "Lovelace");
+    let done = modern_call(
+        &first,
+        "two_names",
+        json!({"requestState": state, "inputResponses": last}),
+    )
+    .await;
+    assert_eq!(text(&done["result"]), "\"Ada\" \"Lovelace\"", "{done}");
+
+    // A state altered by the client, or sealed by another key, is refused: -32602.
+    let mut tampered = state.clone().into_bytes();
+    let at = tampered.len() / 2;
+    tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    for (mcp, state) in [(&first, tampered.as_str()), (&other_key, state.as_str())] {
+        let refused = modern_call(
+            mcp,
+            "two_names",
+            json!({"requestState": state, "inputResponses": last}),
+        )
+        .await;
+        assert_eq!(refused["error"]["code"], -32602, "{refused}");
+        assert!(
+            refused["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("requestState"),
+            "{refused}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_client_without_the_capability_is_told_which_one_it_lacks() {
+    let mcp = app();
+    let meta = json!({
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "test", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": {}
+    });
+    let reply = modern_call(&mcp, "confirm", json!({"_meta": meta})).await;
+    assert_eq!(reply["error"]["code"], -32021, "{reply}");
+    let required = &reply["error"]["data"]["requiredCapabilities"];
+    assert!(required["elicitation"].is_object(), "{reply}");
+
+    // The same in a 2025-era session whose client declared no capabilities.
+    let mcp = Mcp::new(with_components(McpConfig::new(ApiDoc::openapi())), routes());
+    let session = mcp.open_session().await;
+    let reply = mcp
+        .rpc_in(
+            &session,
+            "tools/call",
+            json!({"name": "confirm", "arguments": {}}),
+        )
+        .await;
+    assert_eq!(reply["error"]["code"], -32021, "{reply}");
 }
