@@ -111,6 +111,26 @@ async fn ticks() -> HttpResponse {
         .streaming(chunks)
 }
 
+/// Three JSON lines, 20 ms apart.
+#[utoipa::path(get, path = "/feed", operation_id = "feed",
+    responses((status = 200, content_type = "application/x-ndjson", body = String)))]
+#[get("/feed")]
+async fn feed() -> HttpResponse {
+    let lines = futures::stream::unfold(1, |n| async move {
+        if n > 3 {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        Some((
+            Ok::<_, actix_web::Error>(Bytes::from(format!("{{\"n\":{n}}}\n"))),
+            n + 1,
+        ))
+    });
+    HttpResponse::Ok()
+        .content_type("application/x-ndjson")
+        .streaming(lines)
+}
+
 /// Creates an item from a JSON body.
 #[utoipa::path(post, path = "/items", operation_id = "create_item",
     request_body = Object, responses((status = 201, body = Object)))]
@@ -122,7 +142,7 @@ async fn create_item(item: web::Json<Value>) -> impl Responder {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "items", version = "1.2.3"),
-    paths(get_item, whoami, boom, slow, ticks, create_item)
+    paths(get_item, whoami, boom, slow, ticks, feed, create_item)
 )]
 struct ApiDoc;
 
@@ -174,6 +194,7 @@ async fn app(
         .service(boom)
         .service(slow)
         .service(ticks)
+        .service(feed)
         .service(create_item)
         .wrap(HttpAuthentication::bearer(validate))
         .wrap_fn(move |request, service| {
@@ -274,7 +295,15 @@ async fn tools_list_shows_the_documented_operations_but_not_the_mount() {
     names.sort();
     assert_eq!(
         names,
-        ["boom", "create_item", "get_item", "slow", "ticks", "whoami"]
+        [
+            "boom",
+            "create_item",
+            "feed",
+            "get_item",
+            "slow",
+            "ticks",
+            "whoami"
+        ]
     );
     let item = tools.iter().find(|t| t["name"] == "get_item").unwrap();
     assert_eq!(item["inputSchema"]["required"], json!(["name"]));
@@ -349,6 +378,53 @@ async fn a_streamed_response_arrives_whole() {
     let result = call(&app, "ticks", json!({})).await;
     assert_eq!(result["isError"], false, "{result}");
     assert_eq!(text(&result), "tick 0;tick 1;tick 2;");
+}
+
+#[actix_web::test]
+async fn streamed_messages_reach_the_client_as_progress_before_the_result() {
+    let (app, _, _) = app(config()).await;
+    let message = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+        "params": {"name": "feed", "arguments": {}, "_meta": {"progressToken": 9}}});
+    let (status, body) = post_mcp(&app, message, &[AUTH]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let messages: Vec<Value> = body
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .filter_map(|data| serde_json::from_str(data.trim()).ok())
+        .collect();
+    let progress: Vec<&Value> = messages
+        .iter()
+        .filter(|m| m["method"] == "notifications/progress")
+        .map(|m| &m["params"]["message"])
+        .collect();
+    assert_eq!(
+        progress,
+        [
+            &json!("{\"n\":1}"),
+            &json!("{\"n\":2}"),
+            &json!("{\"n\":3}")
+        ],
+        "{body}"
+    );
+    let last = messages.last().unwrap();
+    assert_eq!(
+        last["result"]["content"][0]["text"], "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n",
+        "the result comes last, with the whole body: {body}"
+    );
+}
+
+#[actix_web::test]
+async fn a_response_over_the_limit_is_a_tool_error() {
+    let (tight, _, _) = app(config().max_response_body_bytes(10)).await;
+    let result = call(&tight, "ticks", json!({})).await;
+    assert_eq!(result["isError"], true, "{result}");
+    assert!(text(&result).contains("larger than 10 bytes"), "{result}");
+    // Under the limit the same tool answers.
+    let (roomy, _, _) = app(config().max_response_body_bytes(100)).await;
+    assert_eq!(
+        text(&call(&roomy, "ticks", json!({})).await),
+        "tick 0;tick 1;tick 2;"
+    );
 }
 
 #[actix_web::test]
