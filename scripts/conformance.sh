@@ -11,11 +11,13 @@
 # 3. Starts SERVER_COMMAND with PORT=N (it must bind 127.0.0.1:N and serve /mcp), waits
 #    until it answers, then runs `conformance server --url http://127.0.0.1:N/mcp` (0.1.16,
 #    all active scenarios). Fails if any check fails OR if any scenario passed zero checks
-#    (0.1.16 reports a scenario that only emitted warnings as "✓ 0 passed, 0 failed").
+#    (0.1.16 reports a scenario that only emitted warnings as "✓ 0 passed, 0 failed"), if any
+#    check gave a warning, or if any of the 30 active scenarios listed below did not run.
 #    No expected-failures file.
 # 4. Runs the 0.2.0-alpha.12 suite with `--requirements 2026-07-28` against the same server
-#    and writes its pass/fail counts to $OUT/conformance-2026-07-28.txt. Report only: its
-#    result never changes the exit status.
+#    and writes its pass/fail counts to $OUT/conformance-2026-07-28.txt. Gated at today's
+#    count, so it can only go up: at least MODERN_MIN_SCORED scored scenarios and
+#    MODERN_MIN_CHECKS checks must pass.
 # The server is always stopped on exit.
 #
 # Environment:
@@ -31,6 +33,43 @@ NODE_MAJOR=22
 LEGACY_VERSION=0.1.16
 MODERN_VERSION=0.2.0-alpha.12
 MODERN_REQUIREMENTS=2026-07-28
+# The 2026-07-28 run as of 2026-12-01: 36 of 37 scored scenarios, 145 checks (CONFORMANCE.md).
+MODERN_MIN_SCORED=36
+MODERN_MIN_CHECKS=145
+# Every active server scenario of 0.1.16 (`conformance list --server` less the two it lists as
+# pending there, json-schema-2020-12 and server-sse-polling): each must run.
+LEGACY_SCENARIOS="
+completion-complete
+dns-rebinding-protection
+elicitation-sep1034-defaults
+elicitation-sep1330-enums
+logging-set-level
+ping
+prompts-get-embedded-resource
+prompts-get-simple
+prompts-get-with-args
+prompts-get-with-image
+prompts-list
+resources-list
+resources-read-binary
+resources-read-text
+resources-subscribe
+resources-templates-read
+resources-unsubscribe
+server-initialize
+server-sse-multiple-streams
+tools-call-audio
+tools-call-elicitation
+tools-call-embedded-resource
+tools-call-error
+tools-call-image
+tools-call-mixed-content
+tools-call-sampling
+tools-call-simple-text
+tools-call-with-logging
+tools-call-with-progress
+tools-list
+"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CACHE:-$REPO/.cache}
@@ -44,7 +83,7 @@ RUN_MODERN=1
 log() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'conformance.sh: error: %s\n' "$*" >&2; exit 2; }
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -200,16 +239,26 @@ legacy_ok=1
 [ "$legacy_status" = 0 ] || legacy_ok=0
 echo "$legacy_summary" | grep -q 'scenarios_failed=0 scenarios_empty=0' || legacy_ok=0
 echo "$legacy_summary" | grep -q '^scenarios=0 ' && legacy_ok=0
+echo "$legacy_summary" | head -n1 | grep -q ' warnings=0$' || {
+    echo "conformance@$LEGACY_VERSION: checks gave warnings" >&2; legacy_ok=0; }
+ran=$(find "$LEGACY_OUT" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
+    sed -E 's/^server-//; s/-[0-9]{4}-[0-9]{2}-[0-9]{2}T.*$//' | sort -u)
+for scenario in $LEGACY_SCENARIOS; do
+    if ! grep -qx "$scenario" <<<"$ran"; then
+        echo "conformance@$LEGACY_VERSION: scenario $scenario did not run" >&2; legacy_ok=0
+    fi
+done
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "the server died during the $LEGACY_VERSION run" >&2; legacy_ok=0
 fi
 
-# ---------------------------------------------------------------- 2026-07-28 era (report only)
+# ---------------------------------------------------------------- 2026-07-28 era (gated at its count)
 modern_line="skipped"
+modern_ok=1
 if [ "$RUN_MODERN" = 1 ]; then
     MODERN_OUT="$OUT/$MODERN_VERSION"
     rm -rf "$MODERN_OUT"; mkdir -p "$MODERN_OUT"
-    log "conformance@$MODERN_VERSION --requirements $MODERN_REQUIREMENTS (report only)"
+    log "conformance@$MODERN_VERSION --requirements $MODERN_REQUIREMENTS (at least $MODERN_MIN_SCORED scored scenarios, $MODERN_MIN_CHECKS checks)"
     start=$SECONDS
     set +e
     (cd "$MODERN_DIR" && timeout --kill-after=10 "$SUITE_TIMEOUT" \
@@ -228,6 +277,12 @@ if [ "$RUN_MODERN" = 1 ]; then
         sed -n '/=== SUMMARY ===/,$p' "$OUT/conformance-$MODERN_VERSION.log"
     } >"$OUT/conformance-$MODERN_REQUIREMENTS.txt"
     modern_line="$(echo "$modern_summary" | head -n1) (exit $modern_status, ${modern_secs}s; details: $OUT/conformance-$MODERN_REQUIREMENTS.txt)"
+    scored=$(echo "$modern_summary" | head -n1 | sed -nE 's/^scored_scenarios_passed=([0-9]+)\/.*/\1/p')
+    checks=$(echo "$modern_summary" | head -n1 | sed -nE 's/.* checks_passed=([0-9]+) .*/\1/p')
+    if [ "${scored:-0}" -lt "$MODERN_MIN_SCORED" ] || [ "${checks:-0}" -lt "$MODERN_MIN_CHECKS" ]; then
+        echo "conformance@$MODERN_VERSION: ${scored:-0} scored scenarios and ${checks:-0} checks passed, below $MODERN_MIN_SCORED and $MODERN_MIN_CHECKS" >&2
+        modern_ok=0
+    fi
 fi
 
 stop_server
@@ -235,10 +290,13 @@ stop_server
 log "results"
 echo "conformance@$LEGACY_VERSION: $(echo "$legacy_summary" | head -n1) (exit $legacy_status, ${legacy_secs}s)"
 echo "$legacy_summary" | tail -n +2
-echo "conformance@$MODERN_VERSION --requirements $MODERN_REQUIREMENTS (report only): $modern_line"
-if [ "$legacy_ok" = 1 ]; then
-    echo "PASS: every active $LEGACY_VERSION scenario passed"
-else
+echo "conformance@$MODERN_VERSION --requirements $MODERN_REQUIREMENTS: $modern_line"
+if [ "$legacy_ok" != 1 ]; then
     echo "FAIL: conformance@$LEGACY_VERSION (see $OUT/conformance-$LEGACY_VERSION.log, server log $SERVER_LOG)"
     exit 1
 fi
+if [ "$modern_ok" != 1 ]; then
+    echo "FAIL: conformance@$MODERN_VERSION below its count (see $OUT/conformance-$MODERN_REQUIREMENTS.txt)"
+    exit 1
+fi
+echo "PASS: every active $LEGACY_VERSION scenario passed, and the $MODERN_REQUIREMENTS run held its count"
