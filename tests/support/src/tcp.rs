@@ -67,6 +67,17 @@ impl Endpoint {
         session
     }
 
+    /// Open a 2025-era session with `initialize` alone; its id. One request, so that no pause
+    /// between two requests (a loaded machine's) can let a short idle timeout pass in between.
+    pub async fn initialize_only(&self) -> String {
+        let initialize = protocol::initialize().to_string();
+        let response = self.exchange("POST", &[], &initialize).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        header(&response, "mcp-session-id")
+            .expect("a session id")
+            .to_string()
+    }
+
     /// A client's standing GET stream in `session`, once the server answered 200; the
     /// connection, to read the rest from.
     pub async fn open_event_stream(&self, session: &str) -> TcpStream {
