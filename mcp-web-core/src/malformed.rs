@@ -6,6 +6,9 @@
 //! the parser's depth limit) and `-32600 Invalid Request` for JSON that is not a message (an
 //! array or batch, a bare value, an object without a method or result), each in a JSON-RPC error
 //! body with HTTP 400.
+//!
+//! It also owns the answer to an `Mcp-Session-Id` that cannot be an id at all (not visible
+//! ASCII), which rmcp would otherwise report as a missing session id.
 
 use bytes::Bytes;
 use serde_json::{Value, json};
@@ -52,6 +55,22 @@ pub(crate) fn malformed_message(body: &[u8]) -> http::Response<Bytes> {
         .header(http::header::CONTENT_TYPE, "application/json")
         .body(Bytes::from(answer.to_string()))
         .expect("a valid response")
+}
+
+/// 400 for an `Mcp-Session-Id` header that is not visible ASCII (0x21–0x7E), which no session
+/// id is; `None` when the header is absent or well-formed.
+pub(crate) fn malformed_session_id(headers: &http::HeaderMap) -> Option<http::Response<Bytes>> {
+    let id = headers.get("mcp-session-id")?;
+    if !id.is_empty() && id.as_bytes().iter().all(|b| (0x21..=0x7e).contains(b)) {
+        return None;
+    }
+    let text = "Bad Request: Mcp-Session-Id must be visible ASCII characters (0x21-0x7E), as \
+                the server issued it";
+    http::Response::builder()
+        .status(http::StatusCode::BAD_REQUEST)
+        .header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Bytes::from_static(text.as_bytes()))
+        .ok()
 }
 
 #[cfg(test)]

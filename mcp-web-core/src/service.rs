@@ -21,7 +21,7 @@ use crate::{
     catalog::ConversionWarning,
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
-    malformed::malformed_message,
+    malformed::{malformed_message, malformed_session_id},
     priming, server,
     server::McpServer,
     sessions::Sessions,
@@ -193,6 +193,10 @@ impl Endpoint {
         B::Error: Display,
     {
         let started = Instant::now();
+        if let Some(refused) = malformed_session_id(request.headers()) {
+            return refused
+                .map(|body| McpBody::new(Full::new(body).map_err(|never| match never {})));
+        }
         let http_method = request.method().clone();
         let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
             let ends_session = http_method == http::Method::DELETE;

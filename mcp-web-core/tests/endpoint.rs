@@ -287,3 +287,72 @@ async fn priming_events_go_only_to_versions_that_define_them() {
         assert_eq!(reply.message()["result"]["tools"][0]["name"], "ping");
     }
 }
+
+/// Headers a client gets wrong: each gets a 4xx with a message that says what is wrong, and the
+/// endpoint keeps serving.
+#[tokio::test]
+async fn wrong_headers_get_clear_client_errors() {
+    let mcp = mcp(McpConfig::from_json(api()));
+    let long_session = "s".repeat(10_000);
+    let cases: [(&str, Vec<(&str, &str)>, StatusCode, &str); 5] = [
+        (
+            "an Accept without JSON or SSE",
+            vec![("accept", "text/html")],
+            StatusCode::NOT_ACCEPTABLE,
+            "Accept",
+        ),
+        (
+            "an unknown protocol version",
+            vec![("mcp-protocol-version", "1999-01-01")],
+            StatusCode::BAD_REQUEST,
+            "1999-01-01",
+        ),
+        (
+            "a session id nobody issued",
+            vec![
+                ("mcp-session-id", "no-such-session"),
+                ("mcp-protocol-version", "2025-11-25"),
+            ],
+            StatusCode::NOT_FOUND,
+            "ession",
+        ),
+        (
+            "a 10 kB session id",
+            vec![
+                ("mcp-session-id", long_session.as_str()),
+                ("mcp-protocol-version", "2025-11-25"),
+            ],
+            StatusCode::NOT_FOUND,
+            "ession",
+        ),
+        (
+            "a session id that is not visible ASCII",
+            vec![
+                ("mcp-session-id", "caf\u{e9}"),
+                ("mcp-protocol-version", "2025-11-25"),
+            ],
+            StatusCode::BAD_REQUEST,
+            "Mcp-Session-Id must be visible ASCII",
+        ),
+    ];
+    for (what, headers, status, says) in cases {
+        let mut request = Request::post(MOUNT)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::HOST, "localhost");
+        if !headers.iter().any(|(name, _)| *name == "accept") {
+            request = request.header(header::ACCEPT, "application/json, text/event-stream");
+        }
+        for (name, value) in &headers {
+            request = request.header(
+                *name,
+                http::HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+            );
+        }
+        let request = request.body(Bytes::from(list().to_string())).unwrap();
+        let reply = mcp.send(request).await;
+        assert_eq!(reply.status, status, "{what}: {}", reply.body);
+        assert!(reply.body.contains(says), "{what}: {}", reply.body);
+    }
+    let reply = mcp.post(protocol::initialize(), &[]).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
