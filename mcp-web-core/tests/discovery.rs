@@ -73,10 +73,13 @@ fn routes() -> Routes {
         .get("/issues/{number}", |request: Request<Bytes>| async move {
             json_response(json!({"number": param(&request, "number")}))
         })
-        .post("/issues/{number}/comments", |request: Request<Bytes>| async move {
-            let body: Value = serde_json::from_slice(request.body()).unwrap();
-            json_response(json!({"issue": param(&request, "number"), "comment": body["body"]}))
-        })
+        .post(
+            "/issues/{number}/comments",
+            |request: Request<Bytes>| async move {
+                let body: Value = serde_json::from_slice(request.body()).unwrap();
+                json_response(json!({"issue": param(&request, "number"), "comment": body["body"]}))
+            },
+        )
         .get("/labels", echo)
         .get("/releases", echo)
         .post("/admin/purge", echo)
@@ -157,19 +160,30 @@ async fn discovery_lists_the_pinned_tools_and_the_meta_tools_in_both_eras() {
 async fn search_tools_finds_generated_and_curated_tools_with_their_schemas() {
     let mcp = Mcp::new(discovery(), routes());
     let result = mcp
-        .call("search_tools", json!({"query": "add a comment to an issue"}))
+        .call(
+            "search_tools",
+            json!({"query": "add a comment to an issue"}),
+        )
         .await;
     assert_eq!(result["isError"], json!(false), "{result}");
     assert_eq!(found(&result)[0], "create_issue_comment");
     let first = &result["structuredContent"]["tools"][0];
     assert_eq!(first["title"], "Create an issue comment");
-    assert!(first["description"].as_str().unwrap().contains("Adds a comment"));
+    assert!(
+        first["description"]
+            .as_str()
+            .unwrap()
+            .contains("Adds a comment")
+    );
     assert_eq!(first["inputSchema"]["required"], json!(["number", "body"]));
     let as_text: Value = serde_json::from_str(&text(&result)).expect("the text is the JSON");
     assert_eq!(as_text, result["structuredContent"]);
 
     let shout = mcp
-        .call("search_tools", json!({"query": "shout in capitals", "limit": 1}))
+        .call(
+            "search_tools",
+            json!({"query": "shout in capitals", "limit": 1}),
+        )
         .await;
     assert_eq!(found(&shout), ["shout"]);
 
@@ -200,27 +214,39 @@ async fn search_never_reveals_what_the_filters_leave_out() {
         .await;
     assert!(!found(&result).contains(&"purge_comments".to_string()));
     let reply = mcp
-        .rpc("tools/call", json!({"name": "purge_comments", "arguments": {}}))
+        .rpc(
+            "tools/call",
+            json!({"name": "purge_comments", "arguments": {}}),
+        )
         .await;
-    assert!(reply["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("Unknown tool")), "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unknown tool")),
+        "{reply}"
+    );
     let reply = mcp
         .rpc(
             "tools/call",
             json!({"name": "call_tool", "arguments": {"name": "purge_comments"}}),
         )
         .await;
-    assert!(reply["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("Unknown tool")), "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unknown tool")),
+        "{reply}"
+    );
 }
 
 #[tokio::test]
 async fn unlisted_tools_are_called_by_name_in_both_eras() {
     let mcp = Mcp::new(discovery(), routes());
     let result = mcp
-        .call("create_issue_comment", json!({"number": 7, "body": "hello"}))
+        .call(
+            "create_issue_comment",
+            json!({"number": 7, "body": "hello"}),
+        )
         .await;
     assert_eq!(
         result["structuredContent"],
@@ -233,7 +259,10 @@ async fn unlisted_tools_are_called_by_name_in_both_eras() {
             json!({"name": "get_issue", "arguments": {"number": 3}}),
         )
         .await;
-    assert_eq!(modern["result"]["structuredContent"], json!({"number": "3"}));
+    assert_eq!(
+        modern["result"]["structuredContent"],
+        json!({"number": "3"})
+    );
     let shout = mcp.call("shout", json!({"words": "hi"})).await;
     assert_eq!(shout["structuredContent"], json!({"shouted": "HI"}));
 
@@ -264,7 +293,10 @@ async fn call_tool_calls_the_tool_it_names() {
         "{result}"
     );
     let shout = mcp
-        .call("call_tool", json!({"name": "shout", "arguments": {"words": "ok"}}))
+        .call(
+            "call_tool",
+            json!({"name": "shout", "arguments": {"words": "ok"}}),
+        )
         .await;
     assert_eq!(shout["structuredContent"], json!({"shouted": "OK"}));
     let search = mcp
@@ -302,7 +334,10 @@ async fn call_tool_calls_the_tool_it_names() {
     assert_eq!(invalid["isError"], json!(true), "{invalid}");
     let queryless = mcp.call("search_tools", json!({"limit": 3})).await;
     assert_eq!(queryless["isError"], json!(true));
-    assert!(text(&queryless).contains("'query' is required"), "{queryless}");
+    assert!(
+        text(&queryless).contains("'query' is required"),
+        "{queryless}"
+    );
 }
 
 #[tokio::test]
@@ -324,9 +359,12 @@ async fn without_discovery_nothing_changes() {
             json!({"name": "search_tools", "arguments": {"query": "issues"}}),
         )
         .await;
-    assert!(reply["error"]["message"]
-        .as_str()
-        .is_some_and(|m| m.contains("Unknown tool")), "{reply}");
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unknown tool")),
+        "{reply}"
+    );
 
     // Under the threshold, discovery mode stays off.
     let small = config().tool_search(ToolSearch::new().when_more_than(all.len()));
@@ -356,15 +394,19 @@ fn pinned_tools_must_exist_and_meta_tool_names_must_be_free() {
             |args: Shout, _cx| async move { Ok(args.words) },
         ))
         .tool_search(ToolSearch::new());
-    let error = mcp_web_core::McpService::new(clash, "/mcp", support::FnDispatcher::new(echo))
-        .unwrap_err();
+    let error =
+        mcp_web_core::McpService::new(clash, "/mcp", support::FnDispatcher::new(echo)).unwrap_err();
     assert!(matches!(error, MountError::NameClash(_)), "{error}");
 }
 
 #[test]
 fn the_finder_answers_what_search_tools_answers() {
     let finder = config().tool_finder().unwrap();
-    assert_eq!(finder.len(), 7, "the filtered operations and the curated tool");
+    assert_eq!(
+        finder.len(),
+        7,
+        "the filtered operations and the curated tool"
+    );
     assert_eq!(finder.ranked("new issue", 1), ["create_issue"]);
     let found = finder.search("comment on an issue", Some(1), &[]);
     assert_eq!(found["tools"][0]["name"], "create_issue_comment");

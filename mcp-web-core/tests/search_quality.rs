@@ -19,8 +19,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use mcp_web_core::{McpConfig, ToolFinder};
-use serde_json::Value;
+use http::StatusCode;
+use mcp_web_core::{McpConfig, ToolFinder, ToolSearch};
+use serde_json::{Value, json};
+
+mod support;
+
+use support::{FnDispatcher, Mcp, empty};
 
 const QUERIES: &str = include_str!("search_queries.json");
 
@@ -46,12 +51,15 @@ fn queries(set: &Value) -> Vec<Query> {
         .iter()
         .map(|q| Query {
             text: q["query"].as_str().expect("a query").to_string(),
-            expected: q["expected"].as_str().expect("an expected tool").to_string(),
+            expected: q["expected"]
+                .as_str()
+                .expect("an expected tool")
+                .to_string(),
         })
         .collect()
 }
 
-fn finder(file: &str) -> ToolFinder {
+fn read(file: &str) -> Value {
     let path = corpus_dir().join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
@@ -60,9 +68,11 @@ fn finder(file: &str) -> ToolFinder {
             path.display()
         )
     });
-    let document: Value = serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
-    McpConfig::from_json(document)
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+fn finder(file: &str) -> ToolFinder {
+    McpConfig::from_json(read(file))
         .tool_finder()
         .unwrap_or_else(|e| panic!("{file}: the mount fails: {e}"))
 }
@@ -152,4 +162,42 @@ fn github_tasks_find_their_operation_in_the_top_five() {
             "a search takes {ranking:?}"
         );
     }
+}
+
+/// The tools a discovery-mode mount of GitHub lists must stay small. (What pinned tools add is
+/// theirs: GitHub's `repos_get` alone is 40 KB with its output schema.)
+const LIST_CEILING: usize = 20 * 1024;
+
+#[tokio::test]
+#[ignore = "needs tests/corpus/fetch.sh"]
+async fn github_in_discovery_mode_lists_a_few_kilobytes() {
+    let set: Value = serde_json::from_str(QUERIES).expect("search_queries.json is JSON");
+    let file = set["document"].as_str().expect("the document searched");
+    let config = McpConfig::from_json(read(file))
+        .stateless()
+        .tool_search(ToolSearch::new().when_more_than(50));
+    let mcp = Mcp::new(
+        config,
+        FnDispatcher::new(|_| async { empty(StatusCode::OK) }),
+    );
+    let listed = mcp.rpc("tools/list", json!({})).await;
+    let tools = &listed["result"]["tools"];
+    let names: Vec<&str> = tools
+        .as_array()
+        .expect("a tool list")
+        .iter()
+        .filter_map(|tool| tool["name"].as_str())
+        .collect();
+    assert_eq!(names, ["search_tools", "call_tool"]);
+    let bytes = tools.to_string().len();
+    println!("tools/list of {file} in discovery mode: {bytes} bytes");
+    assert!(bytes < LIST_CEILING, "tools/list is {bytes} bytes");
+    let found = mcp
+        .call(
+            "search_tools",
+            json!({"query": "add a comment to an issue"}),
+        )
+        .await;
+    let first = &found["structuredContent"]["tools"][0]["name"];
+    assert_eq!(first, "issues_create-comment", "{found}");
 }

@@ -32,8 +32,14 @@ pub(crate) fn tool_document(tool: &Tool) -> SearchDocument {
     let mut search = SearchDocument::default()
         .with(Field::Name, &tool.name)
         .with(Field::Title, title.unwrap_or_default())
-        .with(Field::Description, tool.description.as_deref().unwrap_or_default());
-    let arguments = tool.input_schema.get("properties").and_then(Value::as_object);
+        .with(
+            Field::Description,
+            tool.description.as_deref().unwrap_or_default(),
+        );
+    let arguments = tool
+        .input_schema
+        .get("properties")
+        .and_then(Value::as_object);
     for argument in arguments.into_iter().flat_map(|a| a.keys()) {
         search = search.with(Field::Parameters, argument);
     }

@@ -168,7 +168,10 @@ impl SearchIndex {
             .iter()
             .map(|terms| {
                 let mut headline: Vec<String> = Vec::new();
-                for term in terms[Field::Name.index()].iter().chain(&terms[Field::Title.index()]) {
+                for term in terms[Field::Name.index()]
+                    .iter()
+                    .chain(&terms[Field::Title.index()])
+                {
                     if !headline.contains(term) {
                         headline.push(term.clone());
                     }
@@ -236,8 +239,8 @@ impl SearchIndex {
 /// How many of the best documents by BM25F are ranked again by their headline.
 const RERANKED: usize = 50;
 
-/// How much a headline the query says in full raises a score: by half.
-const HEADLINE_BONUS: f32 = 0.5;
+/// How much a headline the query says in full raises a score: doubles it.
+const HEADLINE_BONUS: f32 = 1.0;
 
 /// Keep the `limit` best of `hits`, best first (equal scores in document order).
 fn best(hits: &mut Vec<Hit>, limit: usize) {
@@ -308,14 +311,22 @@ mod tests {
 
     #[test]
     fn the_tool_that_says_what_the_query_asks_comes_first() {
-        let all = ["createComment", "listComments", "createIssue", "deleteIssue"];
+        let all = [
+            "createComment",
+            "listComments",
+            "createIssue",
+            "deleteIssue",
+        ];
         let index = SearchIndex::new(vec![
             tool(all[0], "Create a comment", "Adds a comment to an issue."),
             tool(all[1], "List comments", "The comments of an issue."),
             tool(all[2], "Create an issue", "Opens an issue in a repository."),
             tool(all[3], "Delete an issue", "Removes an issue for good."),
         ]);
-        assert_eq!(names(&index, "add a comment to an issue", &all)[0], "createComment");
+        assert_eq!(
+            names(&index, "add a comment to an issue", &all)[0],
+            "createComment"
+        );
         assert_eq!(names(&index, "list the comments", &all)[0], "listComments");
         assert_eq!(names(&index, "remove an issue", &all)[0], "deleteIssue");
         assert_eq!(names(&index, "new issues", &all)[0], "createIssue");
@@ -338,11 +349,7 @@ mod tests {
     #[test]
     fn unrelated_queries_find_nothing_and_limits_hold() {
         let all = ["a_one", "a_two", "a_three"];
-        let index = SearchIndex::new(
-            all.iter()
-                .map(|n| tool(n, "Widget", "A widget."))
-                .collect(),
-        );
+        let index = SearchIndex::new(all.iter().map(|n| tool(n, "Widget", "A widget.")).collect());
         assert!(index.search("spaceship", 5, &[]).is_empty());
         let two = index.search("widget", 2, &[]);
         // Equal scores come in document order.

@@ -59,11 +59,11 @@ fn starts_word(next: Option<char>, after_next: Option<char>) -> bool {
 
 /// Words too common to tell tools apart, or that only shape a question.
 const STOP_WORDS: &[&str] = &[
-    "all", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does", "each",
-    "every", "for", "from", "has", "have", "how", "if", "in", "into", "is", "it", "its", "me",
-    "mine", "my", "myself", "of", "on", "or", "our", "please", "so", "some", "that", "the",
-    "their", "them", "then", "there", "these", "this", "those", "to", "was", "what", "when",
-    "where", "which", "who", "whose", "will", "with", "you", "your",
+    "all", "an", "and", "any", "are", "as", "at", "be", "by", "can", "do", "does", "each", "every",
+    "for", "from", "has", "have", "how", "if", "in", "into", "is", "it", "its", "me", "mine", "my",
+    "myself", "of", "on", "or", "our", "please", "so", "some", "that", "the", "their", "them",
+    "then", "there", "these", "this", "those", "to", "was", "what", "when", "where", "which",
+    "who", "whose", "will", "with", "you", "your",
 ];
 
 /// Words by which a query means the caller: APIs name what belongs to the caller after the
@@ -105,7 +105,10 @@ pub(crate) fn stem(word: &str) -> String {
     }
     let bytes = stem.as_bytes();
     let n = bytes.len();
-    if suffix_removed && n >= 4 && bytes[n - 1] == bytes[n - 2] && !b"aeioulsz".contains(&bytes[n - 1])
+    if suffix_removed
+        && n >= 4
+        && bytes[n - 1] == bytes[n - 2]
+        && !b"aeioulsz".contains(&bytes[n - 1])
     {
         stem.pop();
     } else if stem.len() >= 4 && stem.ends_with('e') && !stem.ends_with("ee") {
@@ -155,9 +158,7 @@ pub(crate) fn related(term: &str) -> &'static [&'static str] {
         "add" | "new" | "mak" | "open" | "publish" | "start" | "submit" | "post" | "leav"
         | "writ" | "trigger" | "launch" => &["creat"],
         "remov" | "drop" | "eras" | "destroy" | "clear" => &["delet"],
-        "show" | "fetch" | "retriev" | "read" | "view" | "look" | "see" => {
-            &["get", "list"]
-        }
+        "show" | "fetch" | "retriev" | "read" | "view" | "look" | "see" => &["get", "list"],
         "find" | "query" => &["search", "list"],
         "edit" | "chang" | "modify" | "renam" | "set" | "replac" => &["updat"],
         _ => &[],
@@ -170,10 +171,7 @@ mod tests {
 
     #[test]
     fn names_split_at_every_boundary() {
-        assert_eq!(
-            terms("issues_create-comment"),
-            ["issu", "creat", "comment"]
-        );
+        assert_eq!(terms("issues_create-comment"), ["issu", "creat", "comment"]);
         assert_eq!(terms("listWorkflowRuns"), ["list", "workflow", "run"]);
         assert_eq!(terms("HTTPServer oauth2"), ["http", "server", "oauth"]);
         assert_eq!(
@@ -203,7 +201,10 @@ mod tests {
     fn forms_of_a_word_share_a_stem() {
         let same = |words: &[&str]| {
             let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
-            assert!(stems.windows(2).all(|w| w[0] == w[1]), "{words:?}: {stems:?}");
+            assert!(
+                stems.windows(2).all(|w| w[0] == w[1]),
+                "{words:?}: {stems:?}"
+            );
         };
         same(&["create", "created", "creating", "creates", "creation"]);
         same(&["repository", "repositories"]);
