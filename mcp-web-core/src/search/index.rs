@@ -57,6 +57,9 @@ impl Field {
     }
 }
 
+/// How many documents a term describes (see [`Field::describes`]).
+type Described = u32;
+
 /// BM25's saturation: how quickly repeating a term stops adding to a score.
 const K1: f32 = 2.0;
 
@@ -132,7 +135,7 @@ impl SearchIndex {
         // The weighted, length-normalised frequency of each term in each document, and how
         // many documents the term describes: argument names and methods are shared by too many
         // tools to say how rare a word is (`page` is an argument of every list).
-        let mut frequencies: HashMap<&str, (Vec<(u32, f32)>, u32)> = HashMap::new();
+        let mut frequencies: HashMap<&str, (Postings, Described)> = HashMap::new();
         for (document, terms) in fields.iter().enumerate() {
             let mut own: HashMap<&str, (f32, bool)> = HashMap::new();
             for (f, terms) in terms.iter().enumerate() {
@@ -148,7 +151,7 @@ impl SearchIndex {
             // Documents are visited in order, so each term's postings are in document order.
             for (term, (frequency, describes)) in own {
                 let (postings, described) = frequencies.entry(term).or_default();
-                postings.push((document as u32, frequency));
+                postings.0.push((document as u32, frequency));
                 *described += u32::from(describes);
             }
         }
@@ -158,6 +161,7 @@ impl SearchIndex {
                 let holders = described.max(1) as f32;
                 let idf = (1.0 + (count as f32 - holders + 0.5) / (holders + 0.5)).ln();
                 let scored = documents
+                    .0
                     .into_iter()
                     .map(|(d, tf)| (d, idf * tf * (K1 + 1.0) / (K1 + tf)))
                     .collect();

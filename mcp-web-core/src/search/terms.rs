@@ -105,13 +105,13 @@ pub(crate) fn stem(word: &str) -> String {
     }
     let bytes = stem.as_bytes();
     let n = bytes.len();
-    if suffix_removed
+    // `starr` (from `starred`) → `star`; `create` → `creat`, as `created` became.
+    let doubled = suffix_removed
         && n >= 4
         && bytes[n - 1] == bytes[n - 2]
-        && !b"aeioulsz".contains(&bytes[n - 1])
-    {
-        stem.pop();
-    } else if stem.len() >= 4 && stem.ends_with('e') && !stem.ends_with("ee") {
+        && !b"aeioulsz".contains(&bytes[n - 1]);
+    let final_e = n >= 4 && stem.ends_with('e') && !stem.ends_with("ee");
+    if doubled || final_e {
         stem.pop();
     }
     stem
