@@ -25,6 +25,9 @@ cargo test --workspace
 step "cargo test: OpenAPI corpus (mcp-web-core/tests/corpus.rs)"
 cargo test -p mcp-web-core --test corpus -- --ignored --nocapture
 
+step "cargo test: tool search on the GitHub corpus document (mcp-web-core/tests/search_quality.rs)"
+cargo test --release -p mcp-web-core --test search_quality -- --ignored --nocapture
+
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 

@@ -40,14 +40,15 @@
 //!
 //! | module | owns |
 //! |---|---|
-//! | `config` | [`McpConfig`] and its builder methods, [`ShutdownHandle`] |
+//! | `config` | [`McpConfig`] and its builder methods, [`ShutdownHandle`], [`ToolSearch`] |
 //! | [`exposure`] | which operations are exposed, and as what |
 //! | [`curated`] | hand-written tools, resources, prompts, completions; [`curated::CallContext`] |
 //! | `catalog`, `schema` | the OpenAPI document as tools and resources, built once |
 //! | `route` | the route model every stage shares: parameters, bodies, operations |
 //! | `request`, `response`, `resource` | one call: arguments → request; response → result |
 //! | `splitter` | a streamed response body cut into its messages as it arrives |
-//! | `server` | the MCP server: routing, guarded calls, contexts, request state |
+//! | `search` | tool search: terms, the BM25F index discovery mode ranks tools with |
+//! | `server` | the MCP server: routing, guarded calls, contexts, request state, discovery |
 //! | `lane` | the fast lane: one-answer `tools/call`s without rmcp's per-request machinery |
 //! | `priming` | SSE priming events only for the versions that define them |
 //! | `malformed` | the JSON-RPC error for a body that is not one message |
@@ -77,6 +78,7 @@ mod resource;
 mod response;
 mod route;
 mod schema;
+mod search;
 mod server;
 mod service;
 mod sessions;
@@ -84,11 +86,12 @@ mod splitter;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};
-pub use config::{McpConfig, ShutdownHandle};
+pub use config::{McpConfig, ShutdownHandle, ToolSearch};
 pub use dispatch::{BoxError, DispatchBody, Dispatcher};
 pub use error::{CallError, MountError};
 pub use exposure::{McpKind, OperationFilter, OperationInfo, OperationMapping, RouteMap};
 pub use request::McpToolCall;
 pub use resource::McpResourceRead;
+pub use search::ToolFinder;
 pub use service::{McpBody, McpService};
 pub use updates::ResourceUpdates;

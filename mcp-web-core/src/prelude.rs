@@ -20,7 +20,7 @@
 
 pub use crate::{
     ConversionWarning, McpConfig, McpKind, MountError, OperationFilter, OperationInfo,
-    OperationMapping, Preview, ResourceUpdates, RouteMap, ShutdownHandle,
+    OperationMapping, Preview, ResourceUpdates, RouteMap, ShutdownHandle, ToolSearch,
     curated::{
         ArgumentCompletion, CallContext, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool, HandlerError, Json, LogLevel, ResourceRequest,

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run -p openapi-preview -- openapi.yaml
 //! cargo run -p openapi-preview -- --include-tag tickets --method get openapi.json
+//! cargo run -p openapi-preview -- openapi.json --search "add a comment to an issue" --limit 3
 //! ```
 //!
 //! Reads an OpenAPI 3.0 or 3.1 document (JSON or YAML), converts it with the default mapping of
@@ -11,7 +12,9 @@
 //! `{"tools": [..], "resources": [..], "resourceTemplates": [..], "warnings": [..]}` with each tool
 //! as `tools/list` returns it. The JSON is indented on a terminal (or with `--pretty`) and compact
 //! when stdout is a file or a pipe, where a program reads it and indentation only costs time. A
-//! one-line summary goes to stderr.
+//! one-line summary goes to stderr. With `--search QUERY`, it prints instead what the
+//! `search_tools` tool of discovery mode (`mcp_web_core::ToolSearch`) would answer:
+//! `{"tools": [{"name", "title", "description", "inputSchema"}, ..]}`, best match first.
 //!
 //! Exit status: 0 on success, 1 when the document cannot be read or is not an OpenAPI 3.x
 //! document (the message names the file, the line when known, and what is wrong), 2 on a usage
@@ -51,6 +54,9 @@ Options (each repeatable; values may also be given as --option=value):
   --path PATTERN                 expose only these path templates: /tickets/{id} exactly,
                                  /admin/* one more segment, /admin/** any depth
   --exclude-path PATTERN         leave out these path templates (same patterns)
+  --search QUERY                 print what search_tools (discovery mode) answers for QUERY
+                                 instead of the preview
+  --limit N                      with --search: at most N tools (default 5, at most 25)
   --pretty                       indent the JSON even when stdout is not a terminal
   -h, --help                     print this help
 
@@ -66,9 +72,12 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The filter flags, in the order the user gave them.
+/// The filter flags, in the order the user gave them (and `--search`, which searches what they
+/// let through instead of previewing it).
 #[derive(Debug, Default)]
 struct Filters {
+    search: Vec<String>,
+    limit: Vec<String>,
     include_tags: Vec<String>,
     exclude_tags: Vec<String>,
     include_operations: Vec<String>,
@@ -135,6 +144,8 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageEr
             "--exclude-method" => &mut filters.exclude_methods,
             "--path" => &mut filters.paths,
             "--exclude-path" => &mut filters.exclude_paths,
+            "--search" => &mut filters.search,
+            "--limit" => &mut filters.limit,
             _ => return Err(UsageError(format!("unknown option '{flag}'"))),
         };
         let value = match inline {
@@ -154,6 +165,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageEr
         }
         list.push(value);
     }
+    check_search(&filters)?;
     match spec {
         Some(spec) => Ok(Command::Preview {
             spec,
@@ -164,6 +176,61 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Command, UsageEr
             "missing SPEC (the OpenAPI document to read)".into(),
         )),
     }
+}
+
+/// `--search` once at most, and `--limit` only with it, as a positive number.
+fn check_search(filters: &Filters) -> Result<(), UsageError> {
+    if filters.search.len() > 1 || filters.limit.len() > 1 {
+        return Err(UsageError("--search and --limit are given once".into()));
+    }
+    if !filters.limit.is_empty() && filters.search.is_empty() {
+        return Err(UsageError("--limit goes with --search".into()));
+    }
+    if let Some(limit) = filters.limit.first()
+        && !limit.parse::<usize>().is_ok_and(|n| n > 0)
+    {
+        return Err(UsageError(format!(
+            "--limit '{limit}' is not a positive number"
+        )));
+    }
+    Ok(())
+}
+
+/// Print what `search_tools` answers for `query` over the tools of `spec` with `filters`.
+fn print_search(spec: &str, filters: &Filters, query: &str, pretty: bool) -> ExitCode {
+    let source = match read_source(spec).and_then(|source| {
+        let (document, syntax) = parse_document(&source)?;
+        check_openapi(&document, &source, syntax)?;
+        Ok((source.name, document))
+    }) {
+        Ok(read) => read,
+        Err(error) => {
+            eprintln!("openapi-preview: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let (name, document) = source;
+    let finder = match config(document, filters).tool_finder() {
+        Ok(finder) => finder,
+        Err(error) => {
+            eprintln!("openapi-preview: {name}: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let limit = filters.limit.first().and_then(|l| l.parse().ok());
+    let found = finder.search(query, limit, &[]);
+    let text = if pretty || io::stdout().is_terminal() {
+        serde_json::to_string_pretty(&found)
+    } else {
+        serde_json::to_string(&found)
+    };
+    println!("{}", text.unwrap_or_default());
+    eprintln!(
+        "openapi-preview: {name}: {} of {} tools found for '{query}'",
+        found["tools"].as_array().map_or(0, Vec::len),
+        finder.len()
+    );
+    ExitCode::SUCCESS
 }
 
 /// Why a document cannot be previewed, with where the problem is when that is known.
@@ -520,6 +587,9 @@ fn main() -> ExitCode {
             pretty,
         } => (spec, filters, pretty),
     };
+    if let Some(query) = filters.search.first() {
+        return print_search(&spec, &filters, query, pretty);
+    }
     let preview = match run(&spec, &filters) {
         Ok(preview) => preview,
         Err(error) => {
@@ -616,9 +686,13 @@ mod tests {
             &["a.json", "b.json"],
             &["--method=", "a.json"],
             &["--method", "fetch", "a.json"],
+            &["--limit", "3", "a.json"],
+            &["--search", "x", "--limit", "0", "a.json"],
+            &["--search", "x", "--search", "y", "a.json"],
         ] {
             assert!(parse_args(args(bad)).is_err(), "{bad:?}");
         }
+        assert!(parse_args(args(&["a.json", "--search", "add a comment", "--limit=3"])).is_ok());
         assert!(matches!(
             parse_args(args(&["x", "--help"])),
             Ok(Command::Help)

@@ -1,11 +1,13 @@
 //! [`McpConfig`]: what a mount serves and how its transport behaves, set with named builder
 //! methods. This file holds the settings of the endpoint and the curated components;
-//! [`operations`] the choice of operations, [`shutdown`] the [`ShutdownHandle`].
+//! [`operations`] the choice of operations, [`shutdown`] the [`ShutdownHandle`],
+//! [`tool_search`] discovery mode ([`ToolSearch`]).
 //!
 //! `McpConfig::preview` lives beside the mount it previews, in `service.rs`.
 
 mod operations;
 mod shutdown;
+mod tool_search;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -14,6 +16,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 pub use shutdown::ShutdownHandle;
+pub use tool_search::ToolSearch;
 
 use crate::{
     MountError,
@@ -54,6 +57,7 @@ use crate::{
 /// | [`call_timeout`](Self::call_timeout) | 30 seconds per tool call |
 /// | [`max_request_body_bytes`](Self::max_request_body_bytes) | 4 MiB |
 /// | [`max_response_body_bytes`](Self::max_response_body_bytes) | 16 MiB |
+/// | [`tool_search`](Self::tool_search) | off: `tools/list` lists every tool |
 #[derive(Debug, Clone)]
 pub struct McpConfig {
     pub(crate) openapi: Arc<Result<Value, String>>,
@@ -80,6 +84,7 @@ pub struct McpConfig {
     pub(crate) request_state_key: Option<Vec<u8>>,
     pub(crate) resource_updates: crate::ResourceUpdates,
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
+    pub(crate) tool_search: Option<ToolSearch>,
 }
 
 impl McpConfig {
@@ -127,6 +132,7 @@ impl McpConfig {
             request_state_key: None,
             resource_updates: crate::ResourceUpdates::default(),
             event_store: None,
+            tool_search: None,
         }
     }
 

@@ -1,5 +1,5 @@
 //! The MCP methods of a mount (rmcp's [`ServerHandler`]): lists, and each call routed to what
-//! serves it — a curated component first, else the catalog.
+//! serves it — a meta-tool of discovery mode, a curated component, else the catalog.
 
 // Logging (`logging/setLevel`) is deprecated by SEP-2577 for a future protocol; both eras served
 // here still have it.
@@ -18,7 +18,12 @@ use rmcp::{
     service::RequestContext,
 };
 
-use super::{McpServer, context::relay_context, curated, generated};
+use super::{
+    McpServer,
+    context::relay_context,
+    curated, generated,
+    search::{CALL_TOOL, SEARCH_TOOLS, unwrapped_call},
+};
 use crate::updates::lock;
 
 impl ServerHandler for McpServer {
@@ -31,6 +36,9 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        if let Some(discovery) = &self.mount.discovery {
+            return Ok(ListToolsResult::with_all_items(discovery.listed().to_vec()));
+        }
         let generated = self.mount.catalog.tools();
         let curated = self.mount.registry.curated.tools.iter().map(|t| &t.tool);
         Ok(ListToolsResult::with_all_items(
@@ -85,15 +93,30 @@ impl ServerHandler for McpServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
+        let discovery = self.mount.discovery.as_ref();
+        if let Some(meta) = discovery.and_then(|d| d.meta_tool(name)) {
+            return Some(meta.clone());
+        }
         let curated = self.mount.registry.tool(name).map(|c| c.tool.clone());
         curated.or_else(|| self.mount.catalog.get(name).map(|op| op.tool.clone()))
     }
 
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
+        if let Some(discovery) = &self.mount.discovery {
+            if request.name == CALL_TOOL {
+                request = match unwrapped_call(request) {
+                    Ok(call) => call,
+                    Err(failed) => return Ok(failed.into()),
+                };
+            }
+            if request.name == SEARCH_TOOLS {
+                return Ok(discovery.search_tools(request.arguments).into());
+            }
+        }
         if let Some(tool) = self.mount.registry.tool(&request.name) {
             return curated::call_tool(&self.mount, &self.session, tool, request, &context).await;
         }

@@ -11,6 +11,7 @@
 //! | `mount.rs` | what a mount shares across sessions, and one session's state |
 //! | `info.rs` | what the server announces: name, version, instructions, capabilities |
 //! | `lane.rs` | what the fast lane asks of the server: the tools it may call, the call |
+//! | `search.rs` | discovery mode: the short list, `search_tools`, `call_tool` |
 //! | `registry.rs` | the curated components, checked at mount time and indexed |
 //! | `state.rs` | sealed `requestState` across 2026-07-28 rounds |
 //! | `guard.rs` | the time limit, panic catch and cancellation of every call |
@@ -27,17 +28,19 @@ mod lane;
 mod mount;
 mod outcome;
 mod registry;
+mod search;
 mod state;
 
 use std::sync::Arc;
 
 use crate::{
-    McpConfig, MountError, Preview,
+    McpConfig, MountError, Preview, ToolFinder,
     catalog::{ConversionWarning, build_catalog},
     dispatch::Dispatcher,
 };
 use mount::{Mount, Session};
 use registry::Registry;
+use search::finder;
 
 /// One mount's server; each MCP session holds a cheap clone with its own session state.
 #[derive(Clone)]
@@ -96,4 +99,11 @@ pub(crate) fn preview(config: &McpConfig) -> Result<Preview, MountError> {
     let mut preview = catalog.into_preview();
     curated.extend_preview(&mut preview);
     Ok(preview)
+}
+
+/// The finder of the tools a mount of `config` would serve, discovery mode on or not.
+pub(crate) fn tool_finder(config: &McpConfig) -> Result<ToolFinder, MountError> {
+    let catalog = build_catalog(config, None)?;
+    let curated = Registry::new(&config.curated, &catalog)?;
+    Ok(finder(&catalog, &curated, config.document()?))
 }

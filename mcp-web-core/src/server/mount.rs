@@ -14,7 +14,7 @@ use std::{
 use http::HeaderName;
 use rmcp::model::{LoggingLevel, ServerConfig};
 
-use super::{info::server_info, registry::Registry, state::StateCodec};
+use super::{info::server_info, registry::Registry, search::Discovery, state::StateCodec};
 use crate::{
     McpConfig, MountError,
     catalog::{Catalog, build_catalog},
@@ -26,6 +26,8 @@ use crate::{
 pub(super) struct Mount {
     pub(super) catalog: Catalog,
     pub(super) registry: Registry,
+    /// Discovery mode, when it is on: the short tool list and the search index.
+    pub(super) discovery: Option<Discovery>,
     pub(super) dispatcher: Arc<dyn Dispatcher>,
     pub(super) forward_headers: Vec<HeaderName>,
     pub(super) call_timeout: Duration,
@@ -52,12 +54,17 @@ impl Mount {
     ) -> Result<Self, MountError> {
         let catalog = build_catalog(config, Some(mount_path))?;
         let registry = Registry::new(&config.curated, &catalog)?;
+        let discovery = match &config.tool_search {
+            Some(settings) => Discovery::new(settings, &catalog, &registry, config.document()?)?,
+            None => None,
+        };
         let info = server_info(config, &catalog)?;
         let request_state = StateCodec::new(config.request_state_key.as_deref())
             .map_err(MountError::InvalidConfig)?;
         Ok(Self {
             catalog,
             registry,
+            discovery,
             dispatcher,
             forward_headers: config.forward_headers.clone(),
             call_timeout: config.call_timeout,
