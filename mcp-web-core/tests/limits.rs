@@ -57,6 +57,8 @@ fn routes() -> Routes {
         .post("/notes", add_note)
         .get("/medium", medium)
         .get("/slow", slow)
+        .route(http::Method::PUT, "/notes/{id}", put_note)
+        .delete("/notes/{id}", delete_note)
 }
 
 #[tokio::test]
