@@ -59,7 +59,7 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
 step "interop matrix: TypeScript SDK 1.10/1.17/newest 1.x, Python SDK 1.9.4/1.30.0/2.3.0, on axum and actix"
 scripts/interop.sh "$target_dir/debug/conformance-server"
 
-step "conformance: @modelcontextprotocol/conformance 0.1.16 (every active scenario) + 2026-07-28 alpha (report), on axum and actix"
+step "conformance: @modelcontextprotocol/conformance 0.1.16 (every active scenario) + 2026-07-28 alpha (gated at its count), on axum and actix"
 # Node 22 and both suite versions are installed into .cache once; a free port avoids clashes.
 conformance_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 for framework in axum actix; do

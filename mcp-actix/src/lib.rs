@@ -103,7 +103,7 @@ pub use app::{McpApp, McpAppFactory, McpAppService};
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
-    ShutdownHandle, curated, event_store, prelude,
+    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, prelude,
 };
 pub use mount::McpMount;
 

@@ -86,7 +86,7 @@ use mcp_web_core::McpService;
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
-    ShutdownHandle, curated, event_store, prelude,
+    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, prelude,
 };
 
 use crate::dispatch::{FinalRouter, RouterDispatcher};

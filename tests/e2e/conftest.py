@@ -7,7 +7,8 @@ The servers under test are prebuilt binaries, each run on a free loopback port:
   and actix-tickets (``$ACTIX_TICKETS_BIN`` or ``target/debug/actix-tickets``), each run with
   ``DEMO_TOKEN=e2e-token``; every test that uses ``server`` or ``spawn_server`` runs once per example;
 - the fidelity echo app (``cargo build -p fidelity-app``), found at ``$FIDELITY_APP_BIN`` or
-  ``target/debug/fidelity-app``; it has no auth.
+  ``target/debug/fidelity-app``; it has no auth. With ``FIDELITY_OPENAPI`` it mounts GitHub's REST
+  description from the corpus in discovery mode instead (``discovery_server``).
 
 Relative binary paths are taken from the repository root.
 
@@ -106,12 +107,14 @@ class Server:
         return code
 
 
-def _start(binary: Path, log_dir: Path, token: str = TOKEN) -> Server:
+def _start(
+    binary: Path, log_dir: Path, token: str = TOKEN, extra_env: dict[str, str] | None = None
+) -> Server:
     """Start the binary on a free port and wait until the port accepts connections."""
     for attempt in range(3):  # the free port can be taken before the server binds it
         port = _free_port()
         log_path = log_dir / f"{binary.name}-{port}.log"
-        env = {**os.environ, "PORT": str(port), "DEMO_TOKEN": token}
+        env = {**os.environ, "PORT": str(port), "DEMO_TOKEN": token, **(extra_env or {})}
         with log_path.open("wb") as log:
             process = subprocess.Popen(
                 [str(binary)],
@@ -214,6 +217,32 @@ def fidelity_server(
     srv = _start(fidelity_app_bin, tmp_path_factory.mktemp("fidelity"))
     yield srv
     _stop_cleanly(srv, "fidelity-app")
+
+
+@pytest.fixture(scope="session")
+def github_rest_document() -> Path:
+    """GitHub's REST description from the corpus (tests/corpus/fetch.sh, which scripts/test.sh
+    runs first)."""
+    corpus = Path(os.environ.get("MCP_WEB_CORPUS_DIR", REPO_ROOT / ".cache" / "corpus"))
+    document = corpus / "github-rest.json"
+    if not document.is_file():
+        pytest.skip(f"{document} is missing: run tests/corpus/fetch.sh")
+    return document
+
+
+@pytest.fixture(scope="session")
+def discovery_server(
+    fidelity_app_bin: Path, github_rest_document: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    """The fidelity app mounting GitHub's REST description in discovery mode, every operation
+    answered by its echo handler (``FIDELITY_OPENAPI``)."""
+    srv = _start(
+        fidelity_app_bin,
+        tmp_path_factory.mktemp("discovery"),
+        extra_env={"FIDELITY_OPENAPI": str(github_rest_document)},
+    )
+    yield srv
+    _stop_cleanly(srv, "fidelity-app (discovery)")
 
 
 # --- MCP clients ---------------------------------------------------------------------------

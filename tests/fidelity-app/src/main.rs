@@ -10,10 +10,13 @@
 //! cookie parameters, a form body, a name used both in the path and in the body, and path values
 //! with reserved and non-ASCII characters.
 //!
-//! Run it with `cargo run -p fidelity-app` (env `PORT`, default 3001).
+//! Run it with `cargo run -p fidelity-app` (env `PORT`, default 3001). With
+//! `FIDELITY_OPENAPI=path/to/openapi.json` it mounts that document instead, in discovery mode,
+//! every operation answered by one echo handler (`foreign.rs`).
 
 mod api;
 mod curated;
+mod foreign;
 
 use std::{
     env,
@@ -41,10 +44,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
         Err(_) => 3001,
     };
 
-    let (router, api) = api::router();
-    let config = curated::add_to(McpConfig::new(api));
-    let shutdown = config.shutdown_handle();
-    let app = router.mount_http("/mcp", config);
+    // FIDELITY_OPENAPI mounts another document over one echo handler instead (foreign.rs).
+    let (app, shutdown) = match env::var_os("FIDELITY_OPENAPI") {
+        Some(path) => foreign::app(path.as_ref())?,
+        None => {
+            let (router, api) = api::router();
+            let config = curated::add_to(McpConfig::new(api));
+            let shutdown = config.shutdown_handle();
+            (router.mount_http("/mcp", config), shutdown)
+        }
+    };
 
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
     let port = listener.local_addr()?.port();
