@@ -288,13 +288,16 @@ async fn priming_events_go_only_to_versions_that_define_them() {
     }
 }
 
+/// What was wrong, the headers that say it, the status expected and a word the answer must say.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode, &'a str);
+
 /// Headers a client gets wrong: each gets a 4xx with a message that says what is wrong, and the
 /// endpoint keeps serving.
 #[tokio::test]
 async fn wrong_headers_get_clear_client_errors() {
     let mcp = mcp(McpConfig::from_json(api()));
     let long_session = "s".repeat(10_000);
-    let cases: [(&str, Vec<(&str, &str)>, StatusCode, &str); 5] = [
+    let cases: [Case; 5] = [
         (
             "an Accept without JSON or SSE",
             vec![("accept", "text/html")],
