@@ -1,7 +1,8 @@
 //! A JSON document read into a [`Value`] without `components.examples`, which no conversion reads:
 //! the conversion reads schemas, parameters, bodies and responses, never an Example Object (a
-//! schema's own `example`/`examples` stay). In GitHub's REST description they are an eighth of
-//! the text and of the memory the document takes, and skipping them while parsing saves both.
+//! schema's own `example`/`examples` stay). In GitHub's REST description they are a seventh of
+//! the text (1.8 of 13 MB), parsed into JSON values for nothing: skipping them while parsing saves
+//! that time and memory.
 //! Everything else is exactly the [`Value`] `serde_json::from_str` gives.
 
 use std::fmt;
