@@ -30,6 +30,8 @@ use std::{
 use mcp_web_core::McpConfig;
 use serde_json::{Map, Value};
 
+mod document;
+
 // A large API makes this process allocate about 200 MB of small JSON values at once: mimalloc
 // takes that memory from the OS in huge pages, a few hundred page faults instead of 50,000
 // (BENCHMARKS.md, "openapi-preview").
@@ -322,7 +324,7 @@ fn parse_document(source: &Source) -> Result<(Value, Syntax), DocumentError> {
     let text = source.text.trim_start_matches('\u{feff}');
     let syntax = Syntax::guess(&source.name, text);
     let value = match syntax {
-        Syntax::Json => serde_json::from_str::<Value>(text).map_err(|e| {
+        Syntax::Json => document::parse_json(text).map_err(|e| {
             // The location is printed up front, not again inside the message.
             let message = without_location(&e.to_string());
             DocumentError {

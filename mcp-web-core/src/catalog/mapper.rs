@@ -2,11 +2,17 @@
 //! each becomes, and converts the exposed ones. Each part of a conversion is done by the module
 //! of its concern (`parameters`, `bodies`, `outputs`, `naming`, `resources`); this file holds the
 //! order they run in.
+//!
+//! Output schemas are most of a large document's conversion (GitHub's results inline the same
+//! models dozens of times before they are compacted), and they depend on nothing but the
+//! document: they are resolved first, on two threads when there are many, each thread with a
+//! resolver of its own. Everything else runs in document order on the calling thread, so names,
+//! warnings and the catalog's order are those of a sequential conversion.
 
-use std::{collections::HashSet, sync::Arc};
+use std::{collections::HashSet, sync::Arc, thread};
 
 use http::Method;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::{
     Catalog, ConversionWarning,
@@ -79,18 +85,18 @@ impl<'a> OperationMapper<'a> {
         let mut taken: HashSet<String> = HashSet::new();
         // Warnings about operations left out by a configuration choice: logged at debug only.
         let mut chosen_warnings = HashSet::new();
-        // First what is exposed, then which schemas that resolves (so that the resolver copies
-        // each component only as often as it is used again), then the conversion itself.
+        // First what is exposed, then the output schemas (with which schemas each resolver will
+        // resolve announced first, so that it copies each component only as often as it is used
+        // again), then the rest of the conversion, in document order.
         let steps = self.decide();
-        self.resolver.expect(
-            steps
-                .iter()
-                .filter_map(|step| match step {
-                    Step::Convert(candidate) => Some(candidate),
-                    Step::Warning { .. } => None,
-                })
-                .flat_map(|candidate| self.schema_roots(candidate)),
-        );
+        let candidates: Vec<&Candidate<'a>> = steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Convert(candidate) => Some(candidate),
+                Step::Warning { .. } => None,
+            })
+            .collect();
+        let mut outputs = self.outputs(&candidates).into_iter();
         for step in steps {
             let candidate = match step {
                 Step::Warning { warning, chosen } => {
@@ -102,6 +108,7 @@ impl<'a> OperationMapper<'a> {
                 }
                 Step::Convert(candidate) => candidate,
             };
+            let output = outputs.next().unwrap_or_default();
             let Candidate {
                 path,
                 method,
@@ -121,7 +128,8 @@ impl<'a> OperationMapper<'a> {
                     reason,
                 })
             };
-            let Some(op) = self.operation(path, method, item, operation, &mut taken, &mut warn)
+            let Some(op) =
+                self.operation(path, method, item, operation, output, &mut taken, &mut warn)
             else {
                 continue;
             };
@@ -232,9 +240,81 @@ impl<'a> OperationMapper<'a> {
         steps
     }
 
-    /// The schemas [`operation`](Self::operation) resolves for `candidate`, with their
-    /// direction: each parameter's, the request body's and the result's.
-    fn schema_roots(&self, candidate: &Candidate<'a>) -> Vec<(&'a Value, Direction)> {
+    /// The output of every candidate, in order. With enough of them and a second core, every
+    /// other one is resolved on a scoped thread by a [fork](SchemaResolver::fork) of the resolver;
+    /// each resolver is told beforehand what it will resolve ([`SchemaResolver::expect`]): the
+    /// calling thread's also the input schemas it resolves afterwards.
+    fn outputs(&self, candidates: &[&Candidate<'a>]) -> Vec<Output> {
+        let inputs = || {
+            candidates
+                .iter()
+                .flat_map(|candidate| self.input_roots(candidate))
+        };
+        let response = |candidate: &&Candidate<'a>| {
+            outputs::response_schema(&self.resolver, candidate.operation)
+                .map(|schema| (schema, Direction::Output))
+        };
+        let parallel = candidates.len() >= PARALLEL_OUTPUTS
+            && thread::available_parallelism().is_ok_and(|cores| cores.get() > 1);
+        if !parallel {
+            self.resolver
+                .expect(candidates.iter().filter_map(response).chain(inputs()));
+            return candidates
+                .iter()
+                .map(|candidate| output(&self.resolver, candidate.operation, self.compact_outputs))
+                .collect();
+        }
+        let worker = self.resolver.fork();
+        let (mine, theirs): (Vec<_>, Vec<_>) =
+            candidates.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        let theirs: Vec<&'a Value> = theirs.into_iter().map(|(_, c)| c.operation).collect();
+        worker.expect(
+            theirs
+                .iter()
+                .filter_map(|operation| outputs::response_schema(&worker, operation))
+                .map(|schema| (schema, Direction::Output)),
+        );
+        self.resolver.expect(
+            mine.iter()
+                .filter_map(|(_, candidate)| response(candidate))
+                .chain(inputs()),
+        );
+        let compact = self.compact_outputs;
+        let (mine, theirs) = thread::scope(|scope| {
+            let handle = scope.spawn(move || {
+                theirs
+                    .iter()
+                    .map(|operation| output(&worker, operation, compact))
+                    .collect::<Vec<_>>()
+            });
+            let mine: Vec<Output> = mine
+                .iter()
+                .map(|(_, candidate)| output(&self.resolver, candidate.operation, compact))
+                .collect();
+            // A panic on the worker is a bug of the conversion: raised here as it would have
+            // been without the thread.
+            let theirs = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (mine, theirs)
+        });
+        let mut mine = mine.into_iter();
+        let mut theirs = theirs.into_iter();
+        (0..candidates.len())
+            .map(|i| {
+                let next = if i % 2 == 0 {
+                    mine.next()
+                } else {
+                    theirs.next()
+                };
+                next.unwrap_or_default()
+            })
+            .collect()
+    }
+
+    /// The input schemas [`operation`](Self::operation) resolves for `candidate`: each
+    /// parameter's and the request body's.
+    fn input_roots(&self, candidate: &Candidate<'a>) -> Vec<(&'a Value, Direction)> {
         let mut roots = Vec::new();
         let Candidate {
             path,
@@ -254,20 +334,20 @@ impl<'a> OperationMapper<'a> {
                 roots.push((schema, Direction::Input));
             }
         }
-        if let Some(schema) = outputs::response_schema(&self.resolver, operation) {
-            roots.push((schema, Direction::Output));
-        }
         roots
     }
 
-    /// Convert one operation: its arguments (parameters, then the body's), its result and how
+    /// Convert one operation: its arguments (parameters, then the body's), its result (resolved
+    /// beforehand: its warnings are given here, where a sequential conversion gives them) and how
     /// the tool presents itself.
+    #[allow(clippy::too_many_arguments)]
     fn operation(
         &self,
         path: &str,
         method: &str,
         item: &Value,
         operation: &Value,
+        output: Output,
         taken: &mut HashSet<String>,
         warn: &mut impl FnMut(String),
     ) -> Option<Operation> {
@@ -290,8 +370,12 @@ impl<'a> OperationMapper<'a> {
         let body =
             body_spec.and_then(|spec| bodies::body(spec, &param_names, &mut arguments, warn));
         let input = arguments.into_schema();
-        let (output, wraps_result) =
-            outputs::output_schema(&self.resolver, operation, self.compact_outputs, warn);
+        let Output {
+            schema: output,
+            wraps_result,
+            warnings,
+        } = output;
+        warnings.into_iter().for_each(&mut *warn);
         let tool = naming::tool(operation, method, path, &http_method, input, output, taken);
         Some(Operation::new(
             tool,
@@ -347,6 +431,34 @@ struct Candidate<'a> {
     x_mcp: XMcp,
     kind: McpKind,
     by: &'static str,
+}
+
+/// Below this many operations the outputs are resolved on the calling thread: a thread would
+/// cost more than it saves.
+const PARALLEL_OUTPUTS: usize = 64;
+
+/// An operation's output schema, resolved ahead of the rest of its conversion.
+#[derive(Debug, Default)]
+struct Output {
+    schema: Option<Map<String, Value>>,
+    /// Results are wrapped as `{"result": ..}`.
+    wraps_result: bool,
+    /// What resolving it could not resolve, in order.
+    warnings: Vec<String>,
+}
+
+/// One operation's output, resolved by `resolver` (compacted with `compact`).
+fn output<'a>(resolver: &SchemaResolver<'a>, operation: &'a Value, compact: bool) -> Output {
+    let mut warnings = Vec::new();
+    let (schema, wraps_result) =
+        outputs::output_schema(resolver, operation, compact, &mut |warning| {
+            warnings.push(warning)
+        });
+    Output {
+        schema,
+        wraps_result,
+        warnings,
+    }
 }
 
 /// One operation of the document, in order, once the exposure settings have decided.

@@ -7,13 +7,16 @@
 //! inlined dozens of times in an event list), and their `examples` are a third of the bytes. This
 //! post-pass over a finished output schema:
 //! - drops, from every schema object, what tells a reader of the result nothing: `examples` (and
-//!   a leftover `example`), `readOnly` (everything in a result is read), `writeOnly: false` and
-//!   `deprecated: false` (what their absence says), and a `title` that only repeats the schema's
-//!   own `description` in other case or punctuation;
+//!   a leftover `example`), `readOnly` (everything in a result is read), `default` (what the
+//!   server assumes when a request leaves a value out: a result has the value it has),
+//!   `writeOnly: false` and `deprecated: false` (what their absence says), a `title` that only
+//!   repeats the schema's own `description` in other case or punctuation, and a `type` beside an
+//!   `enum` whose values all have that type (the `enum` alone accepts exactly those values);
 //! - hash-conses the schema objects and moves each one that occurs at least twice, where that
 //!   saves bytes, to `$defs` (named after its `title`, else the property it describes, else its
 //!   type), leaving `{"$ref": "#/$defs/Name"}` in its places. A part equal to a `$defs` entry the
-//!   resolver already kept (a recursive component) refers to that entry;
+//!   resolver already kept (a recursive component) refers to that entry. An entry named after
+//!   its title does not keep the title: its name says it;
 //! - does the same for the *shape* of a schema object (every keyword but its type, format and
 //!   annotations) when several places share a shape but differ in those: GitHub has a nullable
 //!   and a plain variant of most models, and the same model under different descriptions. Each
@@ -44,7 +47,10 @@ use std::{
 
 use serde_json::{Map, Value};
 
-use super::pointer::def_ref;
+use super::{
+    pointer::def_ref,
+    trim::{kept_local, named_after, trim},
+};
 
 /// What every reference the resolver writes starts with.
 const DEFS_PREFIX: &str = "#/$defs/";
@@ -88,29 +94,13 @@ fn role(keyword: &str) -> Role {
         | "unevaluatedProperties"
         | "contentSchema" => Role::One,
         "allOf" | "anyOf" | "oneOf" | "prefixItems" => Role::List,
-        "examples" | "example" | "readOnly" => Role::Dropped,
-        "type" | "format" | "title" | "description" | "default" | "deprecated" | "writeOnly"
-        | "$comment" => Role::Local,
+        "examples" | "example" | "readOnly" | "default" => Role::Dropped,
+        "type" | "format" | "title" | "description" | "deprecated" | "writeOnly" | "$comment" => {
+            Role::Local
+        }
         "$id" | "$anchor" | "$dynamicRef" | "$dynamicAnchor" | "$recursiveRef"
         | "$recursiveAnchor" => Role::Placed,
         _ => Role::Other,
-    }
-}
-
-/// Whether a local keyword is kept: `writeOnly: false` and `deprecated: false` say what their
-/// absence says, and a title that repeats the description adds nothing.
-fn kept_local(keyword: &str, value: &Value, schema: &Map<String, Value>) -> bool {
-    match keyword {
-        "writeOnly" | "deprecated" => *value != Value::Bool(false),
-        "title" => !title_repeats_description(schema),
-        _ => true,
-    }
-}
-
-fn title_repeats_description(schema: &Map<String, Value>) -> bool {
-    match (schema.get("title"), schema.get("description")) {
-        (Some(Value::String(title)), Some(Value::String(text))) => same_words(title, text),
-        _ => false,
     }
 }
 
@@ -160,35 +150,17 @@ pub(crate) fn compact_output(root: &mut Map<String, Value>) {
         .entry("$defs")
         .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(defs) = defs {
-        for (id, body) in bodies {
+        for (id, mut body) in bodies {
             if let Some(chosen) = &chosen[id] {
+                if let Some(Value::String(title)) = body.get("title")
+                    && named_after(&chosen.name, title)
+                {
+                    body.remove("title");
+                }
                 defs.insert(chosen.name.clone(), Value::Object(body));
             }
         }
     }
-}
-
-/// Drop what tells a reader of the result nothing (module docs) from one schema object, not
-/// from its subschemas.
-fn trim(schema: &mut Map<String, Value>) {
-    let title = title_repeats_description(schema);
-    schema.retain(|keyword, value| match keyword.as_str() {
-        "examples" | "example" | "readOnly" => false,
-        "writeOnly" | "deprecated" => *value != Value::Bool(false),
-        "title" => !title,
-        _ => true,
-    });
-}
-
-/// Whether two texts are the same words, ignoring case, spaces and punctuation (`Simple User`,
-/// `simple_user`, `simple-user.`).
-fn same_words(a: &str, b: &str) -> bool {
-    fn letters(s: &str) -> impl Iterator<Item = char> + '_ {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-    }
-    letters(a).next().is_some() && letters(a).eq(letters(b))
 }
 
 /// A small fast hasher (the multiply-rotate of rustc's `FxHasher`): hashes here only pick
@@ -663,19 +635,7 @@ impl<'a> Index<'a> {
             .or(node.property.as_ref().and_then(Option::as_deref))
             .or(node.kind.as_deref())
             .unwrap_or("schema");
-        let mut base: String = hint
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if base.trim_matches('_').is_empty() {
-            base = "schema".into();
-        }
+        let base = def_name(hint);
         if !taken.contains(&base) {
             return base;
         }
@@ -683,6 +643,25 @@ impl<'a> Index<'a> {
             .map(|n| format!("{base}_{n}"))
             .find(|name| !taken.contains(name))
             .unwrap_or(base)
+    }
+}
+
+/// A `$defs` name made of `hint`: characters a reader may stumble on in a reference replaced.
+fn def_name(hint: &str) -> String {
+    let name: String = hint
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.trim_matches('_').is_empty() {
+        "schema".into()
+    } else {
+        name
     }
 }
 

@@ -16,6 +16,7 @@
 //!   uses so each cached component is copied only as often as it is used again (speed only);
 //! - `compact`: output schemas made smaller once resolved (annotations that mean nothing in a
 //!   result dropped, repeated parts and shapes kept once under `$defs`);
+//! - `trim`: which keywords of an output schema mean nothing in a result (used by `compact`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
 //! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references.
 
@@ -32,6 +33,7 @@ mod plan;
 mod pointer;
 #[cfg(test)]
 mod tests;
+mod trim;
 mod walk;
 
 pub(crate) use compact::compact_output;
@@ -109,6 +111,22 @@ impl<'a> SchemaResolver<'a> {
             by_name,
             recursive,
             keep_defs: false,
+            components: RefCell::default(),
+            expected: RefCell::default(),
+            patterns: RefCell::default(),
+        }
+    }
+
+    /// A resolver of the same document with the same settings and empty caches, for another
+    /// thread: the caches are not shared (a resolver is not `Sync`), the rest is copied rather
+    /// than computed again.
+    pub(crate) fn fork(&self) -> Self {
+        Self {
+            document: self.document,
+            schemas: self.schemas,
+            by_name: self.by_name.clone(),
+            recursive: self.recursive.clone(),
+            keep_defs: self.keep_defs,
             components: RefCell::default(),
             expected: RefCell::default(),
             patterns: RefCell::default(),

@@ -487,6 +487,10 @@ fn compact_output_keeps_repeated_parts_once_and_drops_examples() {
     );
     let def = &compact["$defs"]["Simple_User"];
     assert_eq!(def["description"], "A GitHub user.");
+    assert!(
+        def.get("title").is_none(),
+        "the entry's name says what its title said"
+    );
     assert_eq!(def["properties"]["login"], json!({"type": "string"}));
     assert!(compact.get("examples").is_none());
     assert_eq!(
@@ -646,4 +650,83 @@ fn compact_output_drops_annotations_that_mean_nothing_in_a_result_and_keeps_the_
         &compact,
         &[json!({"id": 1}), json!({"id": "1"}), json!({"user": 2})],
     );
+}
+
+#[test]
+fn compact_output_drops_defaults_and_a_type_its_enum_implies() {
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "state": {"type": "string", "enum": ["open", "closed"], "default": "open"},
+            "reason": {"type": ["string", "null"], "enum": ["done", null]},
+            "size": {"type": "integer", "enum": [1, 2.0]},
+            "mixed": {"type": "string", "enum": ["a", 1]},
+            "never": {"type": "string", "enum": []},
+            "private": {"type": "boolean", "default": false, "description": "Whether hidden."}
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let properties = &compact["properties"];
+    assert_eq!(properties["state"], json!({"enum": ["open", "closed"]}));
+    assert_eq!(properties["reason"], json!({"enum": ["done", null]}));
+    assert_eq!(properties["size"], json!({"enum": [1, 2.0]}));
+    assert_eq!(
+        properties["mixed"],
+        json!({"type": "string", "enum": ["a", 1]}),
+        "a type that rejects an enum value stays"
+    );
+    assert_eq!(properties["never"], json!({"type": "string", "enum": []}));
+    assert_eq!(
+        properties["private"],
+        json!({"type": "boolean", "description": "Whether hidden."})
+    );
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"state": "open", "reason": null, "size": 2}),
+            json!({"state": "merged"}),
+            json!({"reason": "x"}),
+            json!({"size": 3}),
+            json!({"mixed": 1}),
+            json!({"mixed": "a"}),
+            json!({"never": "a"}),
+            json!({"private": "no"}),
+        ],
+    );
+}
+
+#[test]
+fn compact_output_keeps_a_title_its_entry_name_cannot_say() {
+    let part = |title: &str| {
+        json!({
+            "title": title,
+            "type": "object",
+            "properties": {"login": {"type": "string", "description": "The handle."}}
+        })
+    };
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "a": part("Git user"), "b": part("Git user"),
+            "c": part("C++ user"), "d": part("C++ user")
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    assert_eq!(
+        compact["properties"]["a"],
+        json!({"$ref": "#/$defs/Git_user"})
+    );
+    assert!(compact["$defs"]["Git_user"].get("title").is_none());
+    assert_eq!(
+        compact["properties"]["c"],
+        json!({"$ref": "#/$defs/C___user"})
+    );
+    assert_eq!(compact["$defs"]["C___user"]["title"], "C++ user");
 }
