@@ -41,7 +41,7 @@ pub(crate) use walk::make_nullable;
 
 use self::{
     cycles::recursive_names,
-    pointer::{SCHEMA_PREFIX, component_name, json_pointer, unescape},
+    pointer::{SCHEMA_PREFIX, component_name, fragment, json_pointer},
     walk::Component,
 };
 
@@ -175,13 +175,14 @@ impl<'a> SchemaResolver<'a> {
     fn lookup(&self, reference: &str) -> Option<&'a Value> {
         // A plain component name: the same as the pointer below, without walking three maps.
         if let Some(name) = reference.strip_prefix(SCHEMA_PREFIX)
-            && !name.contains(['/', '~'])
+            && !name.contains(['/', '~', '%'])
             && self.schemas.is_some()
         {
             return self.by_name.get(name).copied();
         }
-        let pointer = reference.strip_prefix('#')?;
-        json_pointer(self.document, &unescape(pointer))
+        // Percent-decoded once, then split; `json_pointer` decodes `~1`/`~0` per token.
+        let pointer = fragment(reference.strip_prefix('#')?)?;
+        json_pointer(self.document, &pointer)
     }
 
     /// Resolve one schema for the given direction.

@@ -1,16 +1,33 @@
 //! JSON pointers into the document (`#/components/schemas/Name`, any `#/...`), their `~0`/`~1`
 //! escaping, and the `#/$defs/Name` references kept components get.
+//!
+//! A `$ref` is a URI fragment holding a JSON pointer (RFC 6901 §6): it is percent-decoded once,
+//! then split at `/`, and only then is each token's `~1` and `~0` decoded — so `a~1b` is one token
+//! `a/b`, `~01` is `~1`, and `Page%3CT%3E` names `Page<T>`.
 
 use std::borrow::Cow;
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, percent_decode_str, utf8_percent_encode};
 use serde_json::Value;
 
 pub(super) const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// The component name a `#/components/schemas/Name` reference points at.
 pub(super) fn component_name(reference: &str) -> Option<Cow<'_, str>> {
-    reference.strip_prefix(SCHEMA_PREFIX).map(unescape)
+    let token = reference.strip_prefix(SCHEMA_PREFIX)?;
+    Some(match fragment(token)? {
+        Cow::Borrowed(token) => unescape(token),
+        Cow::Owned(token) => Cow::Owned(unescape(&token).into_owned()),
+    })
+}
+
+/// The JSON pointer a `#...` reference holds: its fragment percent-decoded, `~` escapes left for
+/// each token. `None` when the decoded bytes are not UTF-8.
+pub(super) fn fragment(text: &str) -> Option<Cow<'_, str>> {
+    if !text.contains('%') {
+        return Some(Cow::Borrowed(text));
+    }
+    percent_decode_str(text).decode_utf8().ok()
 }
 
 /// A JSON pointer token with `~1` and `~0` decoded (in that order, as `serde_json` does); copied

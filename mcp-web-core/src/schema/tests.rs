@@ -145,6 +145,35 @@ fn planned_resolutions_copy_each_component_only_for_later_uses() {
 }
 
 #[test]
+fn references_are_percent_decoded_once_and_unescaped_per_token() {
+    let doc = json!({"components": {"schemas": {
+        "a/b": {"type": "string", "title": "slash"},
+        "~1": {"type": "integer", "title": "tilde one"},
+        "Page<T>": {"type": "boolean", "title": "generic"},
+        "caf\u{e9}": {"type": "null", "title": "accented"}
+    }}});
+    for (reference, title) in [
+        ("#/components/schemas/a~1b", "slash"),
+        ("#/components/schemas/~01", "tilde one"),
+        ("#/components/schemas/Page%3CT%3E", "generic"),
+        ("#/components/schemas/caf%C3%A9", "accented"),
+    ] {
+        let resolved =
+            SchemaResolver::new(&doc).resolve(&json!({"$ref": reference}), Direction::Input);
+        assert!(
+            resolved.problems.is_empty(),
+            "{reference}: {:?}",
+            resolved.problems
+        );
+        assert_eq!(
+            resolved.schema["title"], title,
+            "{reference}: {}",
+            resolved.schema
+        );
+    }
+}
+
+#[test]
 fn mutual_recursion_is_detected() {
     let doc = json!({"components": {"schemas": {
         "A": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/B"}}},
