@@ -46,6 +46,7 @@
 //! | `catalog`, `schema` | the OpenAPI document as tools and resources, built once |
 //! | `route` | the route model every stage shares: parameters, bodies, operations |
 //! | `request`, `response`, `resource` | one call: arguments → request; response → result |
+//! | `media` | media types compared as HTTP compares them |
 //! | `splitter` | a streamed response body cut into its messages as it arrives |
 //! | `search` | tool search: terms, the BM25F index discovery mode ranks tools with |
 //! | `server` | the MCP server: routing, guarded calls, contexts, request state, discovery |
@@ -71,6 +72,7 @@ mod error;
 pub mod exposure;
 mod lane;
 mod malformed;
+mod media;
 pub mod prelude;
 mod priming;
 mod request;

@@ -12,7 +12,9 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 
-use crate::{CallError, dispatch::DispatchBody, route::Operation, splitter::MessageSplitter};
+use crate::{
+    CallError, dispatch::DispatchBody, media, route::Operation, splitter::MessageSplitter,
+};
 
 /// Read the whole body, refusing more than `limit` bytes.
 ///
@@ -58,7 +60,7 @@ where
 /// already (as it nearly always is).
 fn media_type(parts: &http::response::Parts) -> Option<Cow<'_, str>> {
     let value = parts.headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let media = value.split(';').next()?.trim();
+    let media = media::essence(value);
     Some(match media.bytes().any(|b| b.is_ascii_uppercase()) {
         true => Cow::Owned(media.to_ascii_lowercase()),
         false => Cow::Borrowed(media),
@@ -135,7 +137,7 @@ pub(crate) fn tool_answer(
             status_line(status)
         ))]));
     }
-    if media == "application/json" || media.ends_with("+json") {
+    if media::is_json(&media) {
         if let Ok(value) = serde_json::from_slice::<Value>(&body) {
             return ToolAnswer::Json(json_answer(operation, value, body));
         }

@@ -22,7 +22,7 @@ use crate::{
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::{malformed_message, malformed_session_id},
-    priming, server,
+    media, priming, server,
     server::McpServer,
     sessions::Sessions,
 };
@@ -359,8 +359,7 @@ fn is_json(headers: &http::HeaderMap) -> bool {
     headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        .is_some_and(|value| media::is(value, "application/json"))
 }
 
 fn is_event_stream(response: &http::Response<McpBody>) -> bool {

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::arguments::Arguments;
 use crate::{
+    media,
     route::{Body, BodyEncoding, BodyShape, FILE_ARGUMENT, FilePart},
     schema::{Direction, SchemaResolver},
 };
@@ -86,19 +87,19 @@ pub(super) fn body_media<'a>(
         .or_else(|| {
             content
                 .iter()
-                .find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"))
+                .find(|(media, _)| media::is(media, "application/x-www-form-urlencoded"))
                 .map(|(m, c)| (m, c, BodyEncoding::Form))
         })
         .or_else(|| {
             content
                 .iter()
-                .find(|(media, _)| media.starts_with("multipart/form-data"))
+                .find(|(media, _)| media::is(media, "multipart/form-data"))
                 .map(|(m, c)| (m, c, BodyEncoding::Multipart))
         })
         .or_else(|| {
             content
                 .iter()
-                .find(|(media, _)| media.starts_with("text/"))
+                .find(|(media, _)| media::has_type(media, "text"))
                 .map(|(m, c)| (m, c, BodyEncoding::Text))
         });
     Some((content, choice, required))
@@ -282,8 +283,8 @@ fn is_file(schema: &Value) -> bool {
         || schema.get("contentEncoding").is_some()
 }
 
-/// Whether a media type is JSON: `application/json` or a `+json` type, parameters aside.
+/// Whether a media type is JSON: `application/json` or a `+json` type, parameters and case
+/// aside.
 pub(super) fn is_json(media: &str) -> bool {
-    let essence = media.split(';').next().unwrap_or("").trim();
-    essence == "application/json" || essence.ends_with("+json")
+    media::is_json(media)
 }

@@ -349,3 +349,33 @@ fn into_preview_is_preview() {
         (1, 1)
     );
 }
+
+#[test]
+fn media_types_are_matched_whatever_their_case_and_parameters() {
+    let doc = json!({"openapi": "3.1.0", "paths": {
+        "/notes": {"post": {"operationId": "add_note",
+            "requestBody": {"required": true, "content": {"Application/JSON; charset=UTF-8": {
+                "schema": {"type": "object", "required": ["text"],
+                           "properties": {"text": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "ok", "content": {"Application/Problem+JSON": {
+                "schema": {"type": "object", "properties": {"id": {"type": "integer"}}}}}}}}},
+        "/login": {"post": {"operationId": "login",
+            "requestBody": {"content": {"Application/X-WWW-Form-Urlencoded": {
+                "schema": {"type": "object", "properties": {"user": {"type": "string"}}}}}},
+            "responses": {"204": {"description": "ok"}}}}
+    }});
+    let catalog = catalog(&doc);
+    let add = catalog.get("add_note").unwrap();
+    assert_eq!(add.tool.input_schema["required"], json!(["text"]));
+    assert!(
+        add.tool.output_schema.is_some(),
+        "a +json result has its schema"
+    );
+    let request = request(&catalog, "add_note", json!({"text": "hi"}));
+    assert_eq!(request.body().as_ref(), br#"{"text":"hi"}"#);
+    let login = catalog.get("login").unwrap();
+    assert_eq!(
+        login.route.body.as_ref().unwrap().encoding,
+        BodyEncoding::Form
+    );
+}

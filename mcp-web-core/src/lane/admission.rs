@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::{HeaderMap, HeaderName, header};
 
 use super::wire;
+use crate::media;
 use serde_json::{Map, Value};
 
 /// `MCP-Protocol-Version` of the stateless era.
@@ -183,8 +184,7 @@ fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<Option<&'h st
 fn is_json(value: Option<&http::HeaderValue>) -> bool {
     value
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split_once(';').map_or(v, |(essence, _)| essence))
-        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+        .is_some_and(|value| media::is(value, "application/json"))
 }
 
 /// Both media types named plainly; anything with parameters (a `q=0`) is left to rmcp.
