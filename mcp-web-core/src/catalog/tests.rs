@@ -379,3 +379,37 @@ fn media_types_are_matched_whatever_their_case_and_parameters() {
         BodyEncoding::Form
     );
 }
+
+/// A published description had `schema: null` for a JSON body, which made `"body": null` in a
+/// tool's input schema and strict clients refuse the whole list. Whatever is in a schema's place
+/// (null, a string, a number, an array), the tools stay valid and a warning says where.
+#[test]
+fn values_that_are_not_schemas_become_any_value_with_a_warning() {
+    let doc = json!({"openapi": "3.1.0",
+        "paths": {"/things/{id}": {"post": {"operationId": "odd",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": null},
+                {"name": "q", "in": "query", "schema": "string"}
+            ],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": null}}},
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "a": null, "b": 42, "c": {"type": "array", "items": "x"},
+                    "d": {"$ref": "#/components/schemas/Broken"},
+                    "e": {"anyOf": [null, {"type": "string"}]}
+                }}}}}}}}},
+        "components": {"schemas": {"Broken": null}}
+    });
+    let catalog = catalog(&doc);
+    let tool = &catalog.get("odd").expect("the tool is still made").tool;
+    assert_tool_schema(&Value::Object((*tool.input_schema).clone()));
+    let output = Value::Object((**tool.output_schema.as_ref().unwrap()).clone());
+    assert_tool_schema(&output);
+    let warnings: Vec<String> = catalog.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("null, which is not a schema")),
+        "{warnings:?}"
+    );
+}

@@ -53,7 +53,7 @@ pub(super) fn resolve(
             Some(reference) => walk.reference(reference, object, true),
             None => walk.schema(schema),
         },
-        other => other.clone(),
+        other => walk.subschema(other),
     };
     let mut defs = Map::new();
     let mut done = BTreeSet::new();
@@ -64,7 +64,7 @@ pub(super) fn resolve(
             .and_then(|schemas| schemas.get(&name))
             .cloned()
             .unwrap_or(Value::Bool(true));
-        let resolved = walk.schema(&body);
+        let resolved = walk.subschema(&body);
         defs.insert(name, resolved);
     }
     Resolved {
@@ -125,6 +125,29 @@ impl Walk<'_, '_> {
                         out.insert(key.clone(), value.clone());
                     }
                 },
+                // Keywords whose value is a schema, or a list of schemas.
+                "items"
+                | "additionalProperties"
+                | "not"
+                | "contains"
+                | "propertyNames"
+                | "if"
+                | "then"
+                | "else"
+                | "unevaluatedItems"
+                | "unevaluatedProperties"
+                | "additionalItems"
+                | "anyOf"
+                | "oneOf"
+                | "prefixItems" => {
+                    let value = match value {
+                        Value::Array(members) => {
+                            Value::Array(members.iter().map(|m| self.subschema(m)).collect())
+                        }
+                        value => self.subschema(value),
+                    };
+                    out.insert(key.clone(), value);
+                }
                 _ => {
                     out.insert(key.clone(), self.nested(value));
                 }
@@ -175,10 +198,31 @@ impl Walk<'_, '_> {
             if self.resolver.left_out(property, self.direction) {
                 self.dropped.insert(name.clone());
             } else {
-                out.insert(name.clone(), self.schema(property));
+                out.insert(name.clone(), self.subschema(property));
             }
         }
         Value::Object(out)
+    }
+
+    /// A value in a place that holds a schema. Descriptions in the wild have `null` (or a
+    /// string, a number) there; strict clients reject a whole `tools/list` over one such value,
+    /// so it becomes "any value", with a warning.
+    fn subschema(&mut self, value: &Value) -> Value {
+        match value {
+            Value::Object(_) | Value::Bool(_) => self.schema(value),
+            other => {
+                let kind = match other {
+                    Value::Null => "null",
+                    Value::Number(_) => "a number",
+                    Value::String(_) => "a string",
+                    _ => "an array",
+                };
+                self.problems.push(format!(
+                    "a schema here is {kind}, which is not a schema; it accepts any value"
+                ));
+                Value::Bool(true)
+            }
+        }
     }
 
     /// `allOf` members that refer to a component are inlined even with `keep_defs`: they are
@@ -376,7 +420,7 @@ impl Walk<'_, '_> {
         };
         let resolved = match &name {
             Some(name) => self.component(name, target),
-            None => self.schema(target),
+            None => self.subschema(target),
         };
         match resolved {
             Value::Object(out) => self.refine(out, siblings),
@@ -416,7 +460,7 @@ impl Walk<'_, '_> {
         let outer_defs = std::mem::take(&mut self.needed_defs);
         let outer_dropped = std::mem::take(&mut self.dropped);
         let outer_problems = std::mem::take(&mut self.problems);
-        let value = self.schema(target);
+        let value = self.subschema(target);
         let needed_defs = std::mem::replace(&mut self.needed_defs, outer_defs);
         let dropped = std::mem::replace(&mut self.dropped, outer_dropped);
         let problems = std::mem::replace(&mut self.problems, outer_problems);
