@@ -114,6 +114,16 @@ fn discovery() -> McpConfig {
     config().tool_search(pinned())
 }
 
+/// The reply is the error for a tool the mount does not serve.
+fn assert_unknown_tool(reply: &Value) {
+    assert!(
+        reply["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Unknown tool")),
+        "{reply}"
+    );
+}
+
 fn names(list: &Value) -> Vec<String> {
     list["result"]["tools"]
         .as_array()
@@ -219,24 +229,14 @@ async fn search_never_reveals_what_the_filters_leave_out() {
             json!({"name": "purge_comments", "arguments": {}}),
         )
         .await;
-    assert!(
-        reply["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Unknown tool")),
-        "{reply}"
-    );
+    assert_unknown_tool(&reply);
     let reply = mcp
         .rpc(
             "tools/call",
             json!({"name": "call_tool", "arguments": {"name": "purge_comments"}}),
         )
         .await;
-    assert!(
-        reply["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Unknown tool")),
-        "{reply}"
-    );
+    assert_unknown_tool(&reply);
 }
 
 #[tokio::test]
@@ -359,12 +359,7 @@ async fn without_discovery_nothing_changes() {
             json!({"name": "search_tools", "arguments": {"query": "issues"}}),
         )
         .await;
-    assert!(
-        reply["error"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Unknown tool")),
-        "{reply}"
-    );
+    assert_unknown_tool(&reply);
 
     // Under the threshold, discovery mode stays off.
     let small = config().tool_search(ToolSearch::new().when_more_than(all.len()));
