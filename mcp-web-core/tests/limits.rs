@@ -139,3 +139,25 @@ async fn hints_follow_the_http_method() {
     assert_eq!(hints("put_note"), [false, true, true], "PUT");
     assert_eq!(hints("add_note"), [false, true, false], "POST");
 }
+
+#[tokio::test]
+async fn a_huge_argument_under_the_limit_arrives_whole() {
+    // 2 MB of text, 2.8 MB once escaped in JSON: inside the default 4 MiB body limit.
+    let mcp = Mcp::new(McpConfig::new(ApiDoc::openapi()), routes());
+    let text: String = "a\"\u{e9}\n".repeat(400_000);
+    let reply = mcp
+        .rpc_modern(
+            "tools/call",
+            json!({"name": "add_note", "arguments": {"body": text}}),
+        )
+        .await;
+    assert_eq!(
+        text_of(&reply),
+        format!("{} bytes", text.len()),
+        "the handler got every byte"
+    );
+}
+
+fn text_of(reply: &Value) -> String {
+    text(&reply["result"])
+}
