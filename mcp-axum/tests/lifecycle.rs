@@ -130,3 +130,49 @@ async fn sessions_beyond_the_limit_get_503_until_one_ends() {
     assert!(response.starts_with("HTTP/1.1 204"), "{response}");
     server.mcp.open_session().await;
 }
+
+/// Clients that ask for a large answer and never read it hold only their own connections: the
+/// server keeps answering everyone else.
+#[tokio::test]
+async fn clients_that_never_read_do_not_hold_up_the_others() {
+    // 450 operations with long descriptions: a tools/list of about 5.5 MB, more than the socket
+    // buffers of a connection nobody reads can take (4 MB at most for the sender's here).
+    let mut paths = serde_json::Map::new();
+    for n in 0..450 {
+        paths.insert(
+            format!("/items{n}"),
+            serde_json::json!({"get": {"operationId": format!("item{n}"),
+                "description": "words ".repeat(2_000),
+                "responses": {"200": {"description": "ok"}}}}),
+        );
+    }
+    let api = serde_json::from_value(serde_json::json!({
+        "openapi": "3.1.0", "info": {"title": "big", "version": "1"}, "paths": paths
+    }))
+    .unwrap();
+    let server = serve(McpConfig::new(api).stateless().json_responses()).await;
+    let address = server.mcp.address();
+    let list = list();
+    let request = format!(
+        "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Accept: application/json, text/event-stream\r\nContent-Length: {}\r\n\r\n{list}",
+        list.len()
+    );
+    let mut silent = Vec::new();
+    for _ in 0..4 {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        tokio::io::AsyncWriteExt::write_all(&mut stream, request.as_bytes())
+            .await
+            .unwrap();
+        silent.push(stream); // never read
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Everyone else is answered (`exchange` fails the test past 5 s).
+    let ping = protocol::request(3, "ping", serde_json::json!({})).to_string();
+    for _ in 0..3 {
+        let response = server.mcp.exchange("POST", &[], &ping).await;
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        assert!(response.contains(r#""id":3"#), "{response}");
+    }
+    drop(silent);
+}

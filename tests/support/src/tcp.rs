@@ -27,6 +27,11 @@ impl Endpoint {
         }
     }
 
+    /// The server's address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
     /// One HTTP/1.1 exchange on a fresh connection, JSON in, JSON or SSE accepted; the raw
     /// response, read until the server closes the connection (at most 5 s).
     pub async fn exchange(&self, method: &str, headers: &[(&str, &str)], body: &str) -> String {
