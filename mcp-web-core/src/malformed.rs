@@ -60,7 +60,7 @@ pub(crate) fn malformed_message(body: &[u8]) -> http::Response<Bytes> {
 /// 400 for an `Mcp-Session-Id` header that is not visible ASCII (0x21–0x7E), which no session
 /// id is; `None` when the header is absent or well-formed.
 pub(crate) fn malformed_session_id(headers: &http::HeaderMap) -> Option<http::Response<Bytes>> {
-    let id = headers.get("mcp-session-id")?;
+    let id = headers.get(crate::lane::MCP_SESSION_ID)?;
     if !id.is_empty() && id.as_bytes().iter().all(|b| (0x21..=0x7e).contains(b)) {
         return None;
     }

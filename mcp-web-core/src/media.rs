@@ -15,6 +15,14 @@ pub(crate) fn is(media: &str, expected: &str) -> bool {
     essence(media).eq_ignore_ascii_case(expected)
 }
 
+/// Whether the `Content-Type` of `headers` is `expected` (lower-case, without parameters).
+pub(crate) fn content_type_is(headers: &http::HeaderMap, expected: &str) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| is(value, expected))
+}
+
 /// Whether `media` is of the top-level type `top` (`"text"` for any `text/...`).
 pub(crate) fn has_type(media: &str, top: &str) -> bool {
     essence(media)

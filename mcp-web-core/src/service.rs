@@ -30,6 +30,11 @@ use crate::{
 /// Body of the MCP endpoint's responses (JSON or an SSE stream).
 pub type McpBody = http_body_util::combinators::BoxBody<Bytes, Infallible>;
 
+/// A body that is all there in one chunk.
+pub(crate) fn full_body(bytes: Bytes) -> McpBody {
+    McpBody::new(Full::new(bytes).map_err(|never| match never {}))
+}
+
 /// The streamable-HTTP MCP endpoint of one mount.
 ///
 /// Serves both protocol eras on one path: 2025-06-18/2025-11-25 clients (initialize,
@@ -194,8 +199,7 @@ impl Endpoint {
     {
         let started = Instant::now();
         if let Some(refused) = malformed_session_id(request.headers()) {
-            return refused
-                .map(|body| McpBody::new(Full::new(body).map_err(|never| match never {})));
+            return refused.map(full_body);
         }
         let http_method = request.method().clone();
         let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
@@ -297,13 +301,13 @@ impl Endpoint {
     ) -> http::Response<McpBody> {
         // Only a request without a session can open one; refuse it while at the limit.
         if rpc_method.as_deref() == Some("initialize")
-            && !parts.headers.contains_key("mcp-session-id")
+            && !parts.headers.contains_key(lane::MCP_SESSION_ID)
             && self.sessions.len() >= self.max_sessions
         {
             log_request("initialize", None, "503", started);
             return too_many_sessions(self.max_sessions);
         }
-        let json_body = is_json(&parts.headers);
+        let json_body = media::content_type_is(&parts.headers, "application/json");
         let primed = match rpc_method.as_deref() {
             Some("initialize") => priming::primes(priming::requested_version(&body).as_deref()),
             _ => priming::primes(stated_version(&parts.headers)),
@@ -312,8 +316,7 @@ impl Endpoint {
         let mut response = finish(self.http.handle(request).await, false);
         if json_body && response.status() == http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
             // rmcp's answer to a JSON body it cannot read as a message.
-            response = malformed_message(&body)
-                .map(|body| McpBody::new(Full::new(body).map_err(|never| match never {})));
+            response = malformed_message(&body).map(full_body);
         }
         if is_event_stream(&response) {
             if rpc_method.as_deref().is_some_and(answers_once) {
@@ -350,16 +353,8 @@ fn answers_once(method: &str) -> bool {
 /// The protocol version a request states in `MCP-Protocol-Version`.
 fn stated_version(headers: &http::HeaderMap) -> Option<&str> {
     headers
-        .get("mcp-protocol-version")
+        .get(lane::MCP_PROTOCOL_VERSION)
         .and_then(|v| v.to_str().ok())
-}
-
-/// Whether the request says its body is JSON.
-fn is_json(headers: &http::HeaderMap) -> bool {
-    headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|value| media::is(value, "application/json"))
 }
 
 fn is_event_stream(response: &http::Response<McpBody>) -> bool {
@@ -381,8 +376,7 @@ async fn in_one_write(response: http::Response<McpBody>, primed: bool) -> http::
         true => collected.to_bytes(),
         false => priming::strip_collected(collected.to_bytes()),
     };
-    let body = Full::new(collected).map_err(|never| match never {});
-    http::Response::from_parts(parts, McpBody::new(body))
+    http::Response::from_parts(parts, full_body(collected))
 }
 
 /// Read a request body as rmcp would, with its answers for a body too large or unreadable.
@@ -468,8 +462,7 @@ fn too_many_sessions(limit: usize) -> http::Response<McpBody> {
 }
 
 fn plain(status: http::StatusCode, text: String) -> http::Response<McpBody> {
-    let body = http_body_util::Full::new(Bytes::from(text)).map_err(|never| match never {});
-    let mut response = http::Response::new(McpBody::new(body));
+    let mut response = http::Response::new(full_body(Bytes::from(text)));
     *response.status_mut() = status;
     response
 }

@@ -16,8 +16,8 @@ pub(crate) const STATELESS_VERSION: &str = "2026-07-28";
 const SESSION_VERSIONS: [&str; 4] = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 // Header names made once: looking up a `&str` name parses it on every request.
 const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
-const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
-const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
+pub(crate) const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
+pub(crate) const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
 const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
 const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 pub(super) const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
@@ -134,7 +134,7 @@ impl Admission {
     pub(crate) fn entry(&self, method: &http::Method, headers: &HeaderMap) -> Entry {
         // rmcp answers other media types with 406 or 415 before reading the body.
         if method != http::Method::POST
-            || !is_json(headers.get(header::CONTENT_TYPE))
+            || !media::content_type_is(headers, "application/json")
             || !accepts_json_and_sse(headers)
         {
             return Entry::Transport;
@@ -179,12 +179,6 @@ fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<Option<&'h st
         return None;
     }
     first.to_str().ok().map(Some)
-}
-
-fn is_json(value: Option<&http::HeaderValue>) -> bool {
-    value
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|value| media::is(value, "application/json"))
 }
 
 /// Both media types named plainly; anything with parameters (a `q=0`) is left to rmcp.

@@ -9,7 +9,6 @@ use std::{convert::Infallible, sync::Arc};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use http::header;
-use http_body_util::BodyExt;
 use rmcp::model::{
     CallToolResult, ContentBlock, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification,
     JsonRpcResponse, JsonRpcVersion2_0, LoggingLevel, LoggingMessageNotification,
@@ -24,6 +23,7 @@ use crate::{
     response::{JsonAnswer, ToolAnswer},
     route::Operation,
     server::McpServer,
+    service::full_body,
 };
 
 /// Answer a lane call: one JSON message, or — when the endpoint streams and the client gets
@@ -317,10 +317,9 @@ fn sse_event(message: &[u8]) -> Bytes {
 
 /// A whole answer in one body chunk, so it leaves in one write with the headers.
 fn json_response(message: Bytes) -> http::Response<McpBody> {
-    let body = http_body_util::Full::new(message).map_err(|never| match never {});
     http::Response::builder()
         .header(header::CONTENT_TYPE, "application/json")
-        .body(McpBody::new(body))
+        .body(full_body(message))
         .expect("a valid response")
 }
 

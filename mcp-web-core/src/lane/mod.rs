@@ -28,7 +28,8 @@ mod tests;
 mod wire;
 
 pub(crate) use admission::{
-    Admission, Entry, Era, Hosts, LaneCall, cancelled_request, method_of, tools_call,
+    Admission, Entry, Era, Hosts, LaneCall, MCP_PROTOCOL_VERSION, MCP_SESSION_ID,
+    cancelled_request, method_of, tools_call,
 };
 pub(crate) use answer::answer;
 pub(crate) use book::SessionBook;
