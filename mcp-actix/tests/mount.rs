@@ -387,11 +387,7 @@ async fn streamed_messages_reach_the_client_as_progress_before_the_result() {
         "params": {"name": "feed", "arguments": {}, "_meta": {"progressToken": 9}}});
     let (status, body) = post_mcp(&app, message, &[AUTH]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let messages: Vec<Value> = body
-        .lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .filter_map(|data| serde_json::from_str(data.trim()).ok())
-        .collect();
+    let messages = mcp_test_support::reply::messages(&body);
     let progress: Vec<&Value> = messages
         .iter()
         .filter(|m| m["method"] == "notifications/progress")

@@ -17,7 +17,7 @@ use mcp_web_core::{
         ArgumentCompletion, CallContext, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool, HandlerError, Json, LogLevel,
         model::{
-            ElicitRequestParams, ElicitationAction, ElicitationSchema, PromptMessage,
+            ElicitRequestParams, ElicitResult, ElicitationAction, ElicitationSchema, PromptMessage,
             ResourceContents, Role,
         },
     },
@@ -96,18 +96,22 @@ async fn steps(_: NoArguments, cx: CallContext) -> Result<String, HandlerError> 
     Ok("three steps".into())
 }
 
-async fn confirm(_: NoArguments, cx: CallContext) -> Result<String, HandlerError> {
+/// Ask the user `question` for a `name`.
+async fn ask_name(cx: &CallContext, question: &str) -> Result<ElicitResult, HandlerError> {
     let schema = ElicitationSchema::builder()
         .required_string("name")
         .build()
         .map_err(HandlerError::new)?;
-    let answer = cx
-        .elicit(ElicitRequestParams::FormElicitationParams {
-            meta: None,
-            message: "Who are you?".into(),
-            requested_schema: schema,
-        })
-        .await?;
+    cx.elicit(ElicitRequestParams::FormElicitationParams {
+        meta: None,
+        message: question.into(),
+        requested_schema: schema,
+    })
+    .await
+}
+
+async fn confirm(_: NoArguments, cx: CallContext) -> Result<String, HandlerError> {
+    let answer = ask_name(&cx, "Who are you?").await?;
     match answer.action {
         ElicitationAction::Accept => Ok(format!("hello {}", answer.content.unwrap()["name"])),
         _ => Ok("declined".into()),
@@ -118,17 +122,7 @@ async fn confirm(_: NoArguments, cx: CallContext) -> Result<String, HandlerError
 async fn two_names(_: NoArguments, cx: CallContext) -> Result<String, HandlerError> {
     let mut names = Vec::new();
     for question in ["First name?", "Last name?"] {
-        let schema = ElicitationSchema::builder()
-            .required_string("name")
-            .build()
-            .map_err(HandlerError::new)?;
-        let answer = cx
-            .elicit(ElicitRequestParams::FormElicitationParams {
-                meta: None,
-                message: question.into(),
-                requested_schema: schema,
-            })
-            .await?;
+        let answer = ask_name(&cx, question).await?;
         names.push(answer.content.unwrap_or_default()["name"].to_string());
     }
     Ok(names.join(" "))

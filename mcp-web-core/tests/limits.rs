@@ -144,20 +144,16 @@ async fn hints_follow_the_http_method() {
 async fn a_huge_argument_under_the_limit_arrives_whole() {
     // 2 MB of text, 2.8 MB once escaped in JSON: inside the default 4 MiB body limit.
     let mcp = Mcp::new(McpConfig::new(ApiDoc::openapi()), routes());
-    let text: String = "a\"\u{e9}\n".repeat(400_000);
+    let note: String = "a\"\u{e9}\n".repeat(400_000);
     let reply = mcp
         .rpc_modern(
             "tools/call",
-            json!({"name": "add_note", "arguments": {"body": text}}),
+            json!({"name": "add_note", "arguments": {"body": note}}),
         )
         .await;
     assert_eq!(
-        text_of(&reply),
-        format!("{} bytes", text.len()),
+        text(&reply["result"]),
+        format!("{} bytes", note.len()),
         "the handler got every byte"
     );
-}
-
-fn text_of(reply: &Value) -> String {
-    text(&reply["result"])
 }
