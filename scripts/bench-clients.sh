@@ -29,10 +29,7 @@ ticket_examples
 bench_step "TypeScript SDK into .cache/bench-clients/ts"
 ts_dir="$repo/.cache/bench-clients/ts"
 mkdir -p "$ts_dir"
-ts_version="${TS_SDK_VERSION:-$(npm view @modelcontextprotocol/sdk versions --json |
-    python3 -c 'import json, sys
-ones = [v for v in json.load(sys.stdin) if v.startswith("1.") and "-" not in v]
-print(max(ones, key=lambda v: tuple(int(p) for p in v.split("."))))')}"
+ts_version="${TS_SDK_VERSION:-$(newest_ts_sdk)}"
 installed="$(cd "$ts_dir" && node -p 'require("./node_modules/@modelcontextprotocol/sdk/package.json").version' 2>/dev/null || true)"
 if [[ "$installed" != "$ts_version" ]]; then
     (cd "$ts_dir" && { [[ -f package.json ]] || npm init -y >/dev/null; } &&
@@ -53,39 +50,14 @@ if ! .venv/bin/python -c '' 2>/dev/null; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r tests/e2e/requirements.txt
 
-# The servers this script started, stopped whatever happens.
-logs="$(mktemp -d)"
-server_pid=""
-stop_server() {
-    if [[ -n "$server_pid" ]]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
-trap 'stop_server; rm -rf "$logs"' EXIT
-
-# Starts binary $2 as server $1 on a port the OS picks; sets server_pid and server_url.
-start_server() {
-    local name="$1" binary="$2" out="$logs/$1.out"
-    PORT=0 DEMO_TOKEN="$token" RUST_LOG=warn "$binary" >"$out" 2>"$logs/$name.err" &
-    server_pid=$!
-    for _ in $(seq 300); do
-        server_url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/mcp' "$out" || true)"
-        [[ -n "$server_url" ]] && return 0
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "$name did not start: $(cat "$out" "$logs/$name.err")" >&2
-    return 1
-}
+source scripts/server-lib.sh
 
 machine_load
 rows=()
 for framework in axum actix; do
     binary="${framework}_bin"
     bench_step "$framework: $calls sequential calls per client"
-    start_server "$framework" "${!binary}"
+    start_server "$framework" env DEMO_TOKEN="$token" "${!binary}"
     rows+=("$(cd "$ts_dir" && node ts-calls.mjs "$framework" "$server_url" "$token" "$calls")")
     rows+=("$(cd "$ts_dir" && node fetch-floor.mjs "$framework" "$server_url" "$token" "$calls")")
     for mode in legacy 2026-07-28 floor; do

@@ -1,5 +1,6 @@
-# Shared by the scripts/bench-*.sh scripts (sourced, not run): the repository root, the cargo
-# target directory, release builds, and the ticket examples' binaries.
+# Shared by the scripts/bench-*.sh scripts and scripts/interop.sh (sourced, not run): the
+# repository root, the cargo target directory, release builds, the ticket examples' binaries,
+# and the newest 1.x TypeScript SDK.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,6 +29,14 @@ ticket_examples() {
         axum_bin="$target_dir/release/axum-tickets"
         actix_bin="$target_dir/release/actix-tickets"
     fi
+}
+
+# The newest 1.x release of the official TypeScript SDK on npm.
+newest_ts_sdk() {
+    npm view @modelcontextprotocol/sdk versions --json |
+        python3 -c 'import json, sys
+ones = [v for v in json.load(sys.stdin) if v.startswith("1.") and "-" not in v]
+print(max(ones, key=lambda v: tuple(int(p) for p in v.split("."))))'
 }
 
 # The machine's load, printed next to figures that depend on it.

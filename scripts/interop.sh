@@ -12,30 +12,22 @@
 #   (2025-11-25) and 2026-07-28 modes.
 # Servers listen on 127.0.0.1 on ports the OS picks, and are stopped at the end.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-repo="$(pwd)"
-cache="$repo/.cache/interop"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+cache="$(pwd)/.cache/interop"
 mkdir -p "$cache"
-step() { printf '\n==> %s\n' "$*" >&2; }
 
 if [[ $# -ge 1 ]]; then
     server_bin="$1"
 else
     cargo build -p conformance-server
-    target_dir="$(cargo metadata --format-version 1 --no-deps |
-        python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
     server_bin="$target_dir/debug/conformance-server"
 fi
 
-newest_ts="$(npm view @modelcontextprotocol/sdk versions --json |
-    python3 -c 'import json, sys
-ones = [v for v in json.load(sys.stdin) if v.startswith("1.") and "-" not in v]
-print(max(ones, key=lambda v: tuple(int(p) for p in v.split("."))))')"
-ts_versions=(1.10.2 1.17.5 "$newest_ts")
+ts_versions=(1.10.2 1.17.5 "$(newest_ts_sdk)")
 for ts in "${ts_versions[@]}"; do
     dir="$cache/ts-$ts"
     if [[ ! -f "$dir/node_modules/@modelcontextprotocol/sdk/package.json" ]]; then
-        step "TypeScript SDK $ts into $dir"
+        bench_step "TypeScript SDK $ts into $dir"
         mkdir -p "$dir"
         (cd "$dir" && { [[ -f package.json ]] || npm init -y >/dev/null; } &&
             npm install --silent --no-audit --no-fund "@modelcontextprotocol/sdk@$ts")
@@ -49,7 +41,7 @@ declare -A py_pins=([1.9.4]="pydantic<2.12")
 for py in "${py_versions[@]}"; do
     venv="$cache/py-mcp-$py"
     if ! "$venv/bin/python" -c "import mcp.client.streamable_http" 2>/dev/null; then
-        step "Python SDK mcp $py into $venv"
+        bench_step "Python SDK mcp $py into $venv"
         rm -rf "$venv"
         python3 -m venv "$venv" 2>/dev/null || python3 -m virtualenv -q "$venv"
         # shellcheck disable=SC2086 # the pin is one word or none
@@ -61,34 +53,13 @@ if ! .venv/bin/python -c "import mcp" 2>/dev/null; then
     exit 1
 fi
 
-logs="$(mktemp -d)"
-server_pid=""
-stop_server() {
-    if [[ -n "$server_pid" ]]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=""
-    fi
-}
-trap 'stop_server; rm -rf "$logs"' EXIT
+source scripts/server-lib.sh
 
 failures=0
 rows=()
 for framework in axum actix; do
-    step "conformance-server --framework $framework"
-    PORT=0 RUST_LOG=warn "$server_bin" --framework "$framework" >"$logs/$framework.out" 2>"$logs/$framework.err" &
-    server_pid=$!
-    url=""
-    for _ in $(seq 300); do
-        url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/mcp' "$logs/$framework.out" || true)"
-        [[ -n "$url" ]] && break
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    if [[ -z "$url" ]]; then
-        echo "conformance-server ($framework) did not start: $(cat "$logs/$framework.err")" >&2
-        exit 1
-    fi
+    bench_step "conformance-server --framework $framework"
+    start_server "$framework" "$server_bin" --framework "$framework"
     run() { # label, command...
         local label="$1" output
         shift
@@ -100,13 +71,13 @@ for framework in axum actix; do
         fi
     }
     for ts in "${ts_versions[@]}"; do
-        run "TypeScript SDK $ts" node "$cache/ts-$ts/client.mjs" "$url"
+        run "TypeScript SDK $ts" node "$cache/ts-$ts/client.mjs" "$server_url"
     done
     for py in "${py_versions[@]}"; do
-        run "python mcp $py" "$cache/py-mcp-$py/bin/python" tests/interop/client.py "$url"
+        run "python mcp $py" "$cache/py-mcp-$py/bin/python" tests/interop/client.py "$server_url"
     done
     for mode in legacy 2026-07-28; do
-        run "python mcp (.venv) $mode" .venv/bin/python tests/interop/client.py "$url" "$mode"
+        run "python mcp (.venv) $mode" .venv/bin/python tests/interop/client.py "$server_url" "$mode"
     done
     stop_server
     # Anything the server logged at WARN or above during the matrix is a failure too.
