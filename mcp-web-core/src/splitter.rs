@@ -167,6 +167,8 @@ impl MessageSplitter {
 
 #[cfg(test)]
 mod tests {
+    use mcp_test_support::fuzz::{self, Rng};
+
     use super::*;
 
     fn split(media: &str, chunks: &[&[u8]]) -> Vec<String> {
@@ -205,19 +207,7 @@ mod tests {
     /// `FUZZ_ITERATIONS` and `FUZZ_SEED` as in `tests/fuzz.rs`.
     #[test]
     fn chunking_never_changes_the_messages() {
-        let env = |name: &str, default: u64| {
-            std::env::var(name)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(default)
-        };
-        let mut state = env("FUZZ_SEED", 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut next = move |n: usize| {
-            state ^= state >> 12;
-            state ^= state << 25;
-            state ^= state >> 27;
-            (state.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
-        };
+        let mut rng = Rng::from_env();
         let pieces: [&[u8]; 12] = [
             b"data: ",
             b"data:",
@@ -232,15 +222,15 @@ mod tests {
             b"\x1e",
             b" ",
         ];
-        for _ in 0..env("FUZZ_ITERATIONS", 1500) {
-            let body: Vec<u8> = (0..next(40))
-                .flat_map(|_| pieces[next(pieces.len())])
+        for _ in 0..fuzz::iterations(1500) {
+            let body: Vec<u8> = (0..rng.below(40))
+                .flat_map(|_| pieces[rng.below(pieces.len())])
                 .copied()
                 .collect();
             for media in ["text/event-stream", "application/x-ndjson"] {
                 let whole = split(media, &[&body]);
                 let mut cuts = vec![0, body.len()];
-                cuts.extend((0..next(6)).map(|_| next(body.len() + 1)));
+                cuts.extend((0..rng.below(6)).map(|_| rng.below(body.len() + 1)));
                 cuts.sort_unstable();
                 let chunks: Vec<&[u8]> = cuts.windows(2).map(|w| &body[w[0]..w[1]]).collect();
                 assert_eq!(

@@ -13,31 +13,14 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode, header};
-use mcp_test_support::protocol;
+use mcp_test_support::{
+    fuzz::{self, Rng},
+    protocol,
+};
 use mcp_web_core::{DispatchBody, McpConfig};
 use serde_json::{Map, Value, json};
 use support::{HttpReply, MOUNT, Mcp, Routes, json};
 use utoipa::{OpenApi, ToSchema};
-
-/// xorshift64*: small, deterministic, good enough to spread inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 const STRINGS: [&str; 8] = [
     "",
@@ -56,8 +39,8 @@ fn random_json(rng: &mut Rng, depth: usize) -> Value {
     match rng.below(kinds) {
         0 => Value::Null,
         1 => Value::Bool(rng.below(2) == 1),
-        2 => json!(rng.next() as i64 >> rng.below(64)),
-        3 => json!((rng.next() as f64) / 1e9 - 9e9),
+        2 => json!(rng.next_u64() as i64 >> rng.below(64)),
+        3 => json!((rng.next_u64() as f64) / 1e9 - 9e9),
         4 => json!(rng.pick(&STRINGS)),
         5 => json!("x".repeat(rng.below(3000))),
         6 => (0..rng.below(4))
@@ -161,18 +144,7 @@ fn mcp() -> Mcp {
 }
 
 fn iterations() -> usize {
-    std::env::var("FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1500)
-}
-
-fn rng() -> Rng {
-    let seed = std::env::var("FUZZ_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1u64);
-    Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    fuzz::iterations(1500) as usize
 }
 
 /// Send with a deadline: a hang is a failure too.
@@ -299,7 +271,7 @@ async fn mutated_messages_get_documented_answers() {
         "{message}"
     );
 
-    let mut rng = rng();
+    let mut rng = Rng::from_env();
     for _ in 0..iterations() {
         let (seed, era) = rng.pick(&seeds);
         let mut body = seed.clone();
@@ -341,7 +313,7 @@ async fn mutated_messages_get_documented_answers() {
 #[tokio::test]
 async fn random_arguments_are_results_or_clear_errors() {
     let mcp = mcp();
-    let mut rng = rng();
+    let mut rng = Rng::from_env();
     let keys = ["id", "q", "tags", "name", "count", "kind", "body", "extra"];
     for n in 0..iterations() {
         let tool = *rng.pick(&["get_item", "create_item"]);

@@ -1,6 +1,6 @@
 //! Test helpers shared by the workspace's test suites (the core's and both adapters'): the MCP
-//! messages and headers of both protocol eras, the JSON-RPC messages in a reply body, and raw
-//! HTTP/1.1 exchanges with a served mount.
+//! messages and headers of both protocol eras, the JSON-RPC messages in a reply body, raw
+//! HTTP/1.1 exchanges with a served mount, and seeded input generation for fuzz tests.
 //!
 //! Independent of the web frameworks and of `mcp-web-core`, so that every crate can use it.
 //!
@@ -13,6 +13,7 @@
 //! assert_eq!(reply::message(body)["id"], 1);
 //! ```
 
+pub mod fuzz;
 pub mod protocol;
 pub mod reply;
 pub mod tcp;
