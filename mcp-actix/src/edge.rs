@@ -106,7 +106,7 @@ fn actix_headers(
     })
 }
 
-fn http_method(method: &Method) -> http::Method {
+pub(crate) fn http_method(method: &Method) -> http::Method {
     http::Method::from_bytes(method.as_str().as_bytes()).unwrap_or_default()
 }
 

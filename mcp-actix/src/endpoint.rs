@@ -2,26 +2,38 @@
 //! core's [`McpService`], and its answer — JSON, or an SSE stream that may never end — streams
 //! back as the actix response.
 
+use actix_web::HttpMessage;
 use actix_web::{HttpRequest, HttpResponse, Resource, web};
 use http_body::SizeHint;
 use mcp_web_core::McpService;
 use tower::ServiceExt;
 
 use crate::{
+    McpMount,
     body::{self, EndpointBody},
     edge,
+    mount::CarriedExtensions,
     worker::{CallSender, ReceivedBy},
 };
 
-/// The resource serving MCP at exactly `path`, every method, on the worker owning `worker`.
-pub(crate) fn resource(path: &str, service: McpService, worker: CallSender) -> Resource {
-    web::resource(path).to(move |request: HttpRequest, payload: web::Payload| {
-        serve(service.clone(), worker.clone(), request, payload)
+/// The resource serving `mount` at exactly its path, every method, on the worker owning `worker`.
+pub(crate) fn resource(mount: &McpMount, worker: CallSender) -> Resource {
+    let service = mount.service.clone();
+    let carried = mount.carried.clone();
+    web::resource(&mount.path).to(move |request: HttpRequest, payload: web::Payload| {
+        serve(
+            service.clone(),
+            carried.clone(),
+            worker.clone(),
+            request,
+            payload,
+        )
     })
 }
 
 async fn serve(
     service: McpService,
+    carried: CarriedExtensions,
     worker: CallSender,
     request: HttpRequest,
     payload: web::Payload,
@@ -29,6 +41,7 @@ async fn serve(
     // The body streams in; rmcp applies `max_request_body_bytes` while reading it.
     let body = body::relay(payload, SizeHint::default());
     let mut incoming = edge::incoming_request(&request).map(|()| body);
+    carried.copy(&request.extensions(), incoming.extensions_mut());
     incoming.extensions_mut().insert(ReceivedBy {
         worker,
         peer_addr: request.peer_addr(),

@@ -88,6 +88,7 @@
 
 mod app;
 mod body;
+mod challenge;
 mod edge;
 mod endpoint;
 mod mount;
@@ -95,7 +96,8 @@ mod worker;
 
 use actix_web::{
     App,
-    dev::{ServiceFactory, ServiceRequest},
+    body::{EitherBody, MessageBody},
+    dev::{ServiceFactory, ServiceRequest, ServiceResponse},
 };
 use tokio::sync::mpsc;
 
@@ -103,7 +105,7 @@ pub use app::{McpApp, McpAppFactory, McpAppService};
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
-    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, prelude,
+    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, oauth, prelude,
 };
 pub use mount::McpMount;
 
@@ -113,7 +115,7 @@ mod sealed {
 }
 
 /// MCP for an actix-web [`App`]: the front door of mcp-actix.
-pub trait McpAppExt<T>: sealed::Sealed + Sized {
+pub trait McpAppExt<T, B>: sealed::Sealed + Sized {
     /// Serve `mount` on this App, and make tool calls go through this App.
     ///
     /// Call it last in the app factory, after every `.wrap(..)`, `.app_data(..)` and
@@ -141,16 +143,47 @@ pub trait McpAppExt<T>: sealed::Sealed + Sized {
     /// assert!(response.headers().contains_key("mcp-session-id"));
     /// # });
     /// ```
-    fn mount_http(self, mount: &McpMount) -> McpApp<T>;
+    fn mount_http(
+        self,
+        mount: &McpMount,
+    ) -> McpApp<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<EitherBody<B>>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >;
 }
 
-impl<T> McpAppExt<T> for App<T>
+impl<T, B> McpAppExt<T, B> for App<T>
 where
-    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    B: MessageBody + 'static,
 {
-    fn mount_http(self, mount: &McpMount) -> McpApp<T> {
+    fn mount_http(
+        self,
+        mount: &McpMount,
+    ) -> McpApp<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<EitherBody<B>>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
         let (calls, received_calls) = mpsc::unbounded_channel();
-        let endpoint = endpoint::resource(&mount.path, mount.service.clone(), calls);
-        McpApp::new(self.service(endpoint), received_calls)
+        let endpoint = endpoint::resource(mount, calls);
+        // The last `wrap` is the outermost: the OAuth edge runs before the host's middleware.
+        let edge = challenge::OAuthEdgeMiddleware::new(mount.service.oauth_edge().cloned());
+        McpApp::new(self.service(endpoint).wrap(edge), received_calls)
     }
 }

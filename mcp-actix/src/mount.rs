@@ -3,7 +3,7 @@
 //! actix-web calls the app factory once per worker, so what must exist once — the tool catalog,
 //! the sessions, the shutdown handle — is built here and shared by every worker's App.
 
-use std::future::Future;
+use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::dev::ServerHandle;
 use mcp_web_core::McpService;
@@ -18,7 +18,29 @@ use crate::{ConversionWarning, McpConfig, MountError, Preview, ShutdownHandle, w
 pub struct McpMount {
     pub(crate) path: String,
     pub(crate) service: McpService,
+    pub(crate) carried: CarriedExtensions,
     shutdown: ShutdownHandle,
+}
+
+type CopyExtension = dyn Fn(&actix_http::Extensions, &mut http::Extensions) + Send + Sync;
+
+/// The request extensions of the host's middleware that the core sees, by type.
+#[derive(Clone, Default)]
+pub(crate) struct CarriedExtensions(Arc<Vec<Arc<CopyExtension>>>);
+
+impl fmt::Debug for CarriedExtensions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CarriedExtensions({} types)", self.0.len())
+    }
+}
+
+impl CarriedExtensions {
+    /// Copy every carried type found in actix's `from` into the core's `into`.
+    pub(crate) fn copy(&self, from: &actix_http::Extensions, into: &mut http::Extensions) {
+        for copy in self.0.iter() {
+            copy(from, into);
+        }
+    }
 }
 
 impl McpMount {
@@ -77,8 +99,38 @@ impl McpMount {
         Ok(Self {
             path: path.to_string(),
             service,
+            carried: CarriedExtensions::default(),
             shutdown,
         })
+    }
+
+    /// Hand the `T` that the host's middleware put in an MCP request's extensions on to the
+    /// mount, where [`CallerScopes`](crate::oauth::CallerScopes) readers and curated tools look
+    /// for it. actix-web's extensions are not `http`'s, so each type is named once here; axum
+    /// needs no such call.
+    ///
+    /// ```
+    /// use mcp_actix::{McpConfig, McpMount, oauth::CallerScopes};
+    ///
+    /// #[derive(Clone)]
+    /// struct Claims { scope: String }
+    ///
+    /// let config = McpConfig::new(utoipa::openapi::OpenApiBuilder::new().build())
+    ///     .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope));
+    /// let mcp = McpMount::new("/mcp", config).carry_extension::<Claims>();
+    /// # let _ = mcp;
+    /// ```
+    pub fn carry_extension<T: Clone + Send + Sync + 'static>(mut self) -> Self {
+        let mut copies: Vec<Arc<CopyExtension>> = self.carried.0.iter().cloned().collect();
+        copies.push(Arc::new(
+            |from: &actix_http::Extensions, into: &mut http::Extensions| {
+                if let Some(value) = from.get::<T>() {
+                    into.insert(value.clone());
+                }
+            },
+        ));
+        self.carried = CarriedExtensions(Arc::new(copies));
+        self
     }
 
     /// The path the endpoint answers at.

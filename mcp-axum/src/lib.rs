@@ -78,15 +78,21 @@
 //! direct dependency on the core. mcp-axum and mcp-actix re-export the same list; the items for
 //! adapter authors (`Dispatcher`, `McpService`) stay in `mcp-web-core`.
 
+mod challenge;
 mod dispatch;
 
-use axum::{Extension, Router};
-use mcp_web_core::McpService;
+use std::sync::Arc;
+
+use axum::{Extension, Router, middleware};
+use mcp_web_core::{
+    McpService,
+    oauth::{OAuthEdge, ProtectedResource},
+};
 
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
-    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, prelude,
+    ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, oauth, prelude,
 };
 
 use crate::dispatch::{FinalRouter, RouterDispatcher};
@@ -143,6 +149,30 @@ pub trait RouterExt: sealed::Sealed + Sized {
     /// It adds the outermost layer, which hands this Router to the MCP endpoint with each MCP
     /// request; without it, tool calls go through the Router as it was at `mount_http`.
     fn with_mcp_calls_through_all_layers(self) -> Self;
+
+    /// Serve `resource`'s OAuth metadata without a token, and add its challenge to the 401s the
+    /// app answers for the MCP endpoint. Call it after the host's auth layer (before or after
+    /// [`with_mcp_calls_through_all_layers`](Self::with_mcp_calls_through_all_layers)): axum
+    /// layers wrap only the routes that exist when they are added, so this outer layer answers
+    /// metadata requests before the auth layer sees them.
+    ///
+    /// ```
+    /// use axum::{Router, routing::get};
+    /// use mcp_axum::{McpConfig, RouterExt, oauth::ProtectedResource};
+    ///
+    /// let resource = ProtectedResource::new("https://api.example.com/mcp")
+    ///     .authorization_server("https://auth.example.com")
+    ///     .scopes_supported(["tickets:read", "tickets:write"]);
+    /// let api = utoipa::openapi::OpenApiBuilder::new().build();
+    /// let app: Router = Router::new()
+    ///     .route("/health", get(|| async { "ok" }))
+    ///     .mount_http("/mcp", McpConfig::new(api).oauth(resource.clone()))
+    ///     .layer(tower::layer::util::Identity::new()) // the host's auth
+    ///     .with_oauth_edge(&resource)
+    ///     .with_mcp_calls_through_all_layers();
+    /// # let _ = app;
+    /// ```
+    fn with_oauth_edge(self, resource: &ProtectedResource) -> Self;
 }
 
 impl RouterExt for Router {
@@ -159,12 +189,25 @@ impl RouterExt for Router {
         }
         let dispatcher = RouterDispatcher::new(self.clone());
         let service = McpService::new(config, path, dispatcher)?;
-        Ok(self.route_service(path, service))
+        let edge = service.oauth_edge().cloned();
+        let mut router = self.route_service(path, service);
+        if let Some(edge) = edge {
+            // Served here too, for apps whose auth is in the handlers' extractors; behind an
+            // auth layer, `with_oauth_edge` answers first.
+            let edge = Arc::new(edge);
+            router = router.layer(middleware::from_fn_with_state(edge, challenge::oauth_edge));
+        }
+        Ok(router)
     }
 
     fn with_mcp_calls_through_all_layers(self) -> Self {
         let final_router = FinalRouter(self.clone());
         self.layer(Extension(final_router))
+    }
+
+    fn with_oauth_edge(self, resource: &ProtectedResource) -> Self {
+        let edge = Arc::new(OAuthEdge::new(resource));
+        self.layer(middleware::from_fn_with_state(edge, challenge::oauth_edge))
     }
 }
 

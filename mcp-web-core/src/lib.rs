@@ -53,6 +53,7 @@
 //! | `lane` | the fast lane: one-answer `tools/call`s without rmcp's per-request machinery |
 //! | `priming` | SSE priming events only for the versions that define them |
 //! | `malformed` | the JSON-RPC error for a body that is not one message |
+//! | [`oauth`] | the OAuth resource server: metadata, 401/403 challenges, per-tool scopes |
 //! | `service` | [`McpService`], the endpoint: the lane or rmcp's transport; [`McpConfig::preview`] |
 //! | `dispatch`, `error` | [`Dispatcher`], [`MountError`], [`CallError`] |
 
@@ -73,6 +74,7 @@ pub mod exposure;
 mod lane;
 mod malformed;
 mod media;
+pub mod oauth;
 pub mod prelude;
 mod priming;
 mod request;

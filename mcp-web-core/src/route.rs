@@ -196,6 +196,8 @@ pub(crate) struct Operation {
     pub(crate) route: Route,
     /// The 2xx JSON result is wrapped as `{"result": ..}` because its schema is not an object.
     pub(crate) wraps_result: bool,
+    /// The scopes a caller needs, from the operation's OpenAPI `security`.
+    pub(crate) scopes: crate::oauth::ScopeRequirement,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
     output_validator: OnceLock<Option<jsonschema::Validator>>,
 }
@@ -207,6 +209,7 @@ impl Operation {
             tool,
             route,
             wraps_result,
+            scopes: crate::oauth::ScopeRequirement::default(),
             input_validator: OnceLock::new(),
             output_validator: OnceLock::new(),
         }

@@ -22,7 +22,9 @@ use crate::{
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::{malformed_message, malformed_session_id},
-    media, priming, server,
+    media,
+    oauth::{Access, OAuthEdge},
+    priming, server,
     server::McpServer,
     sessions::Sessions,
 };
@@ -54,6 +56,9 @@ struct Endpoint {
     max_request_body_bytes: usize,
     lane: Admission,
     book: Arc<SessionBook>,
+    /// OAuth, when it is on: 401 and 403 answers before a message is served.
+    access: Option<Arc<Access>>,
+    edge: Option<OAuthEdge>,
 }
 
 impl std::fmt::Debug for McpService {
@@ -120,6 +125,8 @@ impl McpService {
             any_origin: config.allowed_origins.as_ref().is_some_and(Vec::is_empty),
             sessions: config.stateful,
         };
+        let access = server.access();
+        let edge = config.oauth.resource.as_ref().map(OAuthEdge::new);
         let inner = Endpoint {
             http,
             server,
@@ -128,6 +135,8 @@ impl McpService {
             max_request_body_bytes: config.max_request_body_bytes,
             lane,
             book: Arc::default(),
+            access,
+            edge,
         };
         Ok(Self {
             inner: Arc::new(inner),
@@ -137,6 +146,12 @@ impl McpService {
     /// Operations that were skipped or converted with a loss, each with the reason.
     pub fn warnings(&self) -> &[ConversionWarning] {
         self.inner.server.warnings()
+    }
+
+    /// What adapters serve outside the host's auth when [`McpConfig::oauth`] is set: the
+    /// resource metadata and the challenge on the host's 401s.
+    pub fn oauth_edge(&self) -> Option<&OAuthEdge> {
+        self.inner.edge.as_ref()
     }
 
     /// What this endpoint offers — tools exactly as `tools/list` returns them, resources,
@@ -201,6 +216,17 @@ impl Endpoint {
         if let Some(refused) = malformed_session_id(request.headers()) {
             return refused.map(full_body);
         }
+        let request = match &self.access {
+            Some(access) => {
+                let (parts, body) = request.into_parts();
+                if let Some(refused) = access.refuse_anonymous(&parts) {
+                    log_request(parts.method.as_str(), None, "401", started);
+                    return refused.map(full_body);
+                }
+                http::Request::from_parts(parts, body)
+            }
+            None => request,
+        };
         let http_method = request.method().clone();
         let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
             let ends_session = http_method == http::Method::DELETE;
@@ -224,6 +250,10 @@ impl Endpoint {
             Ok(body) => body,
             Err(response) => return response,
         };
+        if let Some(refused) = (self.access.as_ref()).and_then(|a| a.refuse_call(&parts, &body)) {
+            log_request("tools/call", None, "403", started);
+            return refused.map(full_body);
+        }
         let (parts, rpc_method) = match era {
             Some(era) => match self.lane_call(&body, era, parts, started).await {
                 Ok(response) => return response,

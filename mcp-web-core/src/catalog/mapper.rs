@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     exposure::{Decision, Exposure, McpKind, OperationInfo, XMcp},
+    oauth::ScopeRequirement,
     resource::uri_base,
     route::{Operation, Route},
     schema::{Direction, SchemaResolver},
@@ -377,7 +378,7 @@ impl<'a> OperationMapper<'a> {
         } = output;
         warnings.into_iter().for_each(&mut *warn);
         let tool = naming::tool(operation, method, path, &http_method, input, output, taken);
-        Some(Operation::new(
+        let mut converted = Operation::new(
             tool,
             Route {
                 method: http_method,
@@ -386,7 +387,9 @@ impl<'a> OperationMapper<'a> {
                 body,
             },
             wraps_result,
-        ))
+        );
+        converted.scopes = ScopeRequirement::of_operation(operation, self.document);
+        Some(converted)
     }
 
     /// Apply the configured name, the `x-mcp` title and hints and the response description, then

@@ -58,6 +58,7 @@ use crate::{
 /// | [`max_request_body_bytes`](Self::max_request_body_bytes) | 4 MiB |
 /// | [`max_response_body_bytes`](Self::max_response_body_bytes) | 16 MiB |
 /// | [`tool_search`](Self::tool_search) | off: `tools/list` lists every tool |
+/// | [`oauth`](Self::oauth), [`caller_scopes`](Self::caller_scopes) | off: the host's auth alone decides |
 #[derive(Debug, Clone)]
 pub struct McpConfig {
     pub(crate) openapi: Arc<Result<Value, String>>,
@@ -85,6 +86,7 @@ pub struct McpConfig {
     pub(crate) resource_updates: crate::ResourceUpdates,
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
     pub(crate) tool_search: Option<ToolSearch>,
+    pub(crate) oauth: crate::oauth::OAuthSettings,
 }
 
 impl McpConfig {
@@ -133,6 +135,7 @@ impl McpConfig {
             resource_updates: crate::ResourceUpdates::default(),
             event_store: None,
             tool_search: None,
+            oauth: crate::oauth::OAuthSettings::default(),
         }
     }
 

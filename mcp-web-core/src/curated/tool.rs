@@ -30,6 +30,7 @@ type ToolFn = super::typed::ErasedHandler<CallToolResponse>;
 pub struct CuratedTool {
     pub(crate) tool: Tool,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) scopes: Vec<String>,
     pub(crate) handler: Arc<ToolFn>,
 }
 
@@ -38,6 +39,7 @@ impl fmt::Debug for CuratedTool {
         f.debug_struct("CuratedTool")
             .field("name", &self.tool.name)
             .field("timeout", &self.timeout)
+            .field("scopes", &self.scopes)
             .finish_non_exhaustive()
     }
 }
@@ -61,6 +63,7 @@ impl CuratedTool {
         Self {
             tool: Tool::new(name, description.into(), schema),
             timeout: None,
+            scopes: Vec::new(),
             handler,
         }
     }
@@ -112,6 +115,17 @@ impl CuratedTool {
     /// [`call_timeout`](crate::McpConfig::call_timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The OAuth scopes a caller needs, all of them, to call this tool and to see it listed
+    /// (see [`McpConfig::caller_scopes`](crate::McpConfig::caller_scopes)). Default: none.
+    pub fn scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
 

@@ -78,12 +78,25 @@ impl ToolFinder {
     /// only tools with one of `tags` unless it is empty (tags compare case-insensitively).
     /// Tools that share no word with the query are not returned.
     pub fn search(&self, query: &str, limit: Option<usize>, tags: &[String]) -> Value {
+        self.search_visible(query, limit, tags, |_| true)
+    }
+
+    /// [`search`](Self::search) among the tools whose names `visible` accepts: a search never
+    /// reveals a tool its caller may not list.
+    pub(crate) fn search_visible(
+        &self,
+        query: &str,
+        limit: Option<usize>,
+        tags: &[String],
+        visible: impl Fn(&str) -> bool,
+    ) -> Value {
         let limit = limit
             .unwrap_or(ToolSearch::DEFAULT_LIMIT)
             .min(ToolSearch::MAX_LIMIT);
+        let keep = |document: usize| visible(&self.tools[document].name);
         let found: Vec<Value> = self
             .index
-            .search(query, limit, tags)
+            .search_where(query, limit, tags, keep)
             .iter()
             .map(|hit| found_tool(&self.tools[hit.document]))
             .collect();

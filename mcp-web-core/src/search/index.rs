@@ -199,6 +199,17 @@ impl SearchIndex {
     /// with one of `tags` (any document when `tags` is empty; tags compare case-insensitively).
     /// Documents that share no term with the query are never returned.
     pub(crate) fn search(&self, query: &str, limit: usize, tags: &[String]) -> Vec<Hit> {
+        self.search_where(query, limit, tags, |_| true)
+    }
+
+    /// [`search`](Self::search) among the documents `keep` accepts.
+    pub(crate) fn search_where(
+        &self,
+        query: &str,
+        limit: usize,
+        tags: &[String],
+        keep: impl Fn(usize) -> bool,
+    ) -> Vec<Hit> {
         let query = query_terms(query);
         let mut scores = vec![0f32; self.len()];
         for (term, weight) in &query {
@@ -216,6 +227,7 @@ impl SearchIndex {
             .filter(|&(document, score)| {
                 score > 0.0
                     && (wanted.is_empty() || self.tags[document].iter().any(|t| wanted.contains(t)))
+                    && keep(document)
             })
             .map(|(document, score)| Hit { document, score })
             .collect();

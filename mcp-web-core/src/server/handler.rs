@@ -34,15 +34,20 @@ impl ServerHandler for McpServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
+        // With per-tool scopes, a caller sees the tools it may call.
+        let incoming = context.extensions.get::<http::request::Parts>();
+        let access = self.mount.access.as_deref().filter(|a| a.filters_lists());
+        let visible = |tool: &&Tool| access.is_none_or(|a| a.may_list(incoming, &tool.name));
         if let Some(discovery) = &self.mount.discovery {
-            return Ok(ListToolsResult::with_all_items(discovery.listed().to_vec()));
+            let listed = discovery.listed().iter().filter(visible);
+            return Ok(ListToolsResult::with_all_items(listed.cloned().collect()));
         }
         let generated = self.mount.catalog.tools();
         let curated = self.mount.registry.curated.tools.iter().map(|t| &t.tool);
         Ok(ListToolsResult::with_all_items(
-            generated.chain(curated).cloned().collect(),
+            generated.chain(curated).filter(visible).cloned().collect(),
         ))
     }
 
@@ -114,7 +119,11 @@ impl ServerHandler for McpServer {
                 };
             }
             if request.name == SEARCH_TOOLS {
-                return Ok(discovery.search_tools(request.arguments).into());
+                // A search never reveals a tool the caller could not list.
+                let incoming = context.extensions.get::<http::request::Parts>();
+                let access = self.mount.access.as_deref().filter(|a| a.filters_lists());
+                let visible = |name: &str| access.is_none_or(|a| a.may_list(incoming, name));
+                return Ok(discovery.search_tools(request.arguments, visible).into());
             }
         }
         if let Some(tool) = self.mount.registry.tool(&request.name) {

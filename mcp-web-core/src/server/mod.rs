@@ -80,6 +80,11 @@ impl McpServer {
         }
     }
 
+    /// The mount's OAuth rules, when OAuth is on.
+    pub(crate) fn access(&self) -> Option<Arc<crate::oauth::Access>> {
+        self.mount.access.clone()
+    }
+
     pub(crate) fn warnings(&self) -> &[ConversionWarning] {
         &self.mount.catalog.warnings
     }

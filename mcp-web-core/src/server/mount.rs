@@ -19,6 +19,7 @@ use crate::{
     McpConfig, MountError,
     catalog::{Catalog, build_catalog},
     dispatch::Dispatcher,
+    oauth::{Access, ScopeRequirement},
     updates::{ResourceUpdates, Subscriber, lock},
 };
 
@@ -28,6 +29,8 @@ pub(super) struct Mount {
     pub(super) registry: Registry,
     /// Discovery mode, when it is on: the short tool list and the search index.
     pub(super) discovery: Option<Discovery>,
+    /// OAuth, when it is on: who may call and see which tool.
+    pub(super) access: Option<Arc<Access>>,
     pub(super) dispatcher: Arc<dyn Dispatcher>,
     pub(super) forward_headers: Vec<HeaderName>,
     pub(super) call_timeout: Duration,
@@ -58,6 +61,21 @@ impl Mount {
             Some(settings) => Discovery::new(settings, &catalog, &registry, config.document()?)?,
             None => None,
         };
+        if let Some(resource) = &config.oauth.resource {
+            resource.check(mount_path)?;
+        }
+        let curated_scopes: Vec<_> = (registry.curated.tools.iter())
+            .map(|t| {
+                (
+                    t.tool.name.as_ref(),
+                    ScopeRequirement::all_of(t.scopes.clone()),
+                )
+            })
+            .collect();
+        let generated_scopes =
+            (catalog.operations.iter()).map(|op| (op.tool.name.as_ref(), &op.scopes));
+        let requirements = generated_scopes.chain(curated_scopes.iter().map(|(n, s)| (*n, s)));
+        let access = Access::new(&config.oauth, requirements, discovery.is_some()).map(Arc::new);
         let info = server_info(config, &catalog)?;
         let request_state = StateCodec::new(config.request_state_key.as_deref())
             .map_err(MountError::InvalidConfig)?;
@@ -65,6 +83,7 @@ impl Mount {
             catalog,
             registry,
             discovery,
+            access,
             dispatcher,
             forward_headers: config.forward_headers.clone(),
             call_timeout: config.call_timeout,

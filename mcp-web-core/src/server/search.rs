@@ -74,12 +74,17 @@ impl Discovery {
     }
 
     /// Answer a call of `search_tools`; arguments that do not fit make a tool error.
-    pub(super) fn search_tools(&self, arguments: Option<JsonObject>) -> CallToolResult {
+    pub(super) fn search_tools(
+        &self,
+        arguments: Option<JsonObject>,
+        visible: impl Fn(&str) -> bool,
+    ) -> CallToolResult {
         match SearchArguments::read(arguments.unwrap_or_default()) {
-            Ok(asked) => CallToolResult::structured(self.finder.search(
+            Ok(asked) => CallToolResult::structured(self.finder.search_visible(
                 &asked.query,
                 asked.limit,
                 &asked.tags,
+                visible,
             )),
             Err(why) => error_result(format!("{SEARCH_TOOLS}: {why}")),
         }
