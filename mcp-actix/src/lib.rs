@@ -153,7 +153,7 @@ pub trait McpAppExt<T, B>: sealed::Sealed + Sized {
             Response = ServiceResponse<EitherBody<B>>,
             Error = actix_web::Error,
             InitError = (),
-        >,
+        > + use<Self, T, B>,
     >;
 }
 
@@ -178,7 +178,7 @@ where
             Response = ServiceResponse<EitherBody<B>>,
             Error = actix_web::Error,
             InitError = (),
-        >,
+        > + use<T, B>,
     > {
         let (calls, received_calls) = mpsc::unbounded_channel();
         let endpoint = endpoint::resource(mount, calls);

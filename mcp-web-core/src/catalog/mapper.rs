@@ -142,7 +142,7 @@ impl<'a> OperationMapper<'a> {
                     catalog
                         .by_name
                         .insert(op.tool.name.to_string(), catalog.operations.len());
-                    catalog.operations.push(Arc::new(op));
+                    catalog.operations.push(Arc::new(*op));
                 }
                 Exposed::Resource(entry) => catalog.resources.push(entry),
                 Exposed::Template(entry) => catalog.templates.push(entry),
@@ -414,7 +414,7 @@ impl<'a> OperationMapper<'a> {
             outputs::describe_success(&self.resolver, operation, &mut op.tool);
         }
         match kind {
-            McpKind::Tool => Exposed::Tool(op),
+            McpKind::Tool => Exposed::Tool(Box::new(op)),
             McpKind::Resource | McpKind::ResourceTemplate => {
                 resources::resource(&self.resolver, &self.uri_base, op, by, operation, warn)
             }

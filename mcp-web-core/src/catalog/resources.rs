@@ -17,7 +17,8 @@ use crate::{
 
 /// What one exposed operation became.
 pub(super) enum Exposed {
-    Tool(Operation),
+    // Boxed: an operation is several times the size of the entries.
+    Tool(Box<Operation>),
     Resource(ResourceEntry),
     Template(TemplateEntry),
 }
@@ -58,7 +59,7 @@ pub(super) fn resource(
         warn(format!(
             "{by} maps it to a resource, but {why}; it is a tool instead"
         ));
-        return Exposed::Tool(op);
+        return Exposed::Tool(Box::new(op));
     }
     for param in route
         .params
