@@ -15,7 +15,7 @@ use mcp_actix::{
     McpAppExt, McpConfig, McpMount,
     oauth::{CallerScopes, ProtectedResource},
 };
-use mcp_test_support::{protocol, reply};
+use mcp_test_support::{oauth, protocol, reply};
 use serde_json::{Value, json};
 
 /// What the host's validator leaves in the extensions.
@@ -45,19 +45,6 @@ async fn echo_token(request: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().body(token.map_or(String::new(), |t| t.to_str().unwrap().to_owned()))
 }
 
-fn document() -> Value {
-    let ok = json!({"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}});
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "notes", "version": "1"},
-        "security": [{"oauth2": ["notes:read"]}],
-        "paths": {"/notes": {
-            "get": {"operationId": "list_notes", "responses": ok},
-            "post": {"operationId": "create_note", "security": [{"oauth2": ["notes:write"]}], "responses": ok}
-        }}
-    })
-}
-
 async fn app() -> impl Service<
     actix_http::Request,
     Response = ServiceResponse<impl MessageBody>,
@@ -68,7 +55,7 @@ async fn app() -> impl Service<
         .scopes_supported(["notes:read", "notes:write"])
         .challenge_scopes(["notes:read"])
         .metadata_at_root();
-    let config = McpConfig::from_json(document())
+    let config = McpConfig::from_json(oauth::scoped_notes_document())
         .stateless()
         .oauth(resource)
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope));
@@ -114,16 +101,6 @@ async fn call(
         challenge,
         String::from_utf8_lossy(&body).into_owned(),
     )
-}
-
-fn tool_names(body: &str) -> Vec<String> {
-    let tools = reply::message(body)["result"]["tools"].clone();
-    tools
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[actix_web::test]
@@ -177,7 +154,7 @@ async fn scopes_decide_what_a_caller_sees_and_calls() {
     let app = app().await;
     let (status, _, body) = call(&app, "tools/list", json!({}), "read").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(tool_names(&body), ["list_notes"]);
+    assert_eq!(reply::tool_names(&body), ["list_notes"]);
 
     let read = json!({"name": "list_notes", "arguments": {}});
     let (status, _, body) = call(&app, "tools/call", read, "read").await;
@@ -202,13 +179,13 @@ async fn scopes_decide_what_a_caller_sees_and_calls() {
         "Bearer write"
     );
     let (_, _, body) = call(&app, "tools/list", json!({}), "write").await;
-    assert_eq!(tool_names(&body), ["list_notes", "create_note"]);
+    assert_eq!(reply::tool_names(&body), ["list_notes", "create_note"]);
 }
 
 #[actix_web::test]
 async fn without_carrying_the_claims_every_caller_is_anonymous() {
     // The reader finds no claims (actix's extensions are not carried): 401 from the mount.
-    let config = McpConfig::from_json(document())
+    let config = McpConfig::from_json(oauth::scoped_notes_document())
         .stateless()
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope));
     let mcp = McpMount::new("/mcp", config);

@@ -19,7 +19,7 @@ use mcp_axum::{
     curated::CuratedTool,
     oauth::{CallerScopes, ProtectedResource},
 };
-use mcp_test_support::{protocol, reply};
+use mcp_test_support::{oauth, protocol, reply};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -51,19 +51,6 @@ async fn host_auth(mut request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-fn document() -> Value {
-    let ok = json!({"200": {"description": "ok", "content": {"text/plain": {"schema": {"type": "string"}}}}});
-    json!({
-        "openapi": "3.1.0",
-        "info": {"title": "notes", "version": "1"},
-        "security": [{"oauth2": ["notes:read"]}],
-        "paths": {"/notes": {
-            "get": {"operationId": "list_notes", "responses": ok},
-            "post": {"operationId": "create_note", "security": [{"oauth2": ["notes:write"]}], "responses": ok}
-        }}
-    })
-}
-
 fn resource() -> ProtectedResource {
     ProtectedResource::new("http://127.0.0.1:3000/mcp")
         .authorization_server("http://127.0.0.1:3020/")
@@ -79,7 +66,7 @@ fn app() -> Router {
         |_: serde_json::Map<String, Value>, _| async { Ok("purged".to_owned()) },
     )
     .scopes(["notes:admin"]);
-    let config = McpConfig::from_json(document())
+    let config = McpConfig::from_json(oauth::scoped_notes_document())
         .stateless()
         .oauth(resource.clone())
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope))
@@ -108,6 +95,16 @@ async fn call(
     let bearer = format!("Bearer {token}");
     headers.push(("authorization", &bearer));
     post_mcp(app, protocol::request(1, method, params.clone()), &headers).await
+}
+
+async fn call_tool(app: &Router, tool: &str, token: &str) -> (StatusCode, HeaderMap, String) {
+    call(
+        app,
+        "tools/call",
+        json!({"name": tool, "arguments": {}}),
+        token,
+    )
+    .await
 }
 
 async fn fetch(app: &Router, uri: &str) -> (StatusCode, HeaderMap, String) {
@@ -159,22 +156,10 @@ async fn a_read_token_sees_and_calls_read_tools_only() {
     let app = app();
     let (status, _, body) = call(&app, "tools/list", json!({}), "read").await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let listed = reply::message(&body);
-    let names: Vec<_> = listed["result"]["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = reply::tool_names(&body);
     assert_eq!(names, ["list_notes"]);
 
-    let (status, _, body) = call(
-        &app,
-        "tools/call",
-        json!({"name": "list_notes", "arguments": {}}),
-        "read",
-    )
-    .await;
+    let (status, _, body) = call_tool(&app, "list_notes", "read").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     // The in-process call carried the caller's token to the same app.
     assert_eq!(
@@ -182,13 +167,7 @@ async fn a_read_token_sees_and_calls_read_tools_only() {
         "Bearer read"
     );
 
-    let (status, headers, body) = call(
-        &app,
-        "tools/call",
-        json!({"name": "create_note", "arguments": {}}),
-        "read",
-    )
-    .await;
+    let (status, headers, body) = call_tool(&app, "create_note", "read").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let challenge = headers[header::WWW_AUTHENTICATE].to_str().unwrap();
     assert!(
@@ -202,35 +181,17 @@ async fn a_read_token_sees_and_calls_read_tools_only() {
 async fn a_write_token_steps_up_to_the_write_tools_but_not_the_curated_admin_one() {
     let app = app();
     let (_, _, body) = call(&app, "tools/list", json!({}), "write").await;
-    let listed = reply::message(&body);
-    let names: Vec<_> = listed["result"]["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["name"].as_str().unwrap())
-        .collect();
+    let names = reply::tool_names(&body);
     assert_eq!(names, ["list_notes", "create_note"]);
 
-    let (status, _, body) = call(
-        &app,
-        "tools/call",
-        json!({"name": "create_note", "arguments": {}}),
-        "write",
-    )
-    .await;
+    let (status, _, body) = call_tool(&app, "create_note", "write").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         reply::message(&body)["result"]["content"][0]["text"],
         "Bearer write"
     );
 
-    let (status, headers, _) = call(
-        &app,
-        "tools/call",
-        json!({"name": "purge_notes", "arguments": {}}),
-        "write",
-    )
-    .await;
+    let (status, headers, _) = call_tool(&app, "purge_notes", "write").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
         headers[header::WWW_AUTHENTICATE]
@@ -242,7 +203,7 @@ async fn a_write_token_steps_up_to_the_write_tools_but_not_the_curated_admin_one
 
 #[tokio::test]
 async fn list_all_tools_lists_what_calls_still_refuse() {
-    let config = McpConfig::from_json(document())
+    let config = McpConfig::from_json(oauth::scoped_notes_document())
         .stateless()
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope))
         .list_all_tools();
@@ -259,13 +220,7 @@ async fn list_all_tools_lists_what_calls_still_refuse() {
         2
     );
     // Without a ProtectedResource the 403 still names the scope, and no metadata.
-    let (status, headers, _) = call(
-        &app,
-        "tools/call",
-        json!({"name": "create_note", "arguments": {}}),
-        "read",
-    )
-    .await;
+    let (status, headers, _) = call_tool(&app, "create_note", "read").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         headers[header::WWW_AUTHENTICATE],
@@ -276,7 +231,9 @@ async fn list_all_tools_lists_what_calls_still_refuse() {
 #[tokio::test]
 async fn without_the_edge_the_mount_still_serves_the_metadata_when_nothing_wraps_it() {
     let resource = resource();
-    let config = McpConfig::from_json(document()).stateless().oauth(resource);
+    let config = McpConfig::from_json(oauth::scoped_notes_document())
+        .stateless()
+        .oauth(resource);
     // Auth in the handlers (none here), no auth layer: the mount's own route answers.
     let app = Router::new()
         .route("/notes", get(|| async { "ok" }))
@@ -287,7 +244,8 @@ async fn without_the_edge_the_mount_still_serves_the_metadata_when_nothing_wraps
 
 #[test]
 fn an_unusable_resource_fails_the_mount_with_the_fix() {
-    let config = McpConfig::from_json(document()).oauth(ProtectedResource::new("/mcp"));
+    let config =
+        McpConfig::from_json(oauth::scoped_notes_document()).oauth(ProtectedResource::new("/mcp"));
     let error = Router::new().try_mount_http("/mcp", config).unwrap_err();
     assert!(
         error.to_string().contains("absolute http(s) URL"),

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod fuzz;
+pub mod oauth;
 pub mod protocol;
 pub mod reply;
 pub mod tcp;

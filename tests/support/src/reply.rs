@@ -56,3 +56,16 @@ mod tests {
         message("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
     }
 }
+
+/// The tool names of the `tools/list` answer in `text`, in order.
+pub fn tool_names(text: &str) -> Vec<String> {
+    let answer = message(text);
+    let tools = answer["result"]["tools"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    tools
+        .iter()
+        .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
+        .collect()
+}
