@@ -71,6 +71,7 @@ pub mod event_store {
 mod dispatch;
 mod error;
 pub mod exposure;
+mod header_params;
 mod lane;
 mod malformed;
 mod media;

@@ -200,6 +200,8 @@ pub(crate) struct Operation {
     pub(crate) scopes: crate::oauth::ScopeRequirement,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
     output_validator: OnceLock<Option<jsonschema::Validator>>,
+    /// Whether an argument is mirrored into an `Mcp-Param-*` header, found on first use.
+    mirrors_headers: OnceLock<bool>,
 }
 
 impl Operation {
@@ -212,7 +214,15 @@ impl Operation {
             scopes: crate::oauth::ScopeRequirement::default(),
             input_validator: OnceLock::new(),
             output_validator: OnceLock::new(),
+            mirrors_headers: OnceLock::new(),
         }
+    }
+
+    /// Whether an argument of the tool is mirrored into an `Mcp-Param-*` header (SEP-2243).
+    pub(crate) fn mirrors_headers(&self) -> bool {
+        *self
+            .mirrors_headers
+            .get_or_init(|| crate::header_params::declares_any(&self.tool.input_schema))
     }
 
     /// The input validator, compiled on first use so that mounting stays fast.

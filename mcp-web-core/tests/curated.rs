@@ -622,3 +622,61 @@ async fn a_client_without_the_capability_is_told_which_one_it_lacks() {
         .await;
     assert_eq!(reply["error"]["code"], -32021, "{reply}");
 }
+
+/// Arguments whose schemars schema uses the JSON Schema 2020-12 keywords of the official suite's
+/// `json-schema-2020-12` scenario.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(extend(
+    "allOf" = [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+    "if" = {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+    "then" = {"required": ["phone"]},
+    "else" = {"required": ["email"]},
+))]
+#[allow(dead_code)]
+struct Contact {
+    address: Option<Address>,
+    contact_method: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "address", extend("$anchor" = "addressDef"))]
+#[allow(dead_code)]
+struct Address {
+    city: Option<String>,
+}
+
+#[test]
+fn a_curated_tool_schema_keeps_its_json_schema_2020_12_keywords() {
+    let config = McpConfig::new(ApiDoc::openapi()).tool(CuratedTool::new(
+        "contact",
+        "2020-12 keywords",
+        |_: Contact, _cx| async move { Ok(String::new()) },
+    ));
+    let preview = config.preview().unwrap();
+    let schema = &preview
+        .tools
+        .iter()
+        .find(|t| t["name"] == "contact")
+        .unwrap()["inputSchema"];
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["additionalProperties"], false);
+    assert_eq!(schema["$defs"]["address"]["$anchor"], "addressDef");
+    let address = schema["properties"]["address"].to_string();
+    assert!(
+        address.contains("\"$ref\":\"#/$defs/address\""),
+        "{address}"
+    );
+    assert_eq!(
+        schema["allOf"][0]["anyOf"][1],
+        json!({"required": ["email"]})
+    );
+    assert_eq!(schema["if"]["required"], json!(["contactMethod"]));
+    assert_eq!(schema["then"], json!({"required": ["phone"]}));
+    assert_eq!(schema["else"], json!({"required": ["email"]}));
+}

@@ -45,6 +45,7 @@ pub(crate) fn mcp_config(api: utoipa::openapi::OpenApi) -> McpConfig {
     let config = content_tools(config);
     let config = context_tools(config);
     let config = input_required_tools(config);
+    let config = schema_tools(config);
     let config = resources(config);
     prompts(config)
 }
@@ -310,13 +311,16 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
         ))
         .tool(CuratedTool::new(
             "test_input_required_result_multiple_inputs",
-            "Asks the user for their name and the model for a greeting",
+            "Asks the user for their name, the model for a greeting and the client for its roots, at once",
             |_: NoArguments, cx: CallContext| async move {
-                let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
-                let greeting = cx
+                // One round: the three questions share one input-required result.
+                let (name, greeting, roots) = cx
+                    .ask()
+                    .elicit_named("user_name", string_form("What is your name?", "name")?)
                     .sample_named("greeting", sampling("Generate a greeting", 50))
+                    .roots_named("client_roots")
                     .await?;
-                let roots = cx.list_roots_named("client_roots").await?;
+                let name = accepted_string(&name, "name")?;
                 Ok(format!(
                     "{} (for {name}, {} roots)",
                     sampled_text(&greeting.message),
@@ -406,6 +410,77 @@ fn input_required_tools(config: McpConfig) -> McpConfig {
                 Ok(format!("The model says: {}", sampled_text(&answer.message)))
             },
         ))
+}
+
+/// The arguments of `json_schema_2020_12_tool`, written so that schemars gives the suite's
+/// schema: `$schema`, `$defs` (with an `$anchor`) reached through `$ref`, composition
+/// (`allOf`/`anyOf`), a conditional (`if`/`then`/`else`) and `additionalProperties: false`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(extend(
+    "allOf" = [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+    "if" = {"properties": {"contactMethod": {"const": "phone"}}, "required": ["contactMethod"]},
+    "then" = {"required": ["phone"]},
+    "else" = {"required": ["email"]},
+))]
+struct Contact {
+    name: Option<String>,
+    address: Option<Address>,
+    #[schemars(extend("enum" = ["phone", "email", null]))]
+    contact_method: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
+/// A postal address, kept once under `$defs` as `address`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(rename = "address", extend("$anchor" = "addressDef"))]
+struct Address {
+    street: Option<String>,
+    city: Option<String>,
+}
+
+/// A query run in a region that gateways route on.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct RegionQuery {
+    /// Where the query runs; also sent in the `Mcp-Param-Region` header.
+    region: String,
+    /// What to run.
+    query: Option<String>,
+}
+
+/// Tools whose input schemas the suite reads: JSON Schema 2020-12 keywords (SEP-1613,
+/// SEP-2106) and an argument mirrored into a header (SEP-2243).
+fn schema_tools(config: McpConfig) -> McpConfig {
+    config
+        .tool(CuratedTool::new(
+            "json_schema_2020_12_tool",
+            "Tool with JSON Schema 2020-12 features",
+            |contact: Contact, _cx: CallContext| async move {
+                let reach = match contact.contact_method.as_deref() {
+                    Some("phone") => contact.phone,
+                    _ => contact.email,
+                };
+                let city = contact.address.and_then(|a| a.city.or(a.street));
+                Ok(format!(
+                    "ok: {} reached at {} ({})",
+                    contact.name.unwrap_or_default(),
+                    reach.unwrap_or_default(),
+                    city.unwrap_or_default()
+                ))
+            },
+        ))
+        .tool(
+            CuratedTool::new(
+                "test_header_params",
+                "Runs a query in a region; the region also travels in the Mcp-Param-Region header",
+                |args: RegionQuery, _cx: CallContext| async move {
+                    let query = args.query.unwrap_or_default();
+                    Ok(format!("Ran {query:?} in region {}", args.region))
+                },
+            )
+            .header_param("region", "Region"),
+        )
 }
 
 /// A resource template read: `test://template/{id}/data`.
@@ -618,13 +693,23 @@ async fn ask_string(
     message: &str,
     field: &str,
 ) -> Result<String, HandlerError> {
+    let answer = cx.elicit_named(key, string_form(message, field)?).await?;
+    accepted_string(&answer, field)
+}
+
+/// A form asking for one required string field.
+fn string_form(message: &str, field: &str) -> Result<ElicitRequestParams, HandlerError> {
     let schema = schema(json!({
         "type": "object",
         "properties": {field: {"type": "string"}},
         "required": [field],
     }))?;
-    let answer = cx.elicit_named(key, form(message, schema)).await?;
-    match (answer.action, &answer.content) {
+    Ok(form(message, schema))
+}
+
+/// The string field `field` of an accepted answer; any other answer is an error.
+fn accepted_string(answer: &ElicitResult, field: &str) -> Result<String, HandlerError> {
+    match (&answer.action, &answer.content) {
         (ElicitationAction::Accept, Some(content)) => content
             .get(field)
             .and_then(Value::as_str)

@@ -1,5 +1,6 @@
 //! The tool's input schema while one operation is converted: the arguments its parameters and
-//! request body add, which of them are required, and the `$defs` their schemas need.
+//! request body add, which of them are required, the `$defs` their schemas need, and the
+//! keywords of an object body that constrain its properties together.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,9 @@ pub(super) struct Arguments {
     properties: Map<String, Value>,
     required: Vec<Value>,
     defs: BTreeMap<String, Value>,
+    /// Root keywords other than `type`, `properties` and `required` (`additionalProperties`,
+    /// `if`, `anyOf`, …).
+    constraints: Map<String, Value>,
 }
 
 impl Arguments {
@@ -34,9 +38,15 @@ impl Arguments {
         self.defs.extend(defs);
     }
 
+    /// Constrain the arguments together with the root keyword `keyword` (`additionalProperties`,
+    /// `if`, `anyOf`, …).
+    pub(super) fn constrain(&mut self, keyword: String, value: Value) {
+        self.constraints.insert(keyword, value);
+    }
+
     /// The input schema: an object of the arguments, with `$defs` when they need any.
     pub(super) fn into_schema(self) -> Map<String, Value> {
-        let mut input = Map::new();
+        let mut input = self.constraints;
         input.insert("type".into(), json!("object"));
         input.insert("properties".into(), Value::Object(self.properties));
         if !self.required.is_empty() {

@@ -188,6 +188,7 @@ pub(super) fn body(
                     "additional body properties beyond the documented ones cannot be passed".into(),
                 );
             }
+            keep_constraints(&schema, &mapping, body_required, arguments, warn);
             BodyShape::Properties(mapping)
         }
         _ => {
@@ -207,6 +208,67 @@ pub(super) fn body(
         required: body_required,
         files,
     })
+}
+
+/// Keywords of an object body's root that constrain its properties together (JSON Schema
+/// 2020-12). They move to the tool's root with the properties, where they mean the same: the
+/// parameters' arguments are properties of that root too, so `additionalProperties: false` still
+/// only refuses arguments the tool does not have.
+const OBJECT_CONSTRAINTS: [&str; 11] = [
+    "additionalProperties",
+    "unevaluatedProperties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "dependentRequired",
+    "dependentSchemas",
+];
+
+/// Move the body's [`OBJECT_CONSTRAINTS`] to the tool's root: `additionalProperties` and
+/// `unevaluatedProperties` when `false`; the others, which name properties, only when every
+/// property kept its name (`mapping`: property → argument) and the body is required (an absent
+/// body satisfies them whatever they ask), else they are left out with a warning.
+fn keep_constraints(
+    schema: &Value,
+    mapping: &[(String, String)],
+    body_required: bool,
+    arguments: &mut Arguments,
+    warn: &mut impl FnMut(String),
+) {
+    let renamed = mapping
+        .iter()
+        .any(|(property, argument)| property != argument);
+    let mut left_out = Vec::new();
+    for keyword in OBJECT_CONSTRAINTS {
+        let Some(value) = schema.get(keyword) else {
+            continue;
+        };
+        if matches!(keyword, "additionalProperties" | "unevaluatedProperties") {
+            // Only `false` carries over: other extra properties cannot be passed (warned above).
+            if value == &Value::Bool(false) {
+                arguments.constrain(keyword.to_string(), value.clone());
+            }
+        } else if body_required && !renamed {
+            arguments.constrain(keyword.to_string(), value.clone());
+        } else {
+            left_out.push(keyword);
+        }
+    }
+    if !left_out.is_empty() {
+        let why = if renamed {
+            "body properties were renamed beside the parameters"
+        } else {
+            "the body is optional"
+        };
+        warn(format!(
+            "the body's {} cannot apply to the arguments ({why}); left out",
+            left_out.join(", ")
+        ));
+    }
 }
 
 /// A multipart field's argument schema: a file object (or array of them) for file fields,

@@ -392,8 +392,9 @@ impl<'a> OperationMapper<'a> {
         Some(converted)
     }
 
-    /// Apply the configured name, the `x-mcp` title and hints and the response description, then
-    /// make the operation the tool or resource `kind` asks for (`by` names who asked).
+    /// Apply the configured name, the `x-mcp` title, hints and header arguments and the response
+    /// description, then make the operation the tool or resource `kind` asks for (`by` names who
+    /// asked).
     #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
@@ -410,6 +411,14 @@ impl<'a> OperationMapper<'a> {
             naming::rename(&mut op.tool, name, info, taken, warn);
         }
         naming::apply_x_mcp(&mut op.tool, x_mcp);
+        if !x_mcp.headers.is_empty() {
+            let schema = std::sync::Arc::make_mut(&mut op.tool.input_schema);
+            for (argument, header) in &x_mcp.headers {
+                if let Err(why) = crate::header_params::mark(schema, argument, header) {
+                    warn(format!("x-mcp.headers.{argument}: {why}; ignored"));
+                }
+            }
+        }
         if self.exposure.describe_responses {
             outputs::describe_success(&self.resolver, operation, &mut op.tool);
         }

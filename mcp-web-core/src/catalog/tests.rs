@@ -413,3 +413,134 @@ fn values_that_are_not_schemas_become_any_value_with_a_warning() {
         "{warnings:?}"
     );
 }
+
+/// A 3.1 document whose `Contact` body uses the JSON Schema 2020-12 keywords of the official
+/// suite's `json-schema-2020-12` scenario, and refers to itself (kept under `$defs`).
+fn contact_document(body_required: bool, clashing_parameter: bool) -> Value {
+    let parameters = if clashing_parameter {
+        json!([{"name": "phone", "in": "query", "schema": {"type": "string"}}])
+    } else {
+        json!([{"name": "dry_run", "in": "query", "schema": {"type": "boolean"}}])
+    };
+    json!({"openapi": "3.1.0", "paths": {"/contacts": {"post": {
+        "operationId": "add_contact",
+        "parameters": parameters,
+        "requestBody": {"required": body_required, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Contact"}}}},
+        "responses": {"200": {"description": "ok"}}}}},
+        "components": {"schemas": {
+            "Contact": {"type": "object", "additionalProperties": false,
+                "properties": {
+                    "name": {"type": "string"},
+                    "address": {"$ref": "#/components/schemas/Address"},
+                    "contactMethod": {"type": "string", "enum": ["phone", "email"]},
+                    "phone": {"type": "string"}, "email": {"type": "string"},
+                    "tags": {"type": "array", "prefixItems": [{"type": "string"}], "items": false},
+                    "referrer": {"$ref": "#/components/schemas/Contact"}},
+                "allOf": [{"anyOf": [{"required": ["phone"]}, {"required": ["email"]}]}],
+                "if": {"properties": {"contactMethod": {"const": "phone"}},
+                       "required": ["contactMethod"]},
+                "then": {"required": ["phone"]}, "else": {"required": ["email"]},
+                "dependentRequired": {"phone": ["name"]}},
+            "Address": {"$anchor": "addressDef", "type": "object",
+                "properties": {"street": {"type": "string"}}}}}})
+}
+
+#[test]
+fn json_schema_2020_12_keywords_of_a_body_reach_the_tool_schema() {
+    for keep_defs in [false, true] {
+        let catalog = OperationMapper::new(&contact_document(true, false))
+            .keep_defs(keep_defs)
+            .build();
+        let schema = &*catalog.get("add_contact").unwrap().tool.input_schema;
+        assert_tool_schema(&Value::Object(schema.clone()));
+        // What constrains the body's properties together now constrains the arguments.
+        assert_eq!(schema["additionalProperties"], false, "{schema:?}");
+        assert_eq!(schema["then"], json!({"required": ["phone"]}));
+        assert_eq!(schema["else"], json!({"required": ["email"]}));
+        assert_eq!(
+            schema["if"]["properties"]["contactMethod"]["const"],
+            "phone"
+        );
+        assert_eq!(schema["dependentRequired"], json!({"phone": ["name"]}));
+        let any_of = schema
+            .get("anyOf")
+            .or_else(|| schema["allOf"][0].get("anyOf"))
+            .unwrap_or_else(|| panic!("anyOf kept: {schema:?}"));
+        assert_eq!(any_of[1], json!({"required": ["email"]}));
+        // The parameter is an argument beside the body's, so `false` does not refuse it.
+        assert!(schema["properties"]["dry_run"].is_object());
+        let tags = &schema["properties"]["tags"];
+        assert_eq!(tags["prefixItems"], json!([{"type": "string"}]));
+        assert_eq!(tags["items"], false);
+        // The recursive model is referenced and kept under `$defs`, keywords and all.
+        assert_eq!(schema["properties"]["referrer"]["$ref"], "#/$defs/Contact");
+        let kept = &schema["$defs"]["Contact"];
+        assert_eq!(kept["additionalProperties"], false);
+        assert_eq!(kept["then"], json!({"required": ["phone"]}));
+        let address = if keep_defs {
+            assert_eq!(schema["properties"]["address"]["$ref"], "#/$defs/Address");
+            &schema["$defs"]["Address"]
+        } else {
+            &schema["properties"]["address"]
+        };
+        assert_eq!(address["$anchor"], "addressDef");
+        assert!(catalog.warnings.is_empty(), "{:?}", catalog.warnings);
+    }
+}
+
+#[test]
+fn body_constraints_that_cannot_hold_for_the_arguments_are_left_out_with_a_warning() {
+    for (required, clashing, why) in [
+        (false, false, "the body is optional"),
+        (true, true, "renamed"),
+    ] {
+        let catalog = catalog(&contact_document(required, clashing));
+        let schema = &*catalog.get("add_contact").unwrap().tool.input_schema;
+        for keyword in ["if", "then", "else", "anyOf", "allOf", "dependentRequired"] {
+            assert!(!schema.contains_key(keyword), "{keyword}: {schema:?}");
+        }
+        // Refusing arguments the tool does not have holds either way.
+        assert_eq!(schema["additionalProperties"], false);
+        let warning = catalog
+            .warnings
+            .iter()
+            .find(|w| w.reason.contains("cannot apply to the arguments"))
+            .unwrap_or_else(|| panic!("{:?}", catalog.warnings));
+        assert!(warning.reason.contains(why), "{}", warning.reason);
+    }
+}
+
+#[test]
+fn x_mcp_headers_mark_arguments_and_bad_entries_are_warned_about() {
+    let doc = json!({"openapi": "3.1.0", "paths": {"/q": {"post": {
+        "operationId": "query",
+        "x-mcp": {"headers": {"region": "Region", "limit": "Limit", "missing": "Missing",
+                              "tags": "Tags", "zone": "REGION"}},
+        "parameters": [{"name": "region", "in": "query", "required": true,
+                        "schema": {"type": "string"}},
+                       {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+                       {"name": "zone", "in": "query", "schema": {"type": "string"}},
+                       {"name": "tags", "in": "query",
+                        "schema": {"type": "array", "items": {"type": "string"}}}],
+        "responses": {"200": {"description": "ok"}}}}}});
+    let catalog = catalog(&doc);
+    let operation = catalog.get("query").unwrap();
+    let properties = &operation.tool.input_schema["properties"];
+    assert_eq!(properties["region"]["x-mcp-header"], "Region");
+    assert_eq!(properties["limit"]["x-mcp-header"], "Limit");
+    assert!(properties["tags"].get("x-mcp-header").is_none());
+    assert!(properties["zone"].get("x-mcp-header").is_none());
+    assert!(operation.mirrors_headers());
+    let reasons: Vec<&str> = catalog.warnings.iter().map(|w| w.reason.as_str()).collect();
+    for expected in [
+        "x-mcp.headers.missing: there is no argument 'missing'",
+        "x-mcp.headers.tags:",
+        "x-mcp.headers.zone:",
+    ] {
+        assert!(
+            reasons.iter().any(|r| r.starts_with(expected)),
+            "{expected}: {reasons:?}"
+        );
+    }
+}

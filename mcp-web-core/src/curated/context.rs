@@ -1,6 +1,6 @@
 //! [`CallContext`]: what a curated handler can do besides computing its answer — progress, log
-//! messages ([`LogLevel`]), questions to the client (sampling, elicitation, roots) and the HTTP
-//! request that carried the call. The server makes one per request from [`ContextParts`].
+//! messages ([`LogLevel`]), questions to the client (sampling, elicitation, roots; several at
+//! once through [`Ask`], in `ask.rs`) and the HTTP request that carried the call. The server makes one per request from [`ContextParts`].
 
 // rmcp marks logging, sampling and their types deprecated (SEP-2577, a future protocol); they
 // are part of both protocol eras served here and used by every current client.
@@ -9,7 +9,6 @@
 use std::{
     collections::BTreeMap,
     fmt,
-    future::Future,
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -17,20 +16,18 @@ use std::{
 };
 
 use rmcp::{
-    ErrorData, RoleServer,
+    RoleServer,
     model::{
-        ClientCapabilities, CreateMessageRequest, CreateMessageRequestParams, CreateMessageResult,
-        ElicitRequest, ElicitRequestParams, ElicitResult, InputRequest, ListRootsRequest,
-        ListRootsResult, LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam,
-        ProgressToken,
+        ClientCapabilities, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
+        ElicitResult, ListRootsResult, LoggingLevel, LoggingMessageNotificationParam,
+        ProgressNotificationParam, ProgressToken,
     },
-    service::{Peer, ServiceError},
+    service::Peer,
 };
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
-use super::error::{Failure, HandlerError};
+use super::{ask::Ask, error::HandlerError};
 
 /// What a curated handler can do besides computing its answer.
 ///
@@ -38,7 +35,8 @@ use super::error::{Failure, HandlerError};
 /// [`sample`](Self::sample) and [`elicit`](Self::elicit) answer with an *input required*
 /// result and the client calls again with the answer, which runs the handler again from the
 /// start; the answers given so far are then returned at once. So code before an `elicit` should
-/// not have side effects it cannot repeat.
+/// not have side effects it cannot repeat. [`ask`](Self::ask) puts several questions in one
+/// round, so the client answers them all with one retry.
 #[derive(Clone)]
 pub struct CallContext {
     inner: Arc<ContextInner>,
@@ -138,7 +136,8 @@ impl CallContext {
         &self,
         params: CreateMessageRequestParams,
     ) -> Result<CreateMessageResult, HandlerError> {
-        self.ask(None, params).await
+        let (answer,) = self.ask().sample(params).await?;
+        Ok(answer)
     }
 
     /// [`sample`](Self::sample), naming the question `key` in a 2026-07-28 input-required
@@ -148,7 +147,8 @@ impl CallContext {
         key: &str,
         params: CreateMessageRequestParams,
     ) -> Result<CreateMessageResult, HandlerError> {
-        self.ask(Some(key), params).await
+        let (answer,) = self.ask().sample_named(key, params).await?;
+        Ok(answer)
     }
 
     /// Ask the user for input through the client (`elicitation/create`).
@@ -156,7 +156,8 @@ impl CallContext {
     /// A client that did not declare the `elicitation` capability gets JSON-RPC error `-32021`
     /// naming it.
     pub async fn elicit(&self, params: ElicitRequestParams) -> Result<ElicitResult, HandlerError> {
-        self.ask(None, params).await
+        let (answer,) = self.ask().elicit(params).await?;
+        Ok(answer)
     }
 
     /// [`elicit`](Self::elicit), naming the question `key` in a 2026-07-28 input-required
@@ -166,18 +167,34 @@ impl CallContext {
         key: &str,
         params: ElicitRequestParams,
     ) -> Result<ElicitResult, HandlerError> {
-        self.ask(Some(key), params).await
+        let (answer,) = self.ask().elicit_named(key, params).await?;
+        Ok(answer)
     }
 
     /// The client's roots (`roots/list`): the directories or files it works on.
     pub async fn list_roots(&self) -> Result<ListRootsResult, HandlerError> {
-        self.ask(None, ListRoots).await
+        let (answer,) = self.ask().roots().await?;
+        Ok(answer)
     }
 
     /// [`list_roots`](Self::list_roots), naming the question `key` in a 2026-07-28
     /// input-required result (keys are otherwise `roots-0`, `roots-1`, …).
     pub async fn list_roots_named(&self, key: &str) -> Result<ListRootsResult, HandlerError> {
-        self.ask(Some(key), ListRoots).await
+        let (answer,) = self.ask().roots_named(key).await?;
+        Ok(answer)
+    }
+
+    /// Several questions to the client in one round: add them to the [`Ask`], await it, and get
+    /// every answer at once, as a tuple in the order they were added.
+    ///
+    /// ```text
+    /// let (name, greeting, roots) = cx.ask().elicit(form).sample(prompt).roots().await?;
+    /// ```
+    ///
+    /// On a 2026-07-28 request they share one input-required result (one retry of the call
+    /// instead of one per question); on a 2025-era session they are sent at once.
+    pub fn ask(&self) -> Ask<'_, ()> {
+        Ask::new(self)
     }
 
     /// What the client declared it can do (from `initialize`, or the request's `_meta` on
@@ -186,63 +203,25 @@ impl CallContext {
         self.parts().client_capabilities.as_ref()
     }
 
-    /// Put `question` to the client: a server-to-client request on a 2025-era session; on a
-    /// 2026-07-28 request the answer the client already gave under `key`, or an input-required
-    /// result asking for it. Unnamed questions are numbered per kind.
-    async fn ask<Q: ClientQuestion>(
-        &self,
-        key: Option<&str>,
-        question: Q,
-    ) -> Result<Q::Answer, HandlerError> {
-        let key = match key {
-            Some(key) => key.to_string(),
-            None => {
-                let index = self.inner.asked.fetch_add(1, Ordering::Relaxed);
-                format!("{}-{index}", Q::KIND)
-            }
-        };
-        // Unknown capabilities, as on a session-less 2025-era request, are not refused.
-        if let Some(capabilities) = &self.parts().client_capabilities
-            && !Q::declared(capabilities)
-        {
-            let mut required = ClientCapabilities::default();
-            Q::declare(&mut required);
-            return Err(HandlerError::rpc(
-                ErrorData::missing_required_client_capability(required),
-            ));
-        }
-        if self.parts().stateless {
-            return self.answer_or_ask(&key, question.into_input());
-        }
-        question
-            .send(&self.parts().peer)
-            .await
-            .map_err(|e| HandlerError::new(format!("{} failed: {e}", Q::FAILED)))
+    /// The key of the next unnamed question, of `kind`.
+    pub(super) fn next_key(&self, kind: &str) -> String {
+        let index = self.inner.asked.fetch_add(1, Ordering::Relaxed);
+        format!("{kind}-{index}")
     }
 
-    /// The answer the client already gave to the question `key`, or an input-required result
-    /// asking it (2026-07-28 multi-round-trip requests).
-    fn answer_or_ask<T: DeserializeOwned>(
-        &self,
-        key: &str,
-        request: InputRequest,
-    ) -> Result<T, HandlerError> {
-        if let Some(answer) = self.parts().answers.get(key) {
-            return serde_json::from_value(answer.clone()).map_err(|e| {
-                HandlerError::rpc(ErrorData::invalid_params(
-                    format!("The answer to '{key}' does not fit its request: {e}"),
-                    None,
-                ))
-            });
-        }
-        let mut asked = BTreeMap::new();
-        asked.insert(key.to_string(), request);
-        // Earlier answers go back with the question (sealed by the server), so every round
-        // sees all of them.
-        Err(HandlerError(Failure::InputRequired {
-            asked,
-            answers: self.parts().answers.clone(),
-        }))
+    /// Whether questions become input-required results (2026-07-28) instead of requests.
+    pub(super) fn stateless(&self) -> bool {
+        self.parts().stateless
+    }
+
+    /// The answers the client gave to earlier questions, by key.
+    pub(super) fn answers(&self) -> &BTreeMap<String, Value> {
+        &self.parts().answers
+    }
+
+    /// The client connection, for questions on 2025-era sessions.
+    pub(super) fn peer(&self) -> &Peer<RoleServer> {
+        &self.parts().peer
     }
 
     /// The HTTP request that carried this MCP request, after the host's middleware ran:
@@ -274,106 +253,6 @@ impl CallContext {
     /// The protocol version of this request (`2025-11-25`, `2026-07-28`, ...).
     pub fn protocol_version(&self) -> &str {
         &self.parts().protocol_version
-    }
-}
-
-/// A question a handler can put to the client, answered in either protocol era by
-/// [`CallContext::ask`].
-trait ClientQuestion {
-    /// What the client answers.
-    type Answer: DeserializeOwned;
-    /// Names unnamed questions of this kind: `sampling-0`, `sampling-1`, …
-    const KIND: &'static str;
-    /// What failed, when the client's answer is an error.
-    const FAILED: &'static str;
-    /// Whether the client declared the capability this question needs.
-    fn declared(capabilities: &ClientCapabilities) -> bool;
-    /// Declare that capability (for the `-32021` error naming it).
-    fn declare(capabilities: &mut ClientCapabilities);
-    /// The question inside a 2026-07-28 input-required result.
-    fn into_input(self) -> InputRequest;
-    /// The question as a server-to-client request on a 2025-era session.
-    fn send(
-        self,
-        peer: &Peer<RoleServer>,
-    ) -> impl Future<Output = Result<Self::Answer, ServiceError>> + Send;
-}
-
-impl ClientQuestion for CreateMessageRequestParams {
-    type Answer = CreateMessageResult;
-    const KIND: &'static str = "sampling";
-    const FAILED: &'static str = "Sampling";
-
-    fn declared(capabilities: &ClientCapabilities) -> bool {
-        capabilities.sampling.is_some()
-    }
-
-    fn declare(capabilities: &mut ClientCapabilities) {
-        capabilities.sampling = Some(Default::default());
-    }
-
-    fn into_input(self) -> InputRequest {
-        InputRequest::CreateMessage(CreateMessageRequest::new(self))
-    }
-
-    fn send(
-        self,
-        peer: &Peer<RoleServer>,
-    ) -> impl Future<Output = Result<Self::Answer, ServiceError>> + Send {
-        peer.create_message(self)
-    }
-}
-
-impl ClientQuestion for ElicitRequestParams {
-    type Answer = ElicitResult;
-    const KIND: &'static str = "elicitation";
-    const FAILED: &'static str = "Elicitation";
-
-    fn declared(capabilities: &ClientCapabilities) -> bool {
-        capabilities.elicitation.is_some()
-    }
-
-    fn declare(capabilities: &mut ClientCapabilities) {
-        capabilities.elicitation = Some(Default::default());
-    }
-
-    fn into_input(self) -> InputRequest {
-        InputRequest::Elicitation(ElicitRequest::new(self))
-    }
-
-    fn send(
-        self,
-        peer: &Peer<RoleServer>,
-    ) -> impl Future<Output = Result<Self::Answer, ServiceError>> + Send {
-        peer.create_elicitation(self)
-    }
-}
-
-/// `roots/list`, which has no parameters.
-struct ListRoots;
-
-impl ClientQuestion for ListRoots {
-    type Answer = ListRootsResult;
-    const KIND: &'static str = "roots";
-    const FAILED: &'static str = "Listing roots";
-
-    fn declared(capabilities: &ClientCapabilities) -> bool {
-        capabilities.roots.is_some()
-    }
-
-    fn declare(capabilities: &mut ClientCapabilities) {
-        capabilities.roots = Some(Default::default());
-    }
-
-    fn into_input(self) -> InputRequest {
-        InputRequest::ListRoots(ListRootsRequest::default())
-    }
-
-    fn send(
-        self,
-        peer: &Peer<RoleServer>,
-    ) -> impl Future<Output = Result<Self::Answer, ServiceError>> + Send {
-        peer.list_roots()
     }
 }
 

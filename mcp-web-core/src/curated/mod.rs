@@ -45,7 +45,7 @@
 //! ```
 //!
 //! Handlers get a [`CallContext`]: report progress, send log messages, ask the client for
-//! sampling or elicitation, and read the HTTP request that carried the call (headers, and
+//! sampling, elicitation or roots (several at once with [`CallContext::ask`]), and read the HTTP request that carried the call (headers, and
 //! extensions the host's middleware set, such as the authenticated user).
 //!
 //! A curated name that clashes with a generated tool (or another curated component) is an
@@ -56,6 +56,7 @@
 //! (`server/`): it indexes and checks them at mount time, builds each [`CallContext`], and turns
 //! a [`HandlerError`] into the answer the protocol expects.
 
+mod ask;
 mod completion;
 mod context;
 mod error;
@@ -64,6 +65,7 @@ mod resource;
 mod tool;
 mod typed;
 
+pub use ask::Ask;
 pub use completion::ArgumentCompletion;
 pub(crate) use completion::CompletionTarget;
 pub use context::{CallContext, LogLevel};

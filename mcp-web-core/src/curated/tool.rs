@@ -111,6 +111,30 @@ impl CuratedTool {
         self
     }
 
+    /// Mirror the argument `argument` into the `Mcp-Param-{header}` HTTP header (SEP-2243), so
+    /// that gateways can route on it without reading the body: the argument's schema gets
+    /// `"x-mcp-header": header`, 2026-07-28 clients send the header with every call that has the
+    /// argument, and a call whose header is missing or differs from the argument is refused
+    /// with HTTP 400 and JSON-RPC error `-32020` before the handler runs.
+    ///
+    /// The argument must be a string, an integer or a boolean; an `Option` of one stays
+    /// optional (no header when it is left out). Marks written into the schema by other means
+    /// (`#[schemars(extend("x-mcp-header" = "Region"))]`) are checked by the same rules when the
+    /// mount is built.
+    ///
+    /// # Panics
+    ///
+    /// When the tool has no argument `argument`, it is of another type, or `header` is not a
+    /// header name token or is already used (in any case) by another argument.
+    pub fn header_param(mut self, argument: &str, header: &str) -> Self {
+        let mut schema = (*self.tool.input_schema).clone();
+        if let Err(why) = crate::header_params::mark(&mut schema, argument, header) {
+            panic!("curated tool '{}': {why}", self.tool.name);
+        }
+        self.tool.input_schema = Arc::new(schema);
+        self
+    }
+
     /// How long one call may take (default: the mount's
     /// [`call_timeout`](crate::McpConfig::call_timeout)).
     pub fn timeout(mut self, timeout: Duration) -> Self {

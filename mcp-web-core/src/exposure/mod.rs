@@ -54,11 +54,19 @@
 //!   "annotations": {               // tool hints, each overriding the one derived from the method
 //!     "readOnlyHint": true, "destructiveHint": false,
 //!     "idempotentHint": true, "openWorldHint": false
+//!   },
+//!   "headers": {                   // arguments mirrored into Mcp-Param-* headers (SEP-2243)
+//!     "region": "Region"           // argument name -> header name (here Mcp-Param-Region)
 //!   }
 //! }
 //! ```
 //!
-//! A value of the wrong type is ignored with a [`ConversionWarning`].
+//! A value of the wrong type is ignored with a [`ConversionWarning`]. `headers` names arguments
+//! of the tool (as its `inputSchema` lists them) of type string, integer or boolean; 2026-07-28
+//! clients then send each one in an `Mcp-Param-{name}` header too, and a call whose header is
+//! missing or differs from the argument is refused (HTTP 400, JSON-RPC `-32020`). An entry that
+//! names no such argument, or whose header name is not a token or used twice, is ignored with a
+//! [`ConversionWarning`].
 //! [`McpConfig::rename_operation`] wins over `x-mcp.name`.
 //!
 //! [`McpConfig::include_deprecated`]: crate::McpConfig::include_deprecated

@@ -17,6 +17,8 @@ pub(crate) struct XMcp {
     pub(crate) destructive: Option<bool>,
     pub(crate) idempotent: Option<bool>,
     pub(crate) open_world: Option<bool>,
+    /// `headers`: arguments mirrored into `Mcp-Param-*` headers, as (argument, header name).
+    pub(crate) headers: Vec<(String, String)>,
 }
 
 impl XMcp {
@@ -77,10 +79,26 @@ impl XMcp {
             }
             Some(_) => warn("x-mcp.annotations is not an object; ignored".into()),
         }
+        match object.get("headers") {
+            None => {}
+            Some(Value::Object(headers)) => {
+                for (argument, header) in headers {
+                    match header {
+                        Value::String(header) => {
+                            parsed.headers.push((argument.clone(), header.clone()));
+                        }
+                        _ => warn(format!(
+                            "x-mcp.headers.{argument} is not a header name (a string); ignored"
+                        )),
+                    }
+                }
+            }
+            Some(_) => warn("x-mcp.headers is not an object; ignored".into()),
+        }
         for key in object.keys() {
             if !matches!(
                 key.as_str(),
-                "name" | "title" | "hidden" | "kind" | "annotations"
+                "name" | "title" | "hidden" | "kind" | "annotations" | "headers"
             ) {
                 warn(format!("x-mcp.{key} is not a known setting; ignored"));
             }
@@ -117,5 +135,18 @@ mod tests {
         let mut warnings = Vec::new();
         XMcp::parse(&json!({"x-mcp": true}), &mut |w| warnings.push(w));
         assert_eq!(warnings, ["x-mcp is not an object; ignored"]);
+        let mut warnings = Vec::new();
+        let x_mcp = XMcp::parse(
+            &json!({"x-mcp": {"headers": {"region": "Region", "zone": 3}}}),
+            &mut |w| warnings.push(w),
+        );
+        assert_eq!(
+            x_mcp.headers,
+            [("region".to_string(), "Region".to_string())]
+        );
+        assert_eq!(
+            warnings,
+            ["x-mcp.headers.zone is not a header name (a string); ignored"]
+        );
     }
 }

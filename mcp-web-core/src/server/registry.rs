@@ -74,6 +74,11 @@ fn check(curated: &Curated, catalog: &Catalog) -> Result<(), MountError> {
                 "two curated tools are named '{name}'; rename one of them"
             ));
         }
+        if let Err(why) = crate::header_params::check(&tool.tool.input_schema) {
+            return Err(MountError::InvalidConfig(format!(
+                "curated tool '{name}': {why}"
+            )));
+        }
     }
     let mut uris = HashSet::new();
     let generated = catalog.resources.iter().map(|e| e.resource.uri.as_str());
