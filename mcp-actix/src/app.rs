@@ -15,7 +15,9 @@ use futures_util::future::LocalBoxFuture;
 use crate::worker::{self, CallReceiver};
 
 /// An actix-web `App` with MCP mounted, returned by
-/// [`McpAppExt::mount_http`](crate::McpAppExt::mount_http).
+/// [`McpAppExt::mount_http`](crate::McpAppExt::mount_http) — or serving the in-process calls of
+/// a standalone MCP app, returned by
+/// [`McpAppExt::serve_mcp_calls`](crate::McpAppExt::serve_mcp_calls).
 ///
 /// Use it where the `App` would go: return it from the `HttpServer::new` factory, or pass it to
 /// `actix_web::test::init_service`. It has no builder methods of its own, which is why

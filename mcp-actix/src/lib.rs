@@ -78,6 +78,13 @@
 //! # }
 //! ```
 //!
+//! # A separate MCP app
+//!
+//! [`StandaloneMcp`] builds the MCP endpoint for an `HttpServer` of its own, from the same
+//! [`McpConfig`], with its own listener and middleware: its tool calls go in-process to the
+//! workers of the API's server ([`InProcessApi`], [`McpAppExt::serve_mcp_calls`]), or over HTTP
+//! to an API elsewhere (with `mcp_web_remote::RemoteApi`).
+//!
 //! # Re-exports
 //!
 //! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
@@ -92,6 +99,7 @@ mod challenge;
 mod edge;
 mod endpoint;
 mod mount;
+mod standalone;
 mod worker;
 
 use actix_web::{
@@ -108,6 +116,7 @@ pub use mcp_web_core::{
     ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, oauth, prelude,
 };
 pub use mount::McpMount;
+pub use standalone::{InProcessApi, StandaloneMcp};
 
 mod sealed {
     pub trait Sealed {}
@@ -155,6 +164,14 @@ pub trait McpAppExt<T, B>: sealed::Sealed + Sized {
             InitError = (),
         > + use<Self, T, B>,
     >;
+
+    /// Serve the in-process tool calls of a [`StandaloneMcp`] on this App: the API's App, in the
+    /// API's own server. Each worker's App registers with `api` when actix builds it, and serves
+    /// the calls sent to it through the full App, as a mount does. Nothing is routed: the App
+    /// answers its listener exactly as before.
+    ///
+    /// Call it last in the API's app factory, as `mount_http`.
+    fn serve_mcp_calls(self, api: &InProcessApi) -> McpApp<T>;
 }
 
 impl<T, B> McpAppExt<T, B> for App<T>
@@ -185,5 +202,11 @@ where
         // The last `wrap` is the outermost: the OAuth edge runs before the host's middleware.
         let edge = challenge::OAuthEdgeMiddleware::new(mount.service.oauth_edge().cloned());
         McpApp::new(self.service(endpoint).wrap(edge), received_calls)
+    }
+
+    fn serve_mcp_calls(self, api: &InProcessApi) -> McpApp<T> {
+        let (calls, received_calls) = mpsc::unbounded_channel();
+        api.register(calls);
+        McpApp::new(self, received_calls)
     }
 }

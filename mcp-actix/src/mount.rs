@@ -6,7 +6,7 @@
 use std::{fmt, future::Future, sync::Arc};
 
 use actix_web::dev::ServerHandle;
-use mcp_web_core::McpService;
+use mcp_web_core::{Dispatcher, McpService};
 
 use crate::{ConversionWarning, McpConfig, MountError, Preview, ShutdownHandle, worker};
 
@@ -89,13 +89,22 @@ impl McpMount {
     ///
     #[doc = include_str!("docs/mount_errors.md")]
     pub fn try_new(path: &str, config: McpConfig) -> Result<Self, MountError> {
+        Self::with_dispatcher(path, config, worker::WorkerDispatcher)
+    }
+
+    /// The endpoint of `config` at `path`, its tool calls served by `dispatcher`.
+    pub(crate) fn with_dispatcher(
+        path: &str,
+        config: McpConfig,
+        dispatcher: impl Dispatcher,
+    ) -> Result<Self, MountError> {
         if !path.starts_with('/') {
             return Err(MountError::InvalidConfig(format!(
                 "the mount path {path:?} does not start with '/'"
             )));
         }
         let shutdown = config.shutdown_handle();
-        let service = McpService::new(config, path, worker::WorkerDispatcher)?;
+        let service = McpService::new(config, path, dispatcher)?;
         Ok(Self {
             path: path.to_string(),
             service,

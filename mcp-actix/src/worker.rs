@@ -6,7 +6,9 @@
 //! each on that worker, through the full App (every `.wrap(..)` middleware, extractor and
 //! `app_data` included). The MCP endpoint of that worker stamps every MCP request with the
 //! channel ([`ReceivedBy`]); the core hands that request back to [`WorkerDispatcher`] with each
-//! tool call, which is how a call finds its way to the right worker.
+//! tool call, which is how a call finds its way to the right worker. The API workers of a
+//! standalone MCP app serve calls the same way ([`call_on`]), picked by
+//! [`InProcessApi`](crate::InProcessApi).
 
 use std::{
     net::SocketAddr,
@@ -67,25 +69,33 @@ impl Dispatcher for WorkerDispatcher {
                        no actix worker to serve the call";
             return Box::pin(std::future::ready(Err(CallError::Dispatch(why.into()))));
         };
-        Box::pin(async move {
-            let (answer, answered) = oneshot::channel();
-            let call = Call {
-                request,
-                peer_addr,
-                answer,
-            };
-            worker
-                .send(call)
-                .map_err(|_| CallError::Dispatch("the actix worker has stopped".into()))?;
-            match answered.await {
-                Ok(Ok(response)) => Ok(response),
-                // Re-raised here so the core reports it like any handler panic.
-                Ok(Err(panic)) => std::panic::resume_unwind(panic),
-                Err(_) => Err(CallError::Dispatch(
-                    "the actix worker stopped before answering".into(),
-                )),
-            }
-        })
+        Box::pin(call_on(worker, request, peer_addr))
+    }
+}
+
+/// Serve `request` on `worker`, on behalf of the client at `peer_addr`, and wait for the answer.
+/// Dropping the future drops the call on the worker too.
+pub(crate) async fn call_on(
+    worker: CallSender,
+    request: http::Request<Bytes>,
+    peer_addr: Option<SocketAddr>,
+) -> Result<http::Response<DispatchBody>, CallError> {
+    let (answer, answered) = oneshot::channel();
+    let call = Call {
+        request,
+        peer_addr,
+        answer,
+    };
+    worker
+        .send(call)
+        .map_err(|_| CallError::Dispatch("the actix worker has stopped".into()))?;
+    match answered.await {
+        Ok(Ok(response)) => Ok(response),
+        // Re-raised here so the core reports it like any handler panic.
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(_) => Err(CallError::Dispatch(
+            "the actix worker stopped before answering".into(),
+        )),
     }
 }
 

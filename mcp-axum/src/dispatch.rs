@@ -1,9 +1,10 @@
 //! Tool calls through the host's Router, in-process: the core's [`Dispatcher`] for axum.
 //!
 //! Each call is a `oneshot` on a clone of the Router — no socket, the same middleware stack. Which
-//! Router: the one the MCP request carries in a [`FinalRouter`] extension (put there by the
-//! outermost layer of [`RouterExt::with_mcp_calls_through_all_layers`](crate::RouterExt)), else
-//! the Router as it was at `mount_http`.
+//! Router: for a mount, the one the MCP request carries in a [`FinalRouter`] extension (put there
+//! by the outermost layer of [`RouterExt::with_mcp_calls_through_all_layers`](crate::RouterExt)),
+//! else the Router as it was at `mount_http`; for a [`StandaloneMcp`](crate::StandaloneMcp), always
+//! the API's Router it was given.
 
 use std::{
     convert::Infallible,
@@ -25,6 +26,9 @@ pub(crate) struct FinalRouter(pub(crate) Router);
 /// Serves tool calls through a Router with `oneshot`.
 pub(crate) struct RouterDispatcher {
     at_mount: Router,
+    /// Whether a [`FinalRouter`] carried by the MCP request replaces `at_mount` (a mount), or is
+    /// ignored (a standalone app, whose own Router is not the API).
+    follows_final_router: bool,
     /// Whether the "layers added after the mount are skipped" hint was logged already.
     told_about_final_router: AtomicBool,
 }
@@ -34,7 +38,17 @@ impl RouterDispatcher {
     pub(crate) fn new(at_mount: Router) -> Self {
         Self {
             at_mount,
+            follows_final_router: true,
             told_about_final_router: AtomicBool::new(false),
+        }
+    }
+
+    /// Calls always go through `api`: the API Router of a standalone MCP app.
+    pub(crate) fn fixed(api: Router) -> Self {
+        Self {
+            at_mount: api,
+            follows_final_router: false,
+            told_about_final_router: AtomicBool::new(true),
         }
     }
 }
@@ -45,7 +59,9 @@ impl Dispatcher for RouterDispatcher {
         request: http::Request<Bytes>,
         incoming: Option<&http::request::Parts>,
     ) -> BoxFuture<'static, Result<http::Response<DispatchBody>, CallError>> {
-        let carried = incoming.and_then(|parts| parts.extensions.get::<FinalRouter>());
+        let carried = incoming
+            .filter(|_| self.follows_final_router)
+            .and_then(|parts| parts.extensions.get::<FinalRouter>());
         let router = match carried {
             Some(FinalRouter(router)) => router.clone(),
             None => {

@@ -70,6 +70,12 @@
 //! # }
 //! ```
 //!
+//! # A separate MCP app
+//!
+//! [`StandaloneMcp`] builds the MCP endpoint as a Router of its own, from the same
+//! [`McpConfig`], for its own listener and layers: its tool calls go in-process into the API's
+//! Router, or over HTTP to an API elsewhere (with `mcp_web_remote::RemoteApi`).
+//!
 //! # Re-exports
 //!
 //! The `mcp-web-core` items an app names to configure and serve a mount — [`McpConfig`] and its
@@ -80,6 +86,7 @@
 
 mod challenge;
 mod dispatch;
+mod standalone;
 
 use std::sync::Arc;
 
@@ -94,6 +101,8 @@ pub use mcp_web_core::{
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
     ShutdownHandle, ToolFinder, ToolSearch, curated, event_store, oauth, prelude,
 };
+
+pub use standalone::StandaloneMcp;
 
 use crate::dispatch::{FinalRouter, RouterDispatcher};
 

@@ -16,6 +16,8 @@ pub type DispatchBody = http_body_util::combinators::UnsyncBoxBody<Bytes, BoxErr
 ///
 /// The adapters (`mcp-axum`, `mcp-actix`) implement this; everything else — building the
 /// request, timeouts, panics, reading and mapping the response — happens once, in the core.
+/// A dispatcher may also send the request to an API elsewhere (`mcp-web-remote`'s `RemoteApi`):
+/// its answer is read and mapped by the same code.
 pub trait Dispatcher: Send + Sync + 'static {
     /// Serve `request` through the host application, as if it had arrived over HTTP.
     ///

@@ -36,8 +36,10 @@ impl std::error::Error for MountError {}
 /// Why an in-process call to the host application produced no response to map. The client sees
 /// the message as a tool error (or a JSON-RPC error for a resource read).
 ///
-/// [`Dispatcher`](crate::Dispatcher)s return [`Dispatch`](Self::Dispatch); the core adds the
-/// others while it reads the response.
+/// In-process [`Dispatcher`](crate::Dispatcher)s return [`Dispatch`](Self::Dispatch), and
+/// dispatchers that call the API over the network [`Remote`](Self::Remote) (also as the error of
+/// their response body, which the core keeps as it is); the core adds the others while it reads
+/// the response.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CallError {
@@ -51,6 +53,9 @@ pub enum CallError {
     },
     /// The host application's handler panicked while serving the call.
     HandlerPanicked(String),
+    /// A dispatcher that calls the API over the network could not get its answer: the API
+    /// could not be reached, did not answer in time, or broke off its response.
+    Remote(String),
 }
 
 impl fmt::Display for CallError {
@@ -62,6 +67,7 @@ impl fmt::Display for CallError {
                 "the endpoint's response is larger than {limit} bytes; raise McpConfig::max_response_body_bytes to allow it"
             ),
             Self::HandlerPanicked(why) => write!(f, "the endpoint's handler panicked: {why}"),
+            Self::Remote(why) => write!(f, "the call to the API failed: {why}"),
         }
     }
 }

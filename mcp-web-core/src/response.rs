@@ -36,8 +36,11 @@ where
         .and_then(MessageSplitter::for_media);
     let mut collected = BytesMut::new();
     while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| CallError::Dispatch(format!("reading the response body failed: {e}")))?;
+        let frame = frame.map_err(|error| match error.downcast::<CallError>() {
+            // A dispatcher's body that fails with a `CallError` of its own says best what broke.
+            Ok(own) => *own,
+            Err(error) => CallError::Dispatch(format!("reading the response body failed: {error}")),
+        })?;
         if let Ok(data) = frame.into_data() {
             if collected.len() + data.len() > limit {
                 return Err(CallError::ResponseTooLarge { limit });
