@@ -6,12 +6,25 @@
 use std::sync::Arc;
 
 use axum::{
+    Router,
     body::Body,
     extract::{Request, State},
-    middleware::Next,
+    middleware::{self, Next},
     response::Response,
 };
-use mcp_web_core::oauth::OAuthEdge;
+use mcp_web_core::{McpService, oauth::OAuthEdge};
+
+/// `router` with `service` at `path`, and the OAuth edge around it when the mount has one:
+/// served there too for apps whose auth is in the handlers' extractors (behind an auth layer,
+/// `with_oauth_edge` answers first).
+pub(crate) fn route_endpoint(router: Router, path: &str, service: McpService) -> Router {
+    let edge = service.oauth_edge().cloned();
+    let router = router.route_service(path, service);
+    match edge {
+        Some(edge) => router.layer(middleware::from_fn_with_state(Arc::new(edge), oauth_edge)),
+        None => router,
+    }
+}
 
 /// Serve the metadata, or run the app and decorate its 401.
 pub(crate) async fn oauth_edge(

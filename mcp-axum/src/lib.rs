@@ -198,15 +198,7 @@ impl RouterExt for Router {
         }
         let dispatcher = RouterDispatcher::new(self.clone());
         let service = McpService::new(config, path, dispatcher)?;
-        let edge = service.oauth_edge().cloned();
-        let mut router = self.route_service(path, service);
-        if let Some(edge) = edge {
-            // Served here too, for apps whose auth is in the handlers' extractors; behind an
-            // auth layer, `with_oauth_edge` answers first.
-            let edge = Arc::new(edge);
-            router = router.layer(middleware::from_fn_with_state(edge, challenge::oauth_edge));
-        }
-        Ok(router)
+        Ok(challenge::route_endpoint(self, path, service))
     }
 
     fn with_mcp_calls_through_all_layers(self) -> Self {

@@ -108,6 +108,10 @@ impl StandaloneMcp {
             )));
         }
         let service = McpService::new(config, &self.path, dispatcher)?;
-        Ok(Router::new().route_service(&self.path, service))
+        Ok(crate::challenge::route_endpoint(
+            Router::new(),
+            &self.path,
+            service,
+        ))
     }
 }

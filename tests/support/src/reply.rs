@@ -27,6 +27,19 @@ pub fn messages(text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The tool names of the `tools/list` answer in `text`, in order.
+pub fn tool_names(text: &str) -> Vec<String> {
+    let answer = message(text);
+    let tools = answer["result"]["tools"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    tools
+        .iter()
+        .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -55,17 +68,4 @@ mod tests {
     fn a_body_without_a_reply_panics() {
         message("data: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
     }
-}
-
-/// The tool names of the `tools/list` answer in `text`, in order.
-pub fn tool_names(text: &str) -> Vec<String> {
-    let answer = message(text);
-    let tools = answer["result"]["tools"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    tools
-        .iter()
-        .filter_map(|tool| tool["name"].as_str().map(str::to_owned))
-        .collect()
 }
