@@ -161,7 +161,7 @@ async def _read_then_step_up(server: Server, mode: str) -> None:
 
         # A write tool: 403 insufficient_scope, then the SDK steps up by itself.
         created = await client.call_tool(
-            "create_ticket", {"title": f"created over OAuth ({mode})", "body": "step-up"}
+            "create_ticket", {"title": f"created over OAuth ({mode})", "description": "step-up"}
         )
         assert not created.is_error, _text(created)
         assert json.loads(_text(created))["title"] == f"created over OAuth ({mode})"

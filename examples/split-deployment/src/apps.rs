@@ -24,9 +24,15 @@ pub(crate) fn api(state: SharedState) -> Router {
 }
 
 /// The MCP configuration: every documented operation of the ticket API becomes a tool.
+/// `MCP_STATELESS=1` serves every era without sessions, so that replicas behind a round-robin
+/// proxy need no shared state.
 pub(crate) fn mcp_config() -> McpConfig {
-    McpConfig::new(ApiDoc::openapi())
-        .instructions("Ticket tracker: list, read, create and update support tickets.")
+    let config = McpConfig::new(ApiDoc::openapi())
+        .instructions("Ticket tracker: list, read, create and update support tickets.");
+    match std::env::var("MCP_STATELESS").is_ok_and(|v| v == "1") {
+        true => config.stateless(),
+        false => config,
+    }
 }
 
 /// The MCP app alone — `/mcp` and nothing else — behind the same bearer check and tracing as

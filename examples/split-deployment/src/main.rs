@@ -14,7 +14,9 @@
 //!   demo token, which the demo API accepts) — or, with `--forward-token`, the caller's own
 //!   `Authorization` (the documented opt-in, for an API that is the same resource server).
 //!
-//! Env: `DEMO_TOKEN` (default `demo-token`), the token both apps accept; `RUST_LOG` (default
+//! Env: `DEMO_TOKEN` (default `demo-token`), the token both apps accept; `MCP_STATELESS=1`, no
+//! sessions in any era, so that copies behind a round-robin proxy need no shared state (see
+//! docs/deployment.md); `RUST_LOG` (default
 //! `info,rmcp=warn,tower_http=debug`); `TCP_NODELAY=0` leaves Nagle's algorithm on.
 //! Ctrl-C or SIGTERM ends open MCP streams and stops both servers gracefully.
 
