@@ -31,8 +31,8 @@ cargo test --release -p mcp-web-core --test search_quality -- --ignored --nocapt
 step "cargo doc (-D warnings)"
 RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --no-deps
 
-step "cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server -p oauth-tickets"
-cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server -p oauth-tickets
+step "cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server -p oauth-tickets -p split-deployment"
+cargo build -p axum-tickets -p actix-tickets -p fidelity-app -p conformance-server -p oauth-tickets -p split-deployment
 
 step "python venv (.venv) + tests/e2e/requirements.txt"
 if ! .venv/bin/python -c '' 2>/dev/null; then
@@ -56,6 +56,9 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
     FIDELITY_APP_BIN="$target_dir/debug/fidelity-app" \
     OAUTH_TICKETS_BIN="$target_dir/debug/oauth-tickets" \
     .venv/bin/python -m pytest tests/e2e -q
+
+step "replicas: two stateless MCP replicas behind Debian's nginx, Python SDK both eras + 16 clients x 500 calls"
+scripts/replicas.sh "$target_dir/debug/split-deployment"
 
 step "interop matrix: TypeScript SDK 1.10/1.17/newest 1.x, Python SDK 1.9.4/1.30.0/2.3.0, on axum and actix"
 scripts/interop.sh "$target_dir/debug/conformance-server"
