@@ -7,7 +7,8 @@
 # its own answer, and nginx's log must show both replicas serving.
 #
 # Usage: scripts/replicas.sh [SPLIT_DEPLOYMENT_BIN]   (default: a debug build)
-# Env: REPLICA_CLIENTS (16), REPLICA_CALLS (500 per client).
+# Env: REPLICA_CLIENTS (16), REPLICA_CALLS (300 per client and round; two rounds). The replicas'
+# memory after the second round must not have grown past the first's (plus allocator noise).
 # nginx runs unprivileged from its own config in a temporary directory, on a free loopback port;
 # everything started here is stopped on exit.
 set -euo pipefail
@@ -49,7 +50,7 @@ start() {
     local name="$1" pattern="$2"
     shift 2
     RUST_LOG=warn "$@" >"$work/$name.out" 2>"$work/$name.err" &
-    pids+=($!)
+    echo $! >"$work/$name.pid"
     for _ in $(seq 300); do
         local port
         port="$(grep -o "$pattern" "$work/$name.out" | grep -o '[0-9]*$' | head -1 || true)"
@@ -57,7 +58,7 @@ start() {
             echo "$port"
             return 0
         fi
-        kill -0 "${pids[-1]}" 2>/dev/null || break
+        kill -0 "$(cat "$work/$name.pid")" 2>/dev/null || break
         sleep 0.1
     done
     echo "$name did not start: $(cat "$work/$name.out" "$work/$name.err")" >&2
@@ -66,10 +67,14 @@ start() {
 
 bench_step "the tickets API and two stateless MCP replicas reaching it over HTTP"
 api_port="$(PORT=0 MCP_PORT=0 start api 'API listening on http://127.0.0.1:[0-9]*' "$split_bin")"
+pids+=("$(cat "$work/api.pid")")
 replica_ports=()
+replica_pids=()
 for replica in 1 2; do
     replica_ports+=("$(MCP_PORT=0 MCP_STATELESS=1 start "replica$replica" \
         'MCP endpoint: http://127.0.0.1:[0-9]*' "$split_bin" --remote "http://127.0.0.1:$api_port")")
+    replica_pids+=("$(cat "$work/replica$replica.pid")")
+    pids+=("${replica_pids[-1]}")
 done
 
 bench_step "nginx $("$nginx_bin" -v 2>&1 | grep -o '[0-9.]*$') round-robin over replicas ${replica_ports[*]}"
@@ -117,9 +122,36 @@ for _ in $(seq 100); do
     sleep 0.1
 done
 
-bench_step "official Python SDK through nginx: both eras, then ${REPLICA_CLIENTS:-16} clients x ${REPLICA_CALLS:-500} calls"
-.venv/bin/python tests/replicas/client.py "http://127.0.0.1:$nginx_port/mcp" demo-token \
-    "${REPLICA_CLIENTS:-16}" "${REPLICA_CALLS:-500}"
+# Resident memory of the replicas (kB), whose state must not grow with the calls they served.
+replica_rss() {
+    local rss=()
+    for pid in "${replica_pids[@]}"; do
+        rss+=("$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")")
+    done
+    echo "${rss[*]}"
+}
+
+# Two identical rounds: what the first leaves in memory is the baseline of the second.
+rounds=2
+rss_before="$(replica_rss)"
+rss_after=()
+for round in $(seq "$rounds"); do
+    bench_step "round $round/$rounds, official Python SDK through nginx: both eras, then ${REPLICA_CLIENTS:-16} clients x ${REPLICA_CALLS:-300} calls"
+    .venv/bin/python tests/replicas/client.py "http://127.0.0.1:$nginx_port/mcp" demo-token \
+        "${REPLICA_CLIENTS:-16}" "${REPLICA_CALLS:-300}"
+    sleep 2
+    rss_after+=("$(replica_rss)")
+done
+echo "replica RSS (kB): at start ${rss_before}; after round 1 ${rss_after[0]}; after round 2 ${rss_after[1]}"
+read -r -a first <<<"${rss_after[0]}"
+read -r -a second <<<"${rss_after[1]}"
+for i in "${!first[@]}"; do
+    # Allocator noise is allowed; growth in proportion to the calls served is a leak.
+    if (( second[i] > first[i] + first[i] / 10 + 8192 )); then
+        echo "replicas: replica $((i + 1)) grew from ${first[i]} kB to ${second[i]} kB over an identical second round" >&2
+        exit 1
+    fi
+done
 
 # Round-robin really spread the calls: both replicas answered MCP requests.
 for port in "${replica_ports[@]}"; do

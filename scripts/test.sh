@@ -57,7 +57,7 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
     OAUTH_TICKETS_BIN="$target_dir/debug/oauth-tickets" \
     .venv/bin/python -m pytest tests/e2e -q
 
-step "replicas: two stateless MCP replicas behind Debian's nginx, Python SDK both eras + 16 clients x 500 calls"
+step "replicas: two stateless MCP replicas behind Debian's nginx, Python SDK both eras + 2 rounds of 16 clients x 300 calls"
 scripts/replicas.sh "$target_dir/debug/split-deployment"
 
 step "interop matrix: TypeScript SDK 1.10/1.17/newest 1.x, Python SDK 1.9.4/1.30.0/2.3.0, on axum and actix"
