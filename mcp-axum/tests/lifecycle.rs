@@ -176,3 +176,69 @@ async fn clients_that_never_read_do_not_hold_up_the_others() {
     }
     drop(silent);
 }
+
+/// The soft limit on open files of this process (`Max open files` in /proc/self/limits).
+fn open_files_limit() -> usize {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let line = limits.lines().find(|l| l.starts_with("Max open files"));
+    let soft = line.and_then(|l| l.split_whitespace().nth(3));
+    soft.and_then(|n| n.parse().ok()).unwrap_or(1024)
+}
+
+fn open_files() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_open_event_streams_leave_the_host_serving_and_close_cleanly() {
+    use futures::StreamExt;
+
+    // Each stream is two descriptors here (client and server side); stay well inside the limit.
+    let streams = 2_000.min(open_files_limit().saturating_sub(512) / 2);
+    let server = serve(McpConfig::new(api())).await;
+    let before = open_files();
+    let endpoint = &server.mcp;
+    let open: Vec<_> = futures::stream::iter(0..streams)
+        .map(|_| async move {
+            let session = endpoint.open_session().await;
+            endpoint.open_event_stream(&session).await
+        })
+        .buffer_unordered(64)
+        .collect()
+        .await;
+    assert_eq!(open.len(), streams);
+
+    // With every stream open, the app and the MCP endpoint still answer at once (`exchange`
+    // fails past 5 s): a REST route, a new session and a tool call in it.
+    let mut ping = tokio::net::TcpStream::connect(endpoint.address())
+        .await
+        .unwrap();
+    let request = "GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    tokio::io::AsyncWriteExt::write_all(&mut ping, request.as_bytes())
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    ping.read_to_string(&mut answer).await.unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.ends_with("pong"),
+        "{answer}"
+    );
+    let session = endpoint.open_session().await;
+    let call = protocol::request(9, "tools/call", serde_json::json!({"name": "ping"}));
+    let response = endpoint
+        .exchange("POST", &session_headers(&session), &call.to_string())
+        .await;
+    assert!(response.contains(r#""id":9"#), "{response}");
+
+    // Clients hang up: the server lets go of every connection.
+    drop(open);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while open_files() > before + 64 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        open_files() <= before + 64,
+        "{} descriptors open after {streams} streams closed, {before} before",
+        open_files()
+    );
+}
