@@ -51,7 +51,7 @@ use crate::{
 /// | [`max_sessions`](Self::max_sessions) | 10,000 open 2025-era sessions; more get 503 |
 /// | responses | SSE streams; [`json_responses`](Self::json_responses) for plain JSON |
 /// | [`sse_keep_alive`](Self::sse_keep_alive) | a comment every 15 s |
-/// | resumability (`Last-Event-ID`) | in memory, per session; [`event_store`](Self::event_store) for others |
+/// | resumability (`Last-Event-ID`) | in memory, per session, while a call runs; [`event_store`](Self::event_store) for more |
 /// | [`allowed_origins`](Self::allowed_origins) | no `Origin` (non-browser clients) or a loopback one; others get 403 |
 /// | [`allowed_hosts`](Self::allowed_hosts) | loopback only: `localhost`, `127.0.0.1`, `::1` |
 /// | [`call_timeout`](Self::call_timeout) | 30 seconds per tool call |
@@ -212,8 +212,10 @@ impl McpConfig {
     }
 
     /// Keep the events of SSE streams in `store`, so a client that reconnects with
-    /// `Last-Event-ID` gets what it missed even from another instance (default: each session
-    /// keeps its own streams in memory, which covers reconnects to the same instance).
+    /// `Last-Event-ID` gets what it missed even after the call's answer was sent, and from
+    /// another instance. Default: each session keeps its streams' events in memory while the
+    /// call runs (rmcp's buffer, dropped once the answer is sent), which covers a client that
+    /// reconnects to the same instance before the answer.
     pub fn event_store(mut self, store: Arc<dyn crate::event_store::EventStore>) -> Self {
         self.event_store = Some(store);
         self
