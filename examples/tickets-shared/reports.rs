@@ -108,7 +108,9 @@ pub(crate) async fn create_report(state: &AppState, new: NewReport) -> ReportSta
         total: tickets.len(),
         generated_at: now_rfc3339(),
     };
-    reports.by_id.insert(id, (Instant::now() + BUILD_TIME, report));
+    reports
+        .by_id
+        .insert(id, (Instant::now() + BUILD_TIME, report));
     ReportStatus {
         id,
         status: "building".into(),

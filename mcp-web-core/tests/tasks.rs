@@ -73,9 +73,9 @@ fn curated_with(config: McpConfig, hang_dropped: Arc<AtomicBool>) -> McpConfig {
                 move |_: NoArguments, _: CallContext| {
                     let flag = DropFlag(hang_dropped.clone());
                     async move {
-                    let _flag = flag;
-                    std::future::pending::<()>().await;
-                    Ok("never".to_string())
+                        let _flag = flag;
+                        std::future::pending::<()>().await;
+                        Ok("never".to_string())
                     }
                 },
             )
@@ -247,7 +247,10 @@ async fn cancelling_a_task_drops_its_call() {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    assert!(dropped.load(Ordering::SeqCst), "the handler's future was dropped");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the handler's future was dropped"
+    );
     // Cancelling again is acknowledged the same way; the task stays cancelled.
     let again = rpc_as(&mcp, "ana", "tasks/cancel", json!({"taskId": id})).await;
     assert_eq!(again["result"]["resultType"], "complete", "{again}");
@@ -260,8 +263,7 @@ async fn a_question_waits_in_the_task_until_tasks_update_answers_it() {
     let id = created["taskId"].as_str().unwrap();
     let waiting = poll_until(&mcp, "ana", id, |t| t["status"] == "input_required").await;
     assert_eq!(
-        waiting["inputRequests"]["go"]["method"],
-        "elicitation/create",
+        waiting["inputRequests"]["go"]["method"], "elicitation/create",
         "{waiting}"
     );
     let answer = json!({"go": {"action": "accept", "content": {"ok": true}}});
@@ -428,5 +430,9 @@ async fn x_mcp_and_the_settings_make_generated_tools_tasks() {
         .tasks(TaskSettings::new().tool("create_export", TaskSupport::Forbidden));
     let mcp = Mcp::new(config, routes());
     let answered = call_as(&mcp, "ana", "create_export", json!({})).await;
-    assert_eq!(answered["structuredContent"], json!({"ok": true}), "{answered}");
+    assert_eq!(
+        answered["structuredContent"],
+        json!({"ok": true}),
+        "{answered}"
+    );
 }

@@ -130,12 +130,14 @@ async fn get_report(
     state: web::Data<AppState>,
     report_id: Path<u64>,
 ) -> Result<HttpResponse, ApiFailure> {
-    Ok(match reports::get_report(&state, report_id.into_inner()).await? {
-        ReportState::Building(status) => HttpResponse::Accepted()
-            .insert_header(("Retry-After", "1"))
-            .json(status),
-        ReportState::Ready(report) => HttpResponse::Ok().json(report),
-    })
+    Ok(
+        match reports::get_report(&state, report_id.into_inner()).await? {
+            ReportState::Building(status) => HttpResponse::Accepted()
+                .insert_header(("Retry-After", "1"))
+                .json(status),
+            ReportState::Ready(report) => HttpResponse::Ok().json(report),
+        },
+    )
 }
 
 #[cfg(test)]

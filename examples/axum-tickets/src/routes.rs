@@ -124,7 +124,12 @@ async fn create_report(
 ) -> Response {
     let status = reports::create_report(&state, new).await;
     let location = format!("/reports/{}", status.id);
-    (StatusCode::ACCEPTED, [(header::LOCATION, location)], Json(status)).into_response()
+    (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(status),
+    )
+        .into_response()
 }
 
 /// The report, or `202` + `Retry-After` while it is built.
@@ -134,9 +139,12 @@ async fn get_report(
     Api(Path(report_id)): Api<Path<u64>>,
 ) -> Result<Response, ApiFailure> {
     Ok(match reports::get_report(&state, report_id).await? {
-        ReportState::Building(status) => {
-            (StatusCode::ACCEPTED, [(header::RETRY_AFTER, "1")], Json(status)).into_response()
-        }
+        ReportState::Building(status) => (
+            StatusCode::ACCEPTED,
+            [(header::RETRY_AFTER, "1")],
+            Json(status),
+        )
+            .into_response(),
         ReportState::Ready(report) => Json(report).into_response(),
     })
 }

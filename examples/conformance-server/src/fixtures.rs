@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use mcp_web_core::{
     McpConfig,
-    tasks::TaskSupport,
     curated::{
         ArgumentCompletion, CallContext, CuratedPrompt, CuratedResource, CuratedResourceTemplate,
         CuratedTool, HandlerError, LogLevel,
@@ -25,6 +24,7 @@ use mcp_web_core::{
             Role, SamplingMessage,
         },
     },
+    tasks::TaskSupport,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -758,7 +758,11 @@ fn task_tools(config: McpConfig) -> McpConfig {
                         .elicit_named("name", string_form("What is your name?", "name")?)
                         .elicit_named("confirm", form("Please confirm", confirm))
                         .await?;
-                    Ok(format!("name: {}; confirm: {}", describe(&name), describe(&confirmed)))
+                    Ok(format!(
+                        "name: {}; confirm: {}",
+                        describe(&name),
+                        describe(&confirmed)
+                    ))
                 },
             )
             .task_support(TaskSupport::Optional)

@@ -130,6 +130,8 @@ pub(super) fn accepted_with_location(resolver: &SchemaResolver<'_>, operation: &
     let accepted = operation
         .pointer("/responses/202")
         .and_then(|response| resolver.follow(response));
-    let headers = accepted.and_then(|r| r.get("headers")).and_then(Value::as_object);
+    let headers = accepted
+        .and_then(|r| r.get("headers"))
+        .and_then(Value::as_object);
     headers.is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("location")))
 }

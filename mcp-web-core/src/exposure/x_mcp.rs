@@ -164,20 +164,20 @@ mod tests {
     #[test]
     fn task_support_is_one_of_three_policies() {
         let mut warnings = Vec::new();
-        let x_mcp = XMcp::parse(
-            &json!({"x-mcp": {"taskSupport": "required"}}),
-            &mut |w| warnings.push(w),
-        );
+        let x_mcp = XMcp::parse(&json!({"x-mcp": {"taskSupport": "required"}}), &mut |w| {
+            warnings.push(w)
+        });
         assert_eq!(x_mcp.task_support, Some(TaskSupport::Required));
         assert!(warnings.is_empty(), "{warnings:?}");
-        let x_mcp = XMcp::parse(
-            &json!({"x-mcp": {"taskSupport": "sometimes"}}),
-            &mut |w| warnings.push(w),
-        );
+        let x_mcp = XMcp::parse(&json!({"x-mcp": {"taskSupport": "sometimes"}}), &mut |w| {
+            warnings.push(w)
+        });
         assert_eq!(x_mcp.task_support, None);
         assert_eq!(
             warnings,
-            ["x-mcp.taskSupport \"sometimes\" is not one of forbidden, optional, required; ignored"]
+            [
+                "x-mcp.taskSupport \"sometimes\" is not one of forbidden, optional, required; ignored"
+            ]
         );
     }
 }

@@ -5,10 +5,7 @@
 // Logging is deprecated by SEP-2577 for a future protocol; both eras served here still have it.
 #![allow(deprecated)]
 
-use std::{
-    collections::BTreeMap,
-    sync::Arc,
-};
+use std::{collections::BTreeMap, sync::Arc};
 
 use rmcp::{RoleServer, model::LoggingLevel, service::RequestContext};
 use serde_json::Value;

@@ -40,8 +40,10 @@ pub(super) fn server_info(
     let generated_tasks = (catalog.operations.iter()).any(|op| op.task_support.allows_tasks())
         || config.tasks.tools.values().any(|s| s.allows_tasks());
     if curated_tasks || generated_tasks {
-        (capabilities.extensions.get_or_insert_with(ExtensionCapabilities::new))
-            .insert(TASKS_EXTENSION_ID.to_string(), JsonObject::new());
+        (capabilities
+            .extensions
+            .get_or_insert_with(ExtensionCapabilities::new))
+        .insert(TASKS_EXTENSION_ID.to_string(), JsonObject::new());
     }
     // Announce resources, prompts and completions only when there are some, so clients do
     // not offer empty lists.

@@ -10,10 +10,7 @@ use std::{
 use futures::{FutureExt, future::BoxFuture};
 use rmcp::{
     ErrorData, RoleServer,
-    model::{
-        CallToolResponse, ClientCapabilities, CreateTaskResult, GetTaskResult,
-        JsonObject,
-    },
+    model::{CallToolResponse, ClientCapabilities, CreateTaskResult, GetTaskResult, JsonObject},
     service::RequestContext,
 };
 use serde_json::Value;
@@ -103,7 +100,9 @@ pub(super) fn client_takes_tasks(context: &RequestContext<RoleServer>) -> bool {
 
 /// `-32021` for a call of a tool that runs only as a task, from a client that takes none.
 pub(super) fn tasks_required() -> ErrorData {
-    ErrorData::missing_required_client_capability(ClientCapabilities::builder().enable_tasks().build())
+    ErrorData::missing_required_client_capability(
+        ClientCapabilities::builder().enable_tasks().build(),
+    )
 }
 
 impl Tasks {
@@ -253,12 +252,6 @@ impl Tasks {
         stored
             .map(drop)
             .map_err(|e| ErrorData::internal_error(e.to_string(), None))
-    }
-
-    /// How many calls of tasks run in this process now.
-    #[cfg(test)]
-    pub(super) fn running(&self) -> usize {
-        lock(&self.running).len()
     }
 }
 

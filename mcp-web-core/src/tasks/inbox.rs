@@ -188,7 +188,10 @@ mod tests {
             tokio::task::yield_now().await;
         }
         assert!(live.finish(TaskState::Cancelled).await.unwrap());
-        assert!(asking.await.unwrap().is_err(), "the question went unanswered");
+        assert!(
+            asking.await.unwrap().is_err(),
+            "the question went unanswered"
+        );
         let result = json!({"content": []}).as_object().unwrap().clone();
         assert!(!live.finish(TaskState::Completed { result }).await.unwrap());
         assert_eq!(stored(&store).await, TaskState::Cancelled);

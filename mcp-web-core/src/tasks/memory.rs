@@ -8,10 +8,7 @@ use std::{
 
 use futures::{FutureExt, future::BoxFuture};
 
-use super::{
-    TaskRecord, TaskStore, TaskStoreError,
-    clock::now_ms,
-};
+use super::{TaskRecord, TaskStore, TaskStoreError, clock::now_ms};
 use crate::updates::lock;
 
 /// Task records in this process: at most [`capacity`](Self::with_capacity) live ones; expired
@@ -115,7 +112,13 @@ impl MemoryTaskStore {
         }
     }
 
-    fn list_now(&self, owner: &str, after: Option<&str>, limit: usize, now: u64) -> Vec<TaskRecord> {
+    fn list_now(
+        &self,
+        owner: &str,
+        after: Option<&str>,
+        limit: usize,
+        now: u64,
+    ) -> Vec<TaskRecord> {
         let records = lock(&self.records);
         let start = after
             .and_then(|id| records.by_id.get(id))
@@ -234,7 +237,10 @@ mod tests {
         );
         store.update_now(finished(record("t3", "ana", 1600)));
         store.insert_now(record("t4", "ana", 1700), 1700).unwrap();
-        assert!(store.get_now("ana", "t3", 1700).is_none(), "the finished one made room");
+        assert!(
+            store.get_now("ana", "t3", 1700).is_none(),
+            "the finished one made room"
+        );
         assert!(store.get_now("ana", "t2", 1700).is_some());
     }
 
@@ -243,7 +249,9 @@ mod tests {
         let store = MemoryTaskStore::default();
         for (i, owner) in ["ana", "bob", "ana", "ana"].iter().enumerate() {
             let at = 100 + i as u64;
-            store.insert_now(record(&format!("t{i}"), owner, at), at).unwrap();
+            store
+                .insert_now(record(&format!("t{i}"), owner, at), at)
+                .unwrap();
         }
         let ids = |page: Vec<TaskRecord>| page.into_iter().map(|r| r.id).collect::<Vec<_>>();
         assert_eq!(ids(store.list_now("ana", None, 2, 200)), ["t0", "t2"]);
