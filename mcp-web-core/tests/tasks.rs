@@ -12,6 +12,8 @@ use std::{
     time::Duration,
 };
 
+use bytes::Bytes;
+use futures::StreamExt;
 use http::StatusCode;
 use mcp_test_support::protocol;
 use mcp_web_core::{
@@ -25,7 +27,7 @@ use mcp_web_core::{
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{Mcp, Routes, empty, json as json_response, respond, text};
+use support::{Mcp, Routes, empty, json as json_response, respond, streamed, text};
 
 #[derive(Deserialize, JsonSchema)]
 struct NoArguments {}
@@ -435,4 +437,29 @@ async fn x_mcp_and_the_settings_make_generated_tools_tasks() {
         json!({"ok": true}),
         "{answered}"
     );
+}
+
+#[tokio::test]
+async fn a_streaming_endpoint_reports_its_progress_into_the_task() {
+    let routes = Routes::new().post("/exports", |_| async {
+        // The first line once the call is a task (a line read before it first waits is not).
+        let first = futures::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            Bytes::from("{\"done\": 1}\n")
+        });
+        // Then nothing more for a long while: the task is still working.
+        let rest = futures::stream::once(async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Bytes::from("{\"done\": 2}\n")
+        });
+        streamed("application/x-ndjson", first.chain(rest))
+    });
+    let config = McpConfig::from_json(reports_document(json!({"taskSupport": "optional"})));
+    let mcp = Mcp::new(config, routes);
+    let created = call_as(&mcp, "ana", "create_export", json!({})).await;
+    let id = created["taskId"].as_str().unwrap();
+    let working = poll_until(&mcp, "ana", id, |t| t.get("statusMessage").is_some()).await;
+    assert_eq!(working["status"], "working", "{working}");
+    assert_eq!(working["statusMessage"], "{\"done\": 1}", "{working}");
+    rpc_as(&mcp, "ana", "tasks/cancel", json!({"taskId": id})).await;
 }

@@ -223,7 +223,7 @@ impl CallContext {
     }
 
     /// The task this call became, if it became one.
-    pub(super) fn task(&self) -> Option<&Arc<LiveTask>> {
+    pub(crate) fn task(&self) -> Option<&Arc<LiveTask>> {
         self.parts().task.get()
     }
 

@@ -43,12 +43,14 @@ pub(super) fn task_call_context(
 }
 
 /// The context that relays a streamed response: it needs the client connection only, not a
-/// second copy of the HTTP request.
+/// second copy of the HTTP request. In a call that became a task, the task put in `task` shows
+/// the latest message as its status message.
 pub(super) fn relay_context(
     session: &Session,
     context: &RequestContext<RoleServer>,
+    task: TaskSlot,
 ) -> CallContext {
-    context_with(session, context, None, BTreeMap::new(), Arc::default())
+    context_with(session, context, None, BTreeMap::new(), task)
 }
 
 fn context_with(

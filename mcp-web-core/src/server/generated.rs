@@ -78,13 +78,14 @@ pub(super) async fn call_tool(
 
 /// Call the generated tool `operation`; when it may become a task and the client takes tasks,
 /// through [`Tasks::run`](super::tasks::Tasks::run). `relay` makes the context that relays a
-/// streamed response, from the request's context (or the task's, detached from the request).
+/// streamed response, from the request's context (or the task's, detached from the request,
+/// with the slot of the task, whose status message then follows the stream).
 pub(super) async fn call_tool_or_task(
     mount: &Arc<Mount>,
     operation: Arc<Operation>,
     arguments: serde_json::Map<String, Value>,
     context: &RequestContext<RoleServer>,
-    relay: impl FnOnce(&RequestContext<RoleServer>) -> CallContext,
+    relay: impl FnOnce(&RequestContext<RoleServer>, TaskSlot) -> CallContext,
 ) -> Result<CallToolResponse, ErrorData> {
     let name = operation.tool.name.to_string();
     let support = (mount.tasks.configured(&name)).unwrap_or(operation.task_support);
@@ -93,7 +94,7 @@ pub(super) async fn call_tool_or_task(
         return Err(tasks_required());
     }
     if !as_task {
-        let relay = relay(context);
+        let relay = relay(context, TaskSlot::default());
         let result = call_tool(mount, operation, arguments, context, relay).await?;
         return Ok(result.into());
     }
@@ -101,7 +102,8 @@ pub(super) async fn call_tool_or_task(
     let cancel = CancellationToken::new();
     let mut detached = context.clone();
     detached.ct = cancel.clone();
-    let relay = relay(&detached);
+    let slot = TaskSlot::default();
+    let relay = relay(&detached, slot.clone());
     let task_mount = mount.clone();
     let run = async move {
         match call_tool(&task_mount, operation, arguments, &detached, relay).await {
@@ -110,7 +112,6 @@ pub(super) async fn call_tool_or_task(
             Err(_) => RunEnd::Cancelled,
         }
     };
-    let slot = TaskSlot::default();
     (mount.tasks)
         .run(context, &name, run.boxed(), slot, cancel)
         .await
@@ -380,6 +381,11 @@ impl StreamReporter {
         let mut summary: String = message.chars().take(200).collect();
         if summary.len() < message.len() {
             summary.push('…');
+        }
+        if let Some(task) = self.cx.task()
+            && let Err(e) = task.note(summary.clone()).await
+        {
+            tracing::warn!("a task's status message was not stored: {e}");
         }
         self.cx.progress(count as f64, None, Some(&summary)).await;
         self.cx.log(LogLevel::Info, log_data(message)).await;

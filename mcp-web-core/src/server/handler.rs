@@ -140,7 +140,9 @@ impl ServerHandler for McpServer {
             ));
         };
         let arguments = request.arguments.unwrap_or_default();
-        let relay = |context: &RequestContext<RoleServer>| relay_context(&self.session, context);
+        let relay = |context: &RequestContext<RoleServer>, task| {
+            relay_context(&self.session, context, task)
+        };
         generated::call_tool_or_task(&self.mount, operation, arguments, &context, relay).await
     }
 

@@ -47,6 +47,13 @@ impl LiveTask {
         self.write(Some(end)).await
     }
 
+    /// Say where the work stands (`statusMessage`): the latest message of a streamed response,
+    /// say.
+    pub(crate) async fn note(&self, message: String) -> Result<bool, TaskStoreError> {
+        lock(&self.record).status_message = Some(message);
+        self.write(None).await
+    }
+
     /// Ask the client `questions` (key, request) and wait for every answer, in order. The task
     /// is `input_required` with every question not answered yet meanwhile.
     pub(crate) async fn ask(
