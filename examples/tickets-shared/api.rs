@@ -16,6 +16,7 @@ use utoipa::{
 use crate::tickets::{
     auth::Credentials,
     error::{ApiError, ApiFailure},
+    reports::{self, Reports},
     store::{Comment, Priority, Status, Store, Ticket, now_rfc3339},
 };
 
@@ -26,6 +27,8 @@ pub(crate) struct AppState {
     pub(crate) store: RwLock<Store>,
     /// The accepted token and its user.
     pub(crate) credentials: Credentials,
+    /// Reports, finished or being built.
+    pub(crate) reports: RwLock<Reports>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
                 token: token.into(),
                 user: user.into(),
             },
+            reports: RwLock::default(),
         }
     }
 }
@@ -53,12 +57,15 @@ impl AppState {
         list_comments,
         add_comment,
         list_tickets_by_label,
+        reports::create_report,
+        reports::get_report,
     ),
     modifiers(&BearerScheme),
     security(("bearer" = [])),
     tags(
         (name = "tickets", description = "Support tickets"),
         (name = "comments", description = "Discussion on a ticket"),
+        (name = "reports", description = "Ticket reports, which take a moment to build"),
     )
 )]
 pub(crate) struct ApiDoc;
@@ -420,8 +427,10 @@ mod tests {
             .collect();
         let expected = [
             "add_comment",
+            "create_report",
             "create_ticket",
             "delete_ticket",
+            "get_report",
             "get_ticket",
             "list_comments",
             "list_tickets",
@@ -437,5 +446,8 @@ mod tests {
         assert_eq!(get["summary"], "Get a ticket");
         assert!(get["responses"]["404"].is_object());
         assert!(get["responses"]["401"].is_object());
+        // The asynchronous pattern mcp-web maps to a task: `202` with a `Location`.
+        let accepted = &doc["paths"]["/reports"]["post"]["responses"]["202"];
+        assert!(accepted["headers"]["Location"].is_object(), "{accepted}");
     }
 }

@@ -9,5 +9,6 @@
 pub(crate) mod api;
 pub(crate) mod auth;
 pub(crate) mod error;
+pub(crate) mod reports;
 pub(crate) mod settings;
 pub(crate) mod store;

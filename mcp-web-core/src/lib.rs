@@ -88,6 +88,7 @@ mod server;
 mod service;
 mod sessions;
 mod splitter;
+pub mod tasks;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};

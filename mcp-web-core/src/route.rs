@@ -198,6 +198,11 @@ pub(crate) struct Operation {
     pub(crate) wraps_result: bool,
     /// The scopes a caller needs, from the operation's OpenAPI `security`.
     pub(crate) scopes: crate::oauth::ScopeRequirement,
+    /// Whether its calls may become tasks (`x-mcp.taskSupport`, or a documented `202`).
+    pub(crate) task_support: crate::tasks::TaskSupport,
+    /// Its documented answer is `202 Accepted` with a status link (`Location`): a call follows
+    /// the link until the work is done, and answers with the final resource.
+    pub(crate) accepted_follows_location: bool,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
     output_validator: OnceLock<Option<jsonschema::Validator>>,
     /// Whether an argument is mirrored into an `Mcp-Param-*` header, found on first use.
@@ -212,6 +217,8 @@ impl Operation {
             route,
             wraps_result,
             scopes: crate::oauth::ScopeRequirement::default(),
+            task_support: crate::tasks::TaskSupport::Forbidden,
+            accepted_follows_location: false,
             input_validator: OnceLock::new(),
             output_validator: OnceLock::new(),
             mirrors_headers: OnceLock::new(),

@@ -24,7 +24,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,7 @@ from pathlib import Path
 import httpx2
 import pytest
 from mcp import Client
+from mcp.client.extension import ClientExtension
 from mcp.client.streamable_http import streamable_http_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -264,10 +265,12 @@ async def connect(
     mode: str,
     token: str | None,
     exchanges: list[tuple[str, int]] | None = None,
+    extensions: Sequence[ClientExtension] = (),
 ) -> AsyncIterator[Client]:
     """An MCP client session on `url`, sending `Authorization: Bearer <token>` unless None.
 
     If `exchanges` is given, (method, status) of every HTTP response is appended to it.
+    `extensions` are the client's opt-in extensions (e.g. the tasks extension).
     """
     headers = {} if token is None else {"Authorization": f"Bearer {token}"}
     hooks = [_raise_on_auth_failure]
@@ -284,7 +287,12 @@ async def connect(
         event_hooks={"response": hooks},
     ) as http:
         transport = streamable_http_client(url, http_client=http)
-        async with Client(transport, mode=mode, read_timeout_seconds=REQUEST_TIMEOUT) as client:
+        async with Client(
+            transport,
+            mode=mode,
+            read_timeout_seconds=REQUEST_TIMEOUT,
+            extensions=list(extensions) or None,
+        ) as client:
             yield client
 
 

@@ -38,8 +38,8 @@ from conftest import MODES, REQUEST_TIMEOUT, Server, _binary, _start, _stop_clea
 pytestmark = pytest.mark.anyio
 
 READ, WRITE = "tickets:read", "tickets:write"
-READ_TOOLS = {"list_tickets", "get_ticket", "list_comments", "list_tickets_by_label"}
-WRITE_TOOLS = {"create_ticket", "update_ticket", "delete_ticket", "add_comment"}
+READ_TOOLS = {"list_tickets", "get_ticket", "list_comments", "list_tickets_by_label", "get_report"}
+WRITE_TOOLS = {"create_ticket", "update_ticket", "delete_ticket", "add_comment", "create_report"}
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,8 @@ TOOLS = {
     "list_comments",
     "add_comment",
     "list_tickets_by_label",
+    "create_report",
+    "get_report",
 }
 SEED_LABEL = "needs review/urgent?"  # '/', ' ' and '?' must all be percent-encoded
 

@@ -11,6 +11,7 @@ use crate::{
     tickets::{
         api::{self, AppState, ListParams, NewComment, NewTicket, TicketUpdate},
         error::ApiFailure,
+        reports::{self, NewReport, ReportState},
         store::{Comment, Ticket},
     },
 };
@@ -31,7 +32,9 @@ pub(crate) fn configure(config: &mut web::ServiceConfig) {
         .service(delete_ticket)
         .service(list_comments)
         .service(add_comment)
-        .service(list_tickets_by_label);
+        .service(list_tickets_by_label)
+        .service(create_report)
+        .service(get_report);
 }
 
 #[get("/tickets")]
@@ -111,6 +114,32 @@ async fn list_tickets_by_label(
     Json(api::list_tickets_by_label(&state, &label).await)
 }
 
+/// `202 Accepted` at once, with the report's `Location`.
+#[post("/reports")]
+async fn create_report(state: web::Data<AppState>, Json(new): Json<NewReport>) -> HttpResponse {
+    let status = reports::create_report(&state, new).await;
+    let location = format!("/reports/{}", status.id);
+    HttpResponse::Accepted()
+        .insert_header(("Location", location))
+        .json(status)
+}
+
+/// The report, or `202` + `Retry-After` while it is built.
+#[get("/reports/{report_id}")]
+async fn get_report(
+    state: web::Data<AppState>,
+    report_id: Path<u64>,
+) -> Result<HttpResponse, ApiFailure> {
+    Ok(
+        match reports::get_report(&state, report_id.into_inner()).await? {
+            ReportState::Building(status) => HttpResponse::Accepted()
+                .insert_header(("Retry-After", "1"))
+                .json(status),
+            ReportState::Ready(report) => HttpResponse::Ok().json(report),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use actix_web::{
@@ -128,7 +157,8 @@ mod tests {
         let doc = serde_json::to_value(api::ApiDoc::openapi()).unwrap();
         let mut operations = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
-            let uri = path.replace("{ticket_id}", "1").replace("{label}", "x");
+            let uri = (path.replace("{ticket_id}", "1").replace("{label}", "x"))
+                .replace("{report_id}", "1");
             for method in item.as_object().unwrap().keys() {
                 let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
                 let request = test::TestRequest::default()
@@ -145,6 +175,14 @@ mod tests {
                     .configure(configure)
                     .wrap(HttpAuthentication::bearer(crate::auth::validate));
                 let app = test::init_service(app).await;
+                // Report 1 exists once one was asked for.
+                let report = test::TestRequest::post()
+                    .uri("/reports")
+                    .insert_header(("authorization", "Bearer token"))
+                    .insert_header(("content-type", "application/json"))
+                    .set_payload("{}")
+                    .to_request();
+                test::call_service(&app, report).await;
                 let status = test::call_service(&app, request).await.status();
                 assert!(
                     ![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&status),
@@ -153,6 +191,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 8);
+        assert_eq!(operations, 10);
     }
 }

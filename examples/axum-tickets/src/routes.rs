@@ -6,8 +6,9 @@ use std::sync::Arc;
 use axum::{
     Json, Router,
     extract::{Path, Query, State},
-    http::StatusCode,
-    routing::get,
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
 };
 
 use crate::{
@@ -16,6 +17,7 @@ use crate::{
     tickets::{
         api::{self, AppState, ListParams, NewComment, NewTicket, TicketUpdate},
         error::ApiFailure,
+        reports::{self, NewReport, ReportState},
         store::{Comment, Ticket},
     },
 };
@@ -37,6 +39,8 @@ pub(crate) fn router(state: SharedState) -> Router {
             get(list_comments).post(add_comment),
         )
         .route("/labels/{label}/tickets", get(list_tickets_by_label))
+        .route("/reports", post(create_report))
+        .route("/reports/{report_id}", get(get_report))
         .with_state(state)
 }
 
@@ -112,6 +116,39 @@ async fn list_tickets_by_label(
     Json(api::list_tickets_by_label(&state, &label).await)
 }
 
+/// `202 Accepted` at once, with the report's `Location`.
+async fn create_report(
+    _auth: Bearer,
+    State(state): State<SharedState>,
+    Api(Json(new)): Api<Json<NewReport>>,
+) -> Response {
+    let status = reports::create_report(&state, new).await;
+    let location = format!("/reports/{}", status.id);
+    (
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, location)],
+        Json(status),
+    )
+        .into_response()
+}
+
+/// The report, or `202` + `Retry-After` while it is built.
+async fn get_report(
+    _auth: Bearer,
+    State(state): State<SharedState>,
+    Api(Path(report_id)): Api<Path<u64>>,
+) -> Result<Response, ApiFailure> {
+    Ok(match reports::get_report(&state, report_id).await? {
+        ReportState::Building(status) => (
+            StatusCode::ACCEPTED,
+            [(header::RETRY_AFTER, "1")],
+            Json(status),
+        )
+            .into_response(),
+        ReportState::Ready(report) => Json(report).into_response(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use axum::{body::Body, http::Request};
@@ -125,7 +162,8 @@ mod tests {
         let doc = serde_json::to_value(api::ApiDoc::openapi()).unwrap();
         let mut operations = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
-            let uri = path.replace("{ticket_id}", "1").replace("{label}", "x");
+            let uri = (path.replace("{ticket_id}", "1").replace("{label}", "x"))
+                .replace("{report_id}", "1");
             for method in item.as_object().unwrap().keys() {
                 let request = Request::builder()
                     .method(method.to_uppercase().as_str())
@@ -136,6 +174,13 @@ mod tests {
                     .unwrap();
                 // A fresh store each time: ticket 1 exists, so only a missing route gives 404.
                 let app = router(Arc::new(AppState::new("token", "user")));
+                // Report 1 exists once one was asked for.
+                let report = Request::post("/reports")
+                    .header("authorization", "Bearer token")
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap();
+                app.clone().oneshot(report).await.unwrap();
                 let status = app.oneshot(request).await.unwrap().status();
                 assert!(
                     ![StatusCode::NOT_FOUND, StatusCode::METHOD_NOT_ALLOWED].contains(&status),
@@ -144,6 +189,6 @@ mod tests {
                 operations += 1;
             }
         }
-        assert_eq!(operations, 8);
+        assert_eq!(operations, 10);
     }
 }

@@ -24,6 +24,7 @@ use mcp_web_core::{
             Role, SamplingMessage,
         },
     },
+    tasks::TaskSupport,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -46,6 +47,7 @@ pub(crate) fn mcp_config(api: utoipa::openapi::OpenApi) -> McpConfig {
     let config = context_tools(config);
     let config = input_required_tools(config);
     let config = schema_tools(config);
+    let config = task_tools(config);
     let config = resources(config);
     prompts(config)
 }
@@ -646,6 +648,145 @@ fn prompts(config: McpConfig) -> McpConfig {
                     .collect()
             },
         ))
+}
+
+/// `slow_compute`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct SlowCompute {
+    /// How long to work, in seconds (0: answer at once).
+    seconds: u64,
+    /// A label echoed in the result.
+    #[serde(default)]
+    label: Option<String>,
+}
+
+/// `greet`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct Greet {
+    /// Who to greet.
+    name: String,
+}
+
+/// `confirm_delete`'s arguments.
+#[derive(Debug, Deserialize, JsonSchema)]
+struct ConfirmDelete {
+    /// The file to delete.
+    filename: String,
+}
+
+/// How long a task fixture may run (the suite cancels the long ones).
+const TASK_LIMIT: Duration = Duration::from_secs(300);
+
+/// The tasks extension's fixtures (SEP-2663): a call of a task-capable tool that has not
+/// finished when it first waits becomes a task; questions asked after that wait in the task.
+fn task_tools(config: McpConfig) -> McpConfig {
+    config
+        .tool(CuratedTool::new(
+            "greet",
+            "Greets someone (never a task)",
+            |args: Greet, _: CallContext| async move { Ok(format!("Hello, {}!", args.name)) },
+        ))
+        .tool(
+            CuratedTool::new(
+                "slow_compute",
+                "Works for `seconds` seconds, then answers (a task for clients that take tasks)",
+                |args: SlowCompute, _: CallContext| async move {
+                    if args.seconds > 0 {
+                        tokio::time::sleep(Duration::from_secs(args.seconds)).await;
+                    }
+                    let label = args.label.unwrap_or_default();
+                    Ok(format!("Computed for {}s ({label})", args.seconds))
+                },
+            )
+            .task_support(TaskSupport::Optional)
+            .timeout(TASK_LIMIT),
+        )
+        .tool(
+            CuratedTool::new(
+                "failing_job",
+                "Fails as a tool after about a second (only as a task)",
+                |_: NoArguments, _: CallContext| async move {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    Err::<String, _>(HandlerError::new("The job failed"))
+                },
+            )
+            .task_support(TaskSupport::Required),
+        )
+        .tool(
+            CuratedTool::new(
+                "protocol_error_job",
+                "Breaks (a panic: a protocol error) after a moment",
+                |_: NoArguments, _: CallContext| async move {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    broken_job()
+                },
+            )
+            .task_support(TaskSupport::Optional),
+        )
+        .tool(
+            CuratedTool::new(
+                "confirm_delete",
+                "Asks the user to confirm deleting a file, then deletes it (as a task)",
+                |args: ConfirmDelete, cx: CallContext| async move {
+                    // Become a task first: the question then waits in it.
+                    tokio::task::yield_now().await;
+                    let schema = schema(json!({
+                        "type": "object",
+                        "properties": {"confirm": {"type": "boolean"}},
+                        "required": ["confirm"],
+                    }))?;
+                    let message = format!("Delete '{}'?", args.filename);
+                    let answer = cx.elicit_named("confirm", form(message, schema)).await?;
+                    Ok(format!("{}: {}", args.filename, describe(&answer)))
+                },
+            )
+            .task_support(TaskSupport::Optional)
+            .timeout(TASK_LIMIT),
+        )
+        .tool(
+            CuratedTool::new(
+                "multi_input",
+                "Asks the user two questions at once (as a task)",
+                |_: NoArguments, cx: CallContext| async move {
+                    tokio::task::yield_now().await;
+                    let confirm = schema(json!({
+                        "type": "object",
+                        "properties": {"confirm": {"type": "boolean"}},
+                    }))?;
+                    let (name, confirmed) = cx
+                        .ask()
+                        .elicit_named("name", string_form("What is your name?", "name")?)
+                        .elicit_named("confirm", form("Please confirm", confirm))
+                        .await?;
+                    Ok(format!(
+                        "name: {}; confirm: {}",
+                        describe(&name),
+                        describe(&confirmed)
+                    ))
+                },
+            )
+            .task_support(TaskSupport::Optional)
+            .timeout(TASK_LIMIT),
+        )
+        .tool(
+            CuratedTool::new(
+                "test_tool_with_task",
+                "Asks the user for their name (input required), then greets them as a task",
+                |_: NoArguments, cx: CallContext| async move {
+                    // Asked before the handler first waits: an input-required round.
+                    let name = ask_string(&cx, "user_name", "What is your name?", "name").await?;
+                    // The first wait: the call becomes a task.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Ok(format!("Hello, {name}! (from a task)"))
+                },
+            )
+            .task_support(TaskSupport::Required),
+        )
+}
+
+/// `protocol_error_job`'s work: it panics, which fails the task with a protocol error.
+fn broken_job() -> Result<String, HandlerError> {
+    panic!("protocol_error_job broke on purpose")
 }
 
 /// A sampling request for one user message.

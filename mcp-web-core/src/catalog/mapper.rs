@@ -26,6 +26,7 @@ use crate::{
     resource::uri_base,
     route::{Operation, Route},
     schema::{Direction, SchemaResolver},
+    tasks::TaskSupport,
 };
 
 const METHODS: [&str; 8] = [
@@ -422,6 +423,18 @@ impl<'a> OperationMapper<'a> {
         if self.exposure.describe_responses {
             outputs::describe_success(&self.resolver, operation, &mut op.tool);
         }
+        // A documented `202` + `Location`: the work goes on after the answer, so a call may
+        // take long — a task, when the client takes tasks.
+        op.accepted_follows_location = outputs::accepted_with_location(&self.resolver, operation);
+        if op.accepted_follows_location {
+            // The answer is the final resource, not the `202`'s status document.
+            op.tool.output_schema = None;
+        }
+        op.task_support = match x_mcp.task_support {
+            Some(support) => support,
+            None if op.accepted_follows_location => TaskSupport::Optional,
+            None => TaskSupport::Forbidden,
+        };
         match kind {
             McpKind::Tool => Exposed::Tool(Box::new(op)),
             McpKind::Resource | McpKind::ResourceTemplate => {

@@ -123,3 +123,15 @@ fn declare_object_root(root: &mut Map<String, Value>) -> bool {
     }
     is_object
 }
+
+/// Whether `operation` documents the asynchronous pattern: a `202 Accepted` response with a
+/// `Location` header (where the work's status, then its result, is read).
+pub(super) fn accepted_with_location(resolver: &SchemaResolver<'_>, operation: &Value) -> bool {
+    let accepted = operation
+        .pointer("/responses/202")
+        .and_then(|response| resolver.follow(response));
+    let headers = accepted
+        .and_then(|r| r.get("headers"))
+        .and_then(Value::as_object);
+    headers.is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case("location")))
+}

@@ -87,6 +87,7 @@ pub struct McpConfig {
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
     pub(crate) tool_search: Option<ToolSearch>,
     pub(crate) oauth: crate::oauth::OAuthSettings,
+    pub(crate) tasks: crate::tasks::TaskSettings,
 }
 
 impl McpConfig {
@@ -136,6 +137,7 @@ impl McpConfig {
             event_store: None,
             tool_search: None,
             oauth: crate::oauth::OAuthSettings::default(),
+            tasks: crate::tasks::TaskSettings::default(),
         }
     }
 
@@ -355,6 +357,13 @@ impl McpConfig {
     /// same secret key, since a client's next round may reach another instance.
     pub fn request_state_key(mut self, key: impl Into<Vec<u8>>) -> Self {
         self.request_state_key = Some(key.into());
+        self
+    }
+
+    /// How tool calls that take long run as tasks: the store, time to live and poll interval,
+    /// and which generated tools may become tasks (see [`crate::tasks`]).
+    pub fn tasks(mut self, settings: crate::tasks::TaskSettings) -> Self {
+        self.tasks = settings;
         self
     }
 

@@ -202,6 +202,15 @@ pub(super) async fn put(
             ));
         }
     }
+    if let Some(task) = cx.task() {
+        let asked = keyed.iter().map(|(key, q)| (key.clone(), q.input_value()));
+        let given = task.ask(asked.collect()).await.map_err(|_| {
+            HandlerError::new("The task ended before the client answered its questions")
+        })?;
+        return (keyed.iter().zip(given))
+            .map(|((key, question), answer)| question.read(key, &answer))
+            .collect();
+    }
     if cx.stateless() {
         return answered_or_ask(cx.answers(), keyed);
     }
@@ -280,6 +289,20 @@ impl Question {
             Self::Elicitation(params) => InputRequest::Elicitation(ElicitRequest::new(params)),
             Self::Roots => InputRequest::ListRoots(ListRootsRequest::default()),
         }
+    }
+
+    /// The question as a task's `inputRequests` shows it.
+    fn input_value(&self) -> Value {
+        let input = match self {
+            Self::Sampling(params) => {
+                InputRequest::CreateMessage(CreateMessageRequest::new(params.clone()))
+            }
+            Self::Elicitation(params) => {
+                InputRequest::Elicitation(ElicitRequest::new(params.clone()))
+            }
+            Self::Roots => InputRequest::ListRoots(ListRootsRequest::default()),
+        };
+        serde_json::to_value(input).unwrap_or_default()
     }
 
     /// The client's answer `answer` to this question, given under `key`.

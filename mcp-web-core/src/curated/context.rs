@@ -28,6 +28,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::{ask::Ask, error::HandlerError};
+use crate::tasks::inbox::{LiveTask, TaskSlot};
 
 /// What a curated handler can do besides computing its answer.
 ///
@@ -63,6 +64,8 @@ pub(crate) struct ContextParts {
     /// Answers the client gave to earlier questions, by key.
     pub(crate) answers: BTreeMap<String, Value>,
     pub(crate) client_capabilities: Option<ClientCapabilities>,
+    /// The task the call became, once it became one: questions then wait in it.
+    pub(crate) task: TaskSlot,
 }
 
 /// Which log messages the client wants.
@@ -217,6 +220,11 @@ impl CallContext {
     /// The answers the client gave to earlier questions, by key.
     pub(super) fn answers(&self) -> &BTreeMap<String, Value> {
         &self.parts().answers
+    }
+
+    /// The task this call became, if it became one.
+    pub(crate) fn task(&self) -> Option<&Arc<LiveTask>> {
+        self.parts().task.get()
     }
 
     /// The client connection, for questions on 2025-era sessions.

@@ -17,6 +17,7 @@ pub use rmcp::handler::server::tool::IntoCallToolResult;
 pub use rmcp::handler::server::wrapper::Json;
 
 use super::{context::CallContext, error::HandlerError};
+use crate::tasks::TaskSupport;
 
 type ToolFn = super::typed::ErasedHandler<CallToolResponse>;
 
@@ -31,6 +32,7 @@ pub struct CuratedTool {
     pub(crate) tool: Tool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) scopes: Vec<String>,
+    pub(crate) task_support: TaskSupport,
     pub(crate) handler: Arc<ToolFn>,
 }
 
@@ -40,6 +42,7 @@ impl fmt::Debug for CuratedTool {
             .field("name", &self.tool.name)
             .field("timeout", &self.timeout)
             .field("scopes", &self.scopes)
+            .field("task_support", &self.task_support)
             .finish_non_exhaustive()
     }
 }
@@ -64,6 +67,7 @@ impl CuratedTool {
             tool: Tool::new(name, description.into(), schema),
             timeout: None,
             scopes: Vec::new(),
+            task_support: TaskSupport::Forbidden,
             handler,
         }
     }
@@ -150,6 +154,19 @@ impl CuratedTool {
         S: Into<String>,
     {
         self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether calls may become tasks (default: [`TaskSupport::Forbidden`]). With
+    /// [`Optional`](TaskSupport::Optional) or [`Required`](TaskSupport::Required), a call from a
+    /// client that declared the tasks extension runs until the handler first waits: a handler
+    /// done by then answers at once, and one that asks a question by then gets its answer the
+    /// 2026-07-28 way (an input-required result, and the client's retry); otherwise the call
+    /// becomes a task and answers with it at once, while the handler runs on. Questions it
+    /// asks from then on wait in the task (`input_required`) for `tasks/update`;
+    /// `tasks/cancel` drops the handler's future.
+    pub fn task_support(mut self, support: TaskSupport) -> Self {
+        self.task_support = support;
         self
     }
 

@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use super::kind::{McpKind, OperationMapping};
+use crate::tasks::TaskSupport;
 
 /// The `x-mcp` extension of one operation, as far as it is well-formed.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +20,8 @@ pub(crate) struct XMcp {
     pub(crate) open_world: Option<bool>,
     /// `headers`: arguments mirrored into `Mcp-Param-*` headers, as (argument, header name).
     pub(crate) headers: Vec<(String, String)>,
+    /// `taskSupport`: whether calls may become tasks.
+    pub(crate) task_support: Option<TaskSupport>,
 }
 
 impl XMcp {
@@ -95,10 +98,18 @@ impl XMcp {
             }
             Some(_) => warn("x-mcp.headers is not an object; ignored".into()),
         }
+        if let Some(support) = text("taskSupport", warn) {
+            parsed.task_support = TaskSupport::parse(&support);
+            if parsed.task_support.is_none() {
+                warn(format!(
+                    "x-mcp.taskSupport \"{support}\" is not one of forbidden, optional, required; ignored"
+                ));
+            }
+        }
         for key in object.keys() {
             if !matches!(
                 key.as_str(),
-                "name" | "title" | "hidden" | "kind" | "annotations" | "headers"
+                "name" | "title" | "hidden" | "kind" | "annotations" | "headers" | "taskSupport"
             ) {
                 warn(format!("x-mcp.{key} is not a known setting; ignored"));
             }
@@ -147,6 +158,26 @@ mod tests {
         assert_eq!(
             warnings,
             ["x-mcp.headers.zone is not a header name (a string); ignored"]
+        );
+    }
+
+    #[test]
+    fn task_support_is_one_of_three_policies() {
+        let mut warnings = Vec::new();
+        let x_mcp = XMcp::parse(&json!({"x-mcp": {"taskSupport": "required"}}), &mut |w| {
+            warnings.push(w)
+        });
+        assert_eq!(x_mcp.task_support, Some(TaskSupport::Required));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let x_mcp = XMcp::parse(&json!({"x-mcp": {"taskSupport": "sometimes"}}), &mut |w| {
+            warnings.push(w)
+        });
+        assert_eq!(x_mcp.task_support, None);
+        assert_eq!(
+            warnings,
+            [
+                "x-mcp.taskSupport \"sometimes\" is not one of forbidden, optional, required; ignored"
+            ]
         );
     }
 }

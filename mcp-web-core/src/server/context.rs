@@ -5,7 +5,7 @@
 // Logging is deprecated by SEP-2577 for a future protocol; both eras served here still have it.
 #![allow(deprecated)]
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use rmcp::{RoleServer, model::LoggingLevel, service::RequestContext};
 use serde_json::Value;
@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::mount::Session;
 use crate::{
     curated::{CallContext, ContextParts, LogFilter},
+    tasks::inbox::TaskSlot,
     updates::lock,
 };
 
@@ -26,17 +27,30 @@ pub(super) fn call_context(
     context: &RequestContext<RoleServer>,
     answers: BTreeMap<String, Value>,
 ) -> CallContext {
+    task_call_context(session, context, answers, Arc::default())
+}
+
+/// [`call_context`] of a call that may become a task: its questions wait in the task put in
+/// `task` once it is there.
+pub(super) fn task_call_context(
+    session: &Session,
+    context: &RequestContext<RoleServer>,
+    answers: BTreeMap<String, Value>,
+    task: TaskSlot,
+) -> CallContext {
     let request = context.extensions.get::<http::request::Parts>().cloned();
-    context_with(session, context, request, answers)
+    context_with(session, context, request, answers, task)
 }
 
 /// The context that relays a streamed response: it needs the client connection only, not a
-/// second copy of the HTTP request.
+/// second copy of the HTTP request. In a call that became a task, the task put in `task` shows
+/// the latest message as its status message.
 pub(super) fn relay_context(
     session: &Session,
     context: &RequestContext<RoleServer>,
+    task: TaskSlot,
 ) -> CallContext {
-    context_with(session, context, None, BTreeMap::new())
+    context_with(session, context, None, BTreeMap::new(), task)
 }
 
 fn context_with(
@@ -44,6 +58,7 @@ fn context_with(
     context: &RequestContext<RoleServer>,
     request: Option<http::request::Parts>,
     answers: BTreeMap<String, Value>,
+    task: TaskSlot,
 ) -> CallContext {
     let meta = &context.meta;
     let protocol_version = context
@@ -80,5 +95,6 @@ fn context_with(
         log_filter,
         answers,
         client_capabilities,
+        task,
     })
 }

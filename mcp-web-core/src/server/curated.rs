@@ -2,7 +2,10 @@
 //! the answers of earlier rounds), runs under the guard, and its outcome becomes the protocol's
 //! answer. Completions are plain functions and run directly.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use futures::{FutureExt, future::BoxFuture};
+use tokio_util::sync::CancellationToken;
 
 use rmcp::{
     ErrorData, RoleServer,
@@ -15,38 +18,72 @@ use rmcp::{
 };
 
 use super::{
-    context::call_context,
+    context::{call_context, task_call_context},
     guard::{Interrupted, cancelled_error, guarded},
     mount::{Mount, Session},
-    outcome::{error_result, rpc_outcome, tool_outcome},
+    outcome::{rpc_outcome, tool_outcome},
     registry::Registry,
+    tasks::{RunEnd, client_takes_tasks, tasks_required},
 };
-use crate::curated::{CompletionTarget, CuratedPrompt, CuratedTool, ResourceRequest};
+use crate::{
+    curated::{CompletionTarget, CuratedPrompt, CuratedTool, HandlerError, ResourceRequest},
+    tasks::{TaskSupport, inbox::TaskSlot},
+};
 
-/// Run a curated tool under its time limit (or the mount's).
+/// Run a curated tool under its time limit (or the mount's). A task-capable tool called by a
+/// client that takes tasks may become a task (see [`Tasks::run`](super::tasks::Tasks::run)).
 pub(super) async fn call_tool(
-    mount: &Mount,
+    mount: &Arc<Mount>,
     session: &Session,
     tool: &CuratedTool,
     request: CallToolRequestParams,
     context: &RequestContext<RoleServer>,
 ) -> Result<CallToolResponse, ErrorData> {
-    let name = &tool.tool.name;
+    let name = tool.tool.name.to_string();
     let rounds = mount.request_state.rounds(format!("tools/call {name}"));
     let answers = rounds.answers(request.request_state.as_deref(), request.input_responses)?;
-    let cx = call_context(session, context, answers);
+    let arguments = request.arguments.unwrap_or_default();
     let limit = tool.timeout.unwrap_or(mount.call_timeout);
-    let run = (tool.handler)(request.arguments.unwrap_or_default(), cx);
-    match guarded(run, limit, Some(&context.ct)).await {
-        Ok(outcome) => tool_outcome(outcome, &rounds),
-        Err(Interrupted::TimedOut(limit)) => Ok(error_result(format!(
+    let as_task = tool.task_support.allows_tasks() && client_takes_tasks(context);
+    if tool.task_support == TaskSupport::Required && !as_task {
+        return Err(tasks_required());
+    }
+    if !as_task {
+        let cx = call_context(session, context, answers);
+        let run = (tool.handler)(arguments, cx);
+        let end = run_to_end(mount.clone(), name, run, limit, context.ct.clone()).await;
+        return end.into_response();
+    }
+    // A task outlives its request: only `tasks/cancel` stops it.
+    let cancel = CancellationToken::new();
+    let mut detached = context.clone();
+    detached.ct = cancel.clone();
+    let slot = TaskSlot::default();
+    let cx = task_call_context(session, &detached, answers, slot.clone());
+    let run = (tool.handler)(arguments, cx);
+    let run = run_to_end(mount.clone(), name.clone(), run, limit, cancel.clone()).boxed();
+    mount.tasks.run(context, &name, run, slot, cancel).await
+}
+
+/// Run a curated tool's `run` to its end under the guard.
+async fn run_to_end(
+    mount: Arc<Mount>,
+    name: String,
+    run: BoxFuture<'static, Result<CallToolResponse, HandlerError>>,
+    limit: Duration,
+    cancelled: CancellationToken,
+) -> RunEnd {
+    let rounds = mount.request_state.rounds(format!("tools/call {name}"));
+    match guarded(run, limit, Some(&cancelled)).await {
+        Ok(outcome) => match tool_outcome(outcome, &rounds) {
+            Ok(response) => RunEnd::Answer(response),
+            Err(error) => RunEnd::Error(error),
+        },
+        Err(Interrupted::TimedOut(limit)) => RunEnd::Broke(format!(
             "Tool '{name}' timed out after {limit:?}; the call was abandoned"
-        ))
-        .into()),
-        Err(Interrupted::Panicked(why)) => {
-            Ok(error_result(format!("Tool '{name}' panicked: {why}")).into())
-        }
-        Err(Interrupted::Cancelled) => Err(cancelled_error()),
+        )),
+        Err(Interrupted::Panicked(why)) => RunEnd::Broke(format!("Tool '{name}' panicked: {why}")),
+        Err(Interrupted::Cancelled) => RunEnd::Cancelled,
     }
 }
 

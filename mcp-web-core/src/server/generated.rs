@@ -8,9 +8,10 @@ use std::sync::{
 };
 
 use bytes::Bytes;
+use futures::FutureExt;
 use rmcp::{
     ErrorData, RoleServer,
-    model::{CallToolResult, ReadResourceResult},
+    model::{CallToolResponse, CallToolResult, ReadResourceResult},
     service::RequestContext,
 };
 use serde_json::Value;
@@ -20,6 +21,7 @@ use super::{
     guard::{Interrupted, cancelled_error, guarded},
     mount::Mount,
     outcome::error_result,
+    tasks::{RunEnd, client_takes_tasks, tasks_required},
 };
 use crate::{
     CallError,
@@ -28,6 +30,7 @@ use crate::{
     resource::McpResourceRead,
     response::{ToolAnswer, read_body, resource_result, tool_answer, tool_result},
     route::Operation,
+    tasks::{TaskSupport, inbox::TaskSlot},
 };
 
 /// Why an exchange produced no response to map.
@@ -71,6 +74,47 @@ pub(super) async fn call_tool(
         }
         Err(Failure::Cancelled) => Err(cancelled_error()),
     }
+}
+
+/// Call the generated tool `operation`; when it may become a task and the client takes tasks,
+/// through [`Tasks::run`](super::tasks::Tasks::run). `relay` makes the context that relays a
+/// streamed response, from the request's context (or the task's, detached from the request,
+/// with the slot of the task, whose status message then follows the stream).
+pub(super) async fn call_tool_or_task(
+    mount: &Arc<Mount>,
+    operation: Arc<Operation>,
+    arguments: serde_json::Map<String, Value>,
+    context: &RequestContext<RoleServer>,
+    relay: impl FnOnce(&RequestContext<RoleServer>, TaskSlot) -> CallContext,
+) -> Result<CallToolResponse, ErrorData> {
+    let name = operation.tool.name.to_string();
+    let support = (mount.tasks.configured(&name)).unwrap_or(operation.task_support);
+    let as_task = support.allows_tasks() && client_takes_tasks(context);
+    if support == TaskSupport::Required && !as_task {
+        return Err(tasks_required());
+    }
+    if !as_task {
+        let relay = relay(context, TaskSlot::default());
+        let result = call_tool(mount, operation, arguments, context, relay).await?;
+        return Ok(result.into());
+    }
+    // A task outlives its request: only `tasks/cancel` stops it.
+    let cancel = CancellationToken::new();
+    let mut detached = context.clone();
+    detached.ct = cancel.clone();
+    let slot = TaskSlot::default();
+    let relay = relay(&detached, slot.clone());
+    let task_mount = mount.clone();
+    let run = async move {
+        match call_tool(&task_mount, operation, arguments, &detached, relay).await {
+            Ok(result) => RunEnd::Answer(result.into()),
+            // The only error of a generated call: it was cancelled.
+            Err(_) => RunEnd::Cancelled,
+        }
+    };
+    (mount.tasks)
+        .run(context, &name, run.boxed(), slot, cancel)
+        .await
 }
 
 /// Call the generated tool `operation` for the fast lane, which has no rmcp request context:
@@ -188,6 +232,11 @@ async fn exchange(
         }
     }
     let forwarded = forwarded_headers(incoming.map(|p| &p.headers), &mount.forward_headers);
+    // Status links are read with the caller's forwarded headers only.
+    let status_headers = match operation.accepted_follows_location {
+        true => forwarded.clone(),
+        false => http::HeaderMap::new(),
+    };
     let empty = serde_json::Map::new();
     let object = arguments.as_object().unwrap_or(&empty);
     let mut request = build_request(name, &operation.route, object, forwarded).map_err(invalid)?;
@@ -196,7 +245,7 @@ async fn exchange(
     }
     let exchange = async {
         let response = mount.dispatcher.dispatch(request, incoming).await?;
-        read_body(response, mount.max_response_body_bytes, |message| {
+        let answer = read_body(response, mount.max_response_body_bytes, |message| {
             let relay = relay.clone();
             // Boxed: relaying through rmcp is a large future, and only streams relay anything;
             // every other call would carry its state.
@@ -204,7 +253,11 @@ async fn exchange(
                 Box::pin(async move { relay.report(message).await });
             report
         })
-        .await
+        .await?;
+        if !operation.accepted_follows_location {
+            return Ok(answer);
+        }
+        follow_location(mount, answer, &status_headers, incoming).await
     };
     let limit = mount
         .tool_timeouts
@@ -223,6 +276,64 @@ async fn exchange(
         Err(Interrupted::Cancelled) => Err(Failure::Cancelled),
         Ok(Err(error)) => Err(Failure::Failed(error.to_string())),
         Ok(Ok(answer)) => Ok(answer),
+    }
+}
+
+/// The end of asynchronous work the API accepted (`202 Accepted` + `Location`): the status
+/// link is read in-process — again after `Retry-After` (or half a second) while it answers
+/// `202`, through any `3xx` + `Location` — until it answers something else, the final
+/// resource. An answer without a link is final as it is.
+async fn follow_location(
+    mount: &Mount,
+    mut answer: (http::response::Parts, Bytes),
+    headers: &http::HeaderMap,
+    incoming: Option<&http::request::Parts>,
+) -> Result<(http::response::Parts, Bytes), CallError> {
+    let mut link: Option<String> = None;
+    loop {
+        let (parts, _) = &answer;
+        let status = parts.status;
+        let accepted = status == http::StatusCode::ACCEPTED;
+        if !accepted && !status.is_redirection() {
+            return Ok(answer);
+        }
+        let location = (parts.headers.get(http::header::LOCATION))
+            .and_then(|value| value.to_str().ok())
+            .and_then(in_process_path);
+        // A `202` from the status link itself may name no link: it is read again.
+        let Some(target) = location.or_else(|| link.clone().filter(|_| accepted)) else {
+            return Ok(answer);
+        };
+        if accepted && link.is_some() {
+            tokio::time::sleep(retry_after(&parts.headers)).await;
+        }
+        let mut request = http::Request::get(target.as_str())
+            .body(Bytes::new())
+            .map_err(|e| CallError::Dispatch(format!("status link '{target}': {e}")))?;
+        *request.headers_mut() = headers.clone();
+        let response = mount.dispatcher.dispatch(request, incoming).await?;
+        answer = read_body(response, mount.max_response_body_bytes, |_| async {}).await?;
+        link = Some(target);
+    }
+}
+
+/// The path and query of a `Location` (absolute URLs are read in-process too: the API is the
+/// one behind this mount).
+fn in_process_path(location: &str) -> Option<String> {
+    let uri: http::Uri = location.parse().ok()?;
+    let path = uri.path_and_query()?.as_str();
+    path.starts_with('/').then(|| path.to_string())
+}
+
+/// How long to wait before reading a status link again: its `Retry-After` seconds (at most a
+/// minute), else half a second.
+fn retry_after(headers: &http::HeaderMap) -> std::time::Duration {
+    let seconds = (headers.get(http::header::RETRY_AFTER))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok());
+    match seconds {
+        Some(seconds) => std::time::Duration::from_secs(seconds.min(60)),
+        None => std::time::Duration::from_millis(500),
     }
 }
 
@@ -270,6 +381,11 @@ impl StreamReporter {
         let mut summary: String = message.chars().take(200).collect();
         if summary.len() < message.len() {
             summary.push('…');
+        }
+        if let Some(task) = self.cx.task()
+            && let Err(e) = task.note(summary.clone()).await
+        {
+            tracing::warn!("a task's status message was not stored: {e}");
         }
         self.cx.progress(count as f64, None, Some(&summary)).await;
         self.cx.log(LogLevel::Info, log_data(message)).await;

@@ -5,7 +5,8 @@
 #![allow(deprecated)]
 
 use rmcp::model::{
-    Implementation, PromptsCapability, ResourcesCapability, ServerCapabilities, ServerConfig,
+    ExtensionCapabilities, Implementation, JsonObject, PromptsCapability, ResourcesCapability,
+    ServerCapabilities, ServerConfig, TASKS_EXTENSION_ID,
 };
 use serde_json::Value;
 
@@ -34,6 +35,16 @@ pub(super) fn server_info(
         .enable_tools()
         .enable_logging()
         .build();
+    // The tasks extension, when some tool's calls may become tasks.
+    let curated_tasks = curated.tools.iter().any(|t| t.task_support.allows_tasks());
+    let generated_tasks = (catalog.operations.iter()).any(|op| op.task_support.allows_tasks())
+        || config.tasks.tools.values().any(|s| s.allows_tasks());
+    if curated_tasks || generated_tasks {
+        (capabilities
+            .extensions
+            .get_or_insert_with(ExtensionCapabilities::new))
+        .insert(TASKS_EXTENSION_ID.to_string(), JsonObject::new());
+    }
     // Announce resources, prompts and completions only when there are some, so clients do
     // not offer empty lists.
     let has_resources = !catalog.resources.is_empty()

@@ -17,15 +17,18 @@ use super::{McpServer, generated};
 use crate::{response::ToolAnswer, route::Operation, updates::lock};
 
 impl McpServer {
-    /// The generated tool `name`, unless a curated tool answers to it, there is none, or it
-    /// mirrors arguments into `Mcp-Param-*` headers: those calls are rmcp's.
+    /// The generated tool `name`, unless a curated tool answers to it, there is none, it
+    /// mirrors arguments into `Mcp-Param-*` headers, or its calls may become tasks: those calls
+    /// are rmcp's.
     pub(crate) fn lane_tool(&self, name: &str) -> Option<Arc<Operation>> {
         if self.mount.registry.tool(name).is_some() {
             return None;
         }
         // rmcp checks the `Mcp-Param-*` headers of such a tool against its arguments.
         let operation = self.mount.catalog.get(name)?;
-        (!operation.mirrors_headers()).then(|| operation.clone())
+        // A call that may become a task is rmcp's too: the task methods are there.
+        let support = (self.mount.tasks.configured(name)).unwrap_or(operation.task_support);
+        (!operation.mirrors_headers() && !support.allows_tasks()).then(|| operation.clone())
     }
 
     /// Whether the 2025-era session `id` gets log messages at the `info` level: every session

@@ -7,8 +7,9 @@
 //! | `generated.rs` | generated tools and resources: validate, build, dispatch, read, map |
 //! | `curated.rs` | runs of curated handlers |
 //! | `context.rs` | the `CallContext` of a request |
-//! | `outcome.rs` | handler outcomes as protocol answers |
 //! | `mount.rs` | what a mount shares across sessions, and one session's state |
+//! | `tasks.rs` | calls that become tasks, and `tasks/get`, `tasks/update`, `tasks/cancel` |
+//! | `outcome.rs` | handler outcomes as protocol answers |
 //! | `info.rs` | what the server announces: name, version, instructions, capabilities |
 //! | `lane.rs` | what the fast lane asks of the server: the tools it may call, the call |
 //! | `search.rs` | discovery mode: the short list, `search_tools`, `call_tool` |
@@ -30,6 +31,7 @@ mod outcome;
 mod registry;
 mod search;
 mod state;
+mod tasks;
 
 use std::sync::Arc;
 

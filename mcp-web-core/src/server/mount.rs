@@ -14,7 +14,9 @@ use std::{
 use http::HeaderName;
 use rmcp::model::{LoggingLevel, ServerConfig};
 
-use super::{info::server_info, registry::Registry, search::Discovery, state::StateCodec};
+use super::{
+    info::server_info, registry::Registry, search::Discovery, state::StateCodec, tasks::Tasks,
+};
 use crate::{
     McpConfig, MountError,
     catalog::{Catalog, build_catalog},
@@ -42,6 +44,8 @@ pub(super) struct Mount {
     /// The log level each 2025-era session set, by session id, for the fast lane (which serves
     /// session calls without the session's own [`Session`]).
     pub(super) session_levels: SessionLevels,
+    /// Calls that became tasks, and where their records are kept.
+    pub(super) tasks: Arc<Tasks>,
 }
 
 /// Log levels set by `logging/setLevel`, by session id.
@@ -93,6 +97,7 @@ impl Mount {
             updates: config.resource_updates.clone(),
             request_state,
             session_levels: SessionLevels::default(),
+            tasks: Arc::new(Tasks::new(config.tasks.clone())),
         })
     }
 }
