@@ -35,7 +35,7 @@ MODERN_VERSION=0.2.0-alpha.12
 MODERN_REQUIREMENTS=2026-07-28
 # The 2026-07-28 run as of 2026-12-01: 36 of 37 scored scenarios, 145 checks (CONFORMANCE.md).
 MODERN_MIN_SCORED=37
-MODERN_MIN_CHECKS=163
+MODERN_MIN_CHECKS=195
 # Every active server scenario of 0.1.16 (`conformance list --server` less the two it lists as
 # pending there, json-schema-2020-12 and server-sse-polling): each must run.
 LEGACY_SCENARIOS="
