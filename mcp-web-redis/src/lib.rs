@@ -23,11 +23,15 @@
 //! | `session:{id}` | the client's `initialize` parameters (JSON), which a replica that does not know the session replays to restore it | [`session_ttl`](RedisStore::session_ttl) after it was last written; the mount rewrites it while the session is in use |
 //! | `events:{stream}` | a Redis stream of the SSE events of one response or standalone stream, at most [`max_stream_events`](RedisStore::max_stream_events) | [`event_ttl`](RedisStore::event_ttl) after its last event |
 //!
-//! When Redis cannot be reached, a session or a replay that needs it fails with a
-//! [`RedisStoreError`] naming Redis, and for a [`cooldown`](RedisStore::cooldown) after a
-//! connection failure the store fails at once instead of waiting on Redis again. An event that
-//! cannot be stored is still sent, without an event id: the stream goes on and only its
-//! resumption point is lost. Stateless (2026-07-28) traffic needs no store and keeps working.
+//! When Redis cannot be reached, what needs it fails with a [`RedisStoreError`] that names
+//! Redis: a request for a session this instance does not know gets `500` with that message
+//! (rmcp's answer to a failed restore), and a `Last-Event-ID` replay gets an empty stream
+//! (rmcp's answer to a failed replay, so that clients do not retry in a loop). For half a
+//! second after a connection failure the store fails at once instead of waiting on Redis
+//! again. An event that cannot be stored is still sent, with an empty event id: the stream goes
+//! on and only its resumption point is lost. A session opened meanwhile lives on its instance
+//! until the mount's sweeper, writing the sessions in use again, finds Redis back. Sessions an instance
+//! knows, and stateless (2026-07-28) traffic, keep working.
 //!
 //! | file | owns |
 //! |---|---|
