@@ -68,6 +68,13 @@ pub mod event_store {
         store::{EventId, EventStore, EventStoreError, EventStream, StreamId},
     };
 }
+/// Sessions shared across instances ([`McpConfig::session_store`]): rmcp's `SessionStore`
+/// trait and its types.
+pub mod session_store {
+    pub use rmcp::transport::streamable_http_server::session::{
+        SessionState, SessionStore, SessionStoreError,
+    };
+}
 mod dispatch;
 mod error;
 pub mod exposure;

@@ -92,6 +92,8 @@ impl McpService {
             .with_sse_keep_alive(config.sse_keep_alive)
             .with_cancellation_token(config.shutdown.clone())
             .with_max_request_body_bytes(config.max_request_body_bytes);
+        // Sessions opened elsewhere: rmcp loads one, `Sessions::restore_session` gives it a worker.
+        transport.session_store = config.session_store.clone();
         // The transport and the fast lane check `Host` against the same list.
         let hosts = config
             .allowed_hosts
@@ -335,6 +337,18 @@ impl Endpoint {
             && self.sessions.len() >= self.max_sessions
         {
             log_request("initialize", None, "503", started);
+            return too_many_sessions(self.max_sessions);
+        }
+        // A session opened on another instance would be restored here: one more, all the same.
+        if let Some(id) = parts.headers.get(lane::MCP_SESSION_ID)
+            && self.sessions.restores(id.as_bytes())
+        {
+            log_request(
+                rpc_method.as_deref().unwrap_or("(unreadable)"),
+                None,
+                "503",
+                started,
+            );
             return too_many_sessions(self.max_sessions);
         }
         let json_body = media::content_type_is(&parts.headers, "application/json");

@@ -14,9 +14,11 @@
 //!   demo token, which the demo API accepts) — or, with `--forward-token`, the caller's own
 //!   `Authorization` (the documented opt-in, for an API that is the same resource server).
 //!
-//! Env: `DEMO_TOKEN` (default `demo-token`), the token both apps accept; `MCP_STATELESS=1`, no
-//! sessions in any era, so that copies behind a round-robin proxy need no shared state (see
-//! docs/deployment.md); `RUST_LOG` (default
+//! Env: `REDIS_URL` puts 2025-11-25 sessions and resumable streams in that Redis and
+//! `MCP_STATE_KEY` sets the shared `requestState` key, so copies of this command behind a load
+//! balancer form one service; `MCP_STATELESS=1` instead serves every era without sessions, so
+//! copies need no shared state at all (see docs/deployment.md); `DEMO_TOKEN` (default
+//! `demo-token`), the token both apps accept; `RUST_LOG` (default
 //! `info,rmcp=warn,tower_http=debug`); `TCP_NODELAY=0` leaves Nagle's algorithm on.
 //! Ctrl-C or SIGTERM ends open MCP streams and stops both servers gracefully.
 
@@ -26,6 +28,7 @@ mod auth;
 #[path = "../../axum-tickets/src/error.rs"]
 mod error;
 mod options;
+mod replicas;
 #[path = "../../axum-tickets/src/routes.rs"]
 mod routes;
 #[path = "../../tickets-shared/mod.rs"]
@@ -74,7 +77,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     };
 
     let state = Arc::new(AppState::new(settings.token.clone(), DEMO_USER));
-    let standalone = StandaloneMcp::new("/mcp", apps::mcp_config());
+    let (config, shared) = replicas::from_env(apps::mcp_config())?;
+    let standalone = StandaloneMcp::new("/mcp", config);
     let shutdown = standalone.shutdown_handle();
     let (stop, stopped) = watch::channel(false);
     let signal = shutdown.after_shutdown_signal();
@@ -122,6 +126,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         }
     };
 
+    writeln!(io::stdout(), "split-deployment MCP app: {shared}")?;
     let mcp = apps::mcp(standalone, upstream, state)?;
     let listener = bind(options.mcp_port, settings.nodelay).await?;
     let port = listener.local_addr()?.port();

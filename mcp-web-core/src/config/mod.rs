@@ -52,6 +52,7 @@ use crate::{
 /// | responses | SSE streams; [`json_responses`](Self::json_responses) for plain JSON |
 /// | [`sse_keep_alive`](Self::sse_keep_alive) | a comment every 15 s |
 /// | resumability (`Last-Event-ID`) | in memory, per session, while a call runs; [`event_store`](Self::event_store) for more |
+/// | [`session_store`](Self::session_store) | none: sessions live in the instance that opened them |
 /// | [`allowed_origins`](Self::allowed_origins) | no `Origin` (non-browser clients) or a loopback one; others get 403 |
 /// | [`allowed_hosts`](Self::allowed_hosts) | loopback only: `localhost`, `127.0.0.1`, `::1` |
 /// | [`call_timeout`](Self::call_timeout) | 30 seconds per tool call |
@@ -85,6 +86,7 @@ pub struct McpConfig {
     pub(crate) request_state_key: Option<Vec<u8>>,
     pub(crate) resource_updates: crate::ResourceUpdates,
     pub(crate) event_store: Option<Arc<dyn crate::event_store::EventStore>>,
+    pub(crate) session_store: Option<Arc<dyn crate::session_store::SessionStore>>,
     pub(crate) tool_search: Option<ToolSearch>,
     pub(crate) oauth: crate::oauth::OAuthSettings,
     pub(crate) tasks: crate::tasks::TaskSettings,
@@ -135,6 +137,7 @@ impl McpConfig {
             request_state_key: None,
             resource_updates: crate::ResourceUpdates::default(),
             event_store: None,
+            session_store: None,
             tool_search: None,
             oauth: crate::oauth::OAuthSettings::default(),
             tasks: crate::tasks::TaskSettings::default(),
@@ -220,6 +223,18 @@ impl McpConfig {
     /// reconnects to the same instance before the answer.
     pub fn event_store(mut self, store: Arc<dyn crate::event_store::EventStore>) -> Self {
         self.event_store = Some(store);
+        self
+    }
+
+    /// Keep each 2025-era session's `initialize` parameters in `store`, so that an instance
+    /// that does not know a session restores it (replaying the handshake) instead of answering
+    /// 404: replicas behind a load balancer serve the same sessions. While a session is in use
+    /// its entry is written again every quarter of the
+    /// [`session_idle_timeout`](Self::session_idle_timeout), which should be the store's
+    /// expiry. A session restored here counts against [`max_sessions`](Self::max_sessions).
+    /// Default: none, each instance knows its own sessions.
+    pub fn session_store(mut self, store: Arc<dyn crate::session_store::SessionStore>) -> Self {
+        self.session_store = Some(store);
         self
     }
 

@@ -25,6 +25,15 @@
 //! ends the sessions idle for the idle timeout, parked or not, and a request for an expired
 //! session gets 404 even before the sweeper runs. A session with a stream open is not idle.
 //!
+//! With a [`session_store`](crate::McpConfig::session_store), sessions are shared by every
+//! instance using the same store. rmcp writes a session there at its `initialize` and deletes
+//! it at its `DELETE`; a request for a session this instance does not know makes rmcp load it
+//! and ask [`Sessions`] for a worker (`restore_session`), and the handshake replay that follows
+//! makes it a session like the others here, fast lane included. The sweeper writes the entries
+//! of sessions used since their last write again, at most once per sweep, so that the store's
+//! expiry (the idle timeout) runs from the last request on any instance. A restore counts
+//! against `max_sessions` as an `initialize` does.
+//!
 //! | file | owns |
 //! |---|---|
 //! | `mod.rs` | [`Sessions`]: rmcp's calls, parking, revival, expiry |
@@ -43,12 +52,13 @@ use futures::Stream;
 use rmcp::{
     ServerHandler,
     model::{
-        ClientJsonRpcMessage, ClientNotification, ClientRequest, InitializeRequest,
+        ClientJsonRpcMessage, ClientNotification, ClientRequest, GetExtensions, InitializeRequest,
         InitializeRequestParams, InitializedNotification, NumberOrString, ServerJsonRpcMessage,
     },
     service::serve_server_with_ct,
     transport::streamable_http_server::session::{
         EventStore, RestoreOutcome, ServerSseMessage, SessionId, SessionManager,
+        SessionRestoreMarker, SessionState, SessionStore,
         local::{LocalSessionManager, LocalSessionManagerError, SessionError, SessionTransport},
     },
 };
@@ -90,6 +100,9 @@ struct Shared {
     changed: Notify,
     idle_timeout: Option<Duration>,
     warm_limit: usize,
+    /// Where sessions are shared with other instances, and how many this one may hold.
+    store: Option<Arc<dyn SessionStore>>,
+    max_sessions: usize,
     shutdown: CancellationToken,
     sweeper: Once,
 }
@@ -121,10 +134,22 @@ impl<S: ServerHandler> Sessions<S> {
                 changed: Notify::new(),
                 idle_timeout: config.session_idle_timeout,
                 warm_limit,
+                store: config.session_store.clone(),
+                max_sessions: config.max_sessions,
                 shutdown: config.shutdown.clone(),
                 sweeper: Once::new(),
             }),
             new_server: Box::new(new_server),
+        }
+    }
+
+    /// Start the sweeper, once, if sessions expire.
+    fn start_sweeper(&self) {
+        if let Some(idle) = self.shared.idle_timeout {
+            self.shared.sweeper.call_once(|| {
+                let shared = Arc::downgrade(&self.shared);
+                tokio::spawn(sweep(shared, idle, self.shared.shutdown.clone()));
+            });
         }
     }
 
@@ -222,6 +247,17 @@ impl<S> Sessions<S> {
         self.shared.table().records.len()
     }
 
+    /// Whether a request for session `id` would restore it from the session store while this
+    /// instance is at its session limit.
+    pub(crate) fn restores(&self, id: &[u8]) -> bool {
+        if self.shared.store.is_none() {
+            return false;
+        }
+        let table = self.shared.table();
+        table.records.len() >= self.shared.max_sessions
+            && std::str::from_utf8(id).is_ok_and(|id| !table.records.contains_key(id))
+    }
+
     /// Whether `id` is an open session; if so, it is in use now (a request served without its
     /// worker). An expired session is left for rmcp's next look to end.
     pub(crate) fn touch(&self, id: &str) -> bool {
@@ -260,6 +296,24 @@ impl Shared {
             shared: self.clone(),
             id: id.clone(),
         })
+    }
+
+    /// The handshake of a session restored from the store has ended: it serves requests now, or
+    /// (`ready` false) it is gone.
+    fn restored(&self, id: &SessionId, ready: bool) {
+        {
+            let mut table = self.table();
+            match table.records.get_mut(id) {
+                Some(record) if ready && record.worker == Worker::Reviving => {
+                    record.worker = Worker::Live;
+                }
+                Some(_) if !ready => {
+                    table.remove(id);
+                }
+                _ => {}
+            }
+        }
+        self.changed.notify_waiters();
     }
 
     /// Whether `id` has no worker, or one that is ending.
@@ -327,7 +381,29 @@ async fn sweep(shared: Weak<Shared>, idle: Duration, shutdown: CancellationToken
         for id in with_worker {
             let _ = shared.live.close_session(&id).await;
         }
+        if let Some(store) = &shared.store {
+            let due = shared.table().due_for_store(Instant::now(), period);
+            write_again(store.as_ref(), due).await;
+        }
     }
+}
+
+/// How many session entries the sweeper writes at once.
+const CONCURRENT_WRITES: usize = 32;
+
+/// Write the `due` sessions to `store` again, which restarts their expiry there.
+async fn write_again(store: &dyn SessionStore, due: Vec<(SessionId, Box<[u8]>)>) {
+    use futures::StreamExt;
+    futures::stream::iter(due)
+        .for_each_concurrent(CONCURRENT_WRITES, |(id, initialize)| async move {
+            let Ok(params) = serde_json::from_slice::<InitializeRequestParams>(&initialize) else {
+                return;
+            };
+            if let Err(error) = store.store(&id, &SessionState::new(params)).await {
+                tracing::warn!(session = %id, %error, "session not written to the session store");
+            }
+        })
+        .await;
 }
 
 /// A session in use: not parked, not expired, until dropped.
@@ -381,12 +457,7 @@ impl<S: ServerHandler> SessionManager for Sessions<S> {
     type Transport = SessionTransport;
 
     async fn create_session(&self) -> Result<(SessionId, Self::Transport), Error> {
-        if let Some(idle) = self.shared.idle_timeout {
-            self.shared.sweeper.call_once(|| {
-                let shared = Arc::downgrade(&self.shared);
-                tokio::spawn(sweep(shared, idle, self.shared.shutdown.clone()));
-            });
-        }
+        self.start_sweeper();
         let (id, transport) = self.shared.live.create_session().await?;
         self.shared.table().open(id.clone());
         self.shared.park_beyond_warm().await;
@@ -458,6 +529,15 @@ impl<S: ServerHandler> SessionManager for Sessions<S> {
         message: ClientJsonRpcMessage,
     ) -> Result<(), Error> {
         let _in_use = self.shared.in_use(id)?;
+        if ends_a_restore(&message) {
+            // The handshake replay of `restore_session`'s worker: it is ready after this.
+            let accepted = self.shared.live.accept_message(id, message).await;
+            self.shared.restored(id, accepted.is_ok());
+            if accepted.is_err() {
+                let _ = self.shared.live.close_session(id).await;
+            }
+            return accepted;
+        }
         if lost_on_a_new_worker(&message) && self.shared.parked(id) {
             return Ok(());
         }
@@ -495,9 +575,44 @@ impl<S: ServerHandler> SessionManager for Sessions<S> {
         })
     }
 
+    /// A session of the session store that this instance does not know: a record, `Reviving`
+    /// until the replayed `notifications/initialized` ([`ends_a_restore`]), so that other
+    /// requests for it wait for the handshake as they do for a revival.
+    async fn restore_session(
+        &self,
+        id: SessionId,
+    ) -> Result<RestoreOutcome<SessionTransport>, Error> {
+        {
+            let mut table = self.shared.table();
+            if table.records.contains_key(&id) {
+                return Ok(RestoreOutcome::AlreadyPresent);
+            }
+            if self.shared.store.is_none() || table.records.len() >= self.shared.max_sessions {
+                return Ok(RestoreOutcome::NotSupported);
+            }
+            table.restore(id.clone());
+        }
+        self.start_sweeper();
+        let outcome = self.shared.live.restore_session(id.clone()).await;
+        if !matches!(outcome, Ok(RestoreOutcome::Restored(_))) {
+            self.shared.table().remove(&id);
+            self.shared.changed.notify_waiters();
+        }
+        self.shared.park_beyond_warm().await;
+        outcome
+    }
+
     fn event_store(&self) -> Option<Arc<dyn EventStore>> {
         self.shared.live.event_store()
     }
+}
+
+/// The `notifications/initialized` rmcp sends a session it restores from the session store.
+fn ends_a_restore(message: &ClientJsonRpcMessage) -> bool {
+    matches!(message, ClientJsonRpcMessage::Notification(notification) if matches!(
+        notification.notification,
+        ClientNotification::InitializedNotification(_)
+    ) && notification.notification.extensions().get::<SessionRestoreMarker>().is_some())
 }
 
 #[cfg(test)]

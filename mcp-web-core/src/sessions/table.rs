@@ -26,6 +26,8 @@ pub(super) struct Record {
     /// Holds state a replay would lose; never parked.
     pub(super) keeps_worker: bool,
     pub(super) worker: Worker,
+    /// When this instance last wrote the session to the session store; `None`: not yet.
+    pub(super) stored: Option<Instant>,
 }
 
 /// Where a session's worker is.
@@ -48,6 +50,7 @@ impl Record {
             in_use: 0,
             keeps_worker: false,
             worker: Worker::Live,
+            stored: Some(Instant::now()),
         }
     }
 
@@ -127,6 +130,39 @@ impl Table {
         with_worker
     }
 
+    /// A session opened on another instance, getting a worker here; the store has it.
+    pub(super) fn restore(&mut self, id: SessionId) {
+        self.open(id.clone());
+        if let Some(record) = self.records.get_mut(&id) {
+            record.worker = Worker::Reviving;
+            record.stored = None;
+        }
+    }
+
+    /// The sessions whose store entry to write again at `now`, with what to write: those used
+    /// since their last write (or in use now) and not written for `period`; marked written.
+    pub(super) fn due_for_store(
+        &mut self,
+        now: Instant,
+        period: Duration,
+    ) -> Vec<(SessionId, Box<[u8]>)> {
+        let mut due = Vec::new();
+        for (id, record) in &mut self.records {
+            let Some(initialize) = &record.initialize else {
+                continue;
+            };
+            let used_since = |at: Instant| record.in_use > 0 || record.last_used > at;
+            let is_due = record
+                .stored
+                .is_none_or(|at| now.duration_since(at) >= period && used_since(at));
+            if is_due {
+                due.push((id.clone(), initialize.clone()));
+                record.stored = Some(now);
+            }
+        }
+        due
+    }
+
     /// Sessions with a worker, or getting one.
     #[cfg(test)]
     pub(super) fn warm(&self) -> usize {
@@ -190,5 +226,43 @@ mod tests {
         assert!(table.records.contains_key(&recent));
         assert!(table.records.contains_key(&streaming));
         assert_eq!(table.warm(), 2);
+    }
+
+    #[test]
+    fn store_entries_are_written_again_only_for_sessions_used_since() {
+        let mut table = Table::default();
+        let [used, unused, streaming] =
+            ["used", "unused", "streaming"].map(|id| initialized(&mut table, id));
+        table.restore("restored".into());
+        let restored: SessionId = "restored".into();
+        table.records.get_mut(&restored).unwrap().initialize = Some(Box::from(&b"{}"[..]));
+        let period = Duration::from_secs(4);
+        let now = Instant::now();
+        // Not yet a period since the write at `initialize`; a restored one was never written here.
+        let due = table.due_for_store(now, period);
+        assert_eq!(
+            due.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            [&restored]
+        );
+
+        let later = now + period;
+        table.records.get_mut(&used).unwrap().last_used = now + Duration::from_secs(1);
+        table.records.get_mut(&streaming).unwrap().in_use = 1;
+        let mut due: Vec<_> = table
+            .due_for_store(later, period)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        due.sort();
+        assert_eq!(due, [streaming.clone(), used.clone()]);
+        assert!(!due.contains(&unused));
+        // Just written: not again within the period.
+        assert!(
+            table
+                .due_for_store(later + Duration::from_secs(1), period)
+                .iter()
+                .all(|(id, _)| *id != used)
+        );
+        assert_eq!(table.records[&restored].worker, Worker::Reviving);
     }
 }

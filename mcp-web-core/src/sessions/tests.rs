@@ -7,7 +7,10 @@ use rmcp::{
     ErrorData, RoleServer,
     model::{ListPromptsResult, PaginatedRequestParams, Prompt, ServerCapabilities, ServerConfig},
     service::RequestContext,
-    transport::{StreamableHttpServerConfig, StreamableHttpService},
+    transport::{
+        StreamableHttpServerConfig, StreamableHttpService,
+        streamable_http_server::session::SessionStoreError,
+    },
 };
 use serde_json::{Value, json};
 
@@ -48,11 +51,9 @@ fn endpoint(config: McpConfig, warm_limit: usize) -> Endpoint {
         || ClientName,
         warm_limit,
     ));
-    let http = StreamableHttpService::new(
-        || Ok(ClientName),
-        sessions.clone(),
-        StreamableHttpServerConfig::default(),
-    );
+    let mut transport = StreamableHttpServerConfig::default();
+    transport.session_store = config.session_store.clone();
+    let http = StreamableHttpService::new(|| Ok(ClientName), sessions.clone(), transport);
     Endpoint { sessions, http }
 }
 
@@ -304,4 +305,162 @@ async fn a_touch_keeps_a_session_open_but_not_an_expired_one() {
         endpoint.client_of(&alpha).await,
         Err(http::StatusCode::NOT_FOUND)
     );
+}
+
+/// A session store in memory, shared by the endpoints of a test as Redis is by replicas;
+/// `down` makes every call fail.
+#[derive(Default)]
+struct SharedStore {
+    entries: Mutex<std::collections::HashMap<String, SessionState>>,
+    /// Writes per session.
+    writes: Mutex<std::collections::HashMap<String, usize>>,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl SharedStore {
+    fn check(&self) -> Result<(), SessionStoreError> {
+        match self.down.load(std::sync::atomic::Ordering::Relaxed) {
+            true => Err("session store unreachable".into()),
+            false => Ok(()),
+        }
+    }
+
+    fn writes(&self, id: &str) -> usize {
+        lock(&self.writes).get(id).copied().unwrap_or(0)
+    }
+}
+
+#[async_trait::async_trait]
+impl SessionStore for SharedStore {
+    async fn load(&self, id: &str) -> Result<Option<SessionState>, SessionStoreError> {
+        self.check()?;
+        Ok(lock(&self.entries).get(id).cloned())
+    }
+
+    async fn store(&self, id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
+        self.check()?;
+        *lock(&self.writes).entry(id.to_owned()).or_default() += 1;
+        lock(&self.entries).insert(id.to_owned(), state.clone());
+        Ok(())
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), SessionStoreError> {
+        self.check()?;
+        lock(&self.entries).remove(id);
+        Ok(())
+    }
+}
+
+fn sharing(store: &Arc<SharedStore>) -> McpConfig {
+    config().session_store(store.clone())
+}
+
+#[tokio::test]
+async fn a_session_opened_on_one_instance_continues_on_another_sharing_the_store() {
+    let store = Arc::new(SharedStore::default());
+    let a = endpoint(sharing(&store), 4);
+    let b = endpoint(sharing(&store), 4);
+    let alpha = a.open("alpha").await;
+    assert!(lock(&store.entries).contains_key(&alpha));
+    assert_eq!(b.sessions.len(), 0);
+
+    // B replays alpha's own `initialize`: its server knows the client by the same name.
+    assert_eq!(b.client_of(&alpha).await, Ok("alpha".into()));
+    assert_eq!(b.worker(&alpha), Some(Worker::Live));
+    assert!(b.sessions.touch(&alpha), "the fast lane knows it now");
+    assert_eq!(b.client_of(&alpha).await, Ok("alpha".into()));
+    assert_eq!(a.client_of(&alpha).await, Ok("alpha".into()));
+
+    // Ended on B: gone from the store, so no third instance restores it.
+    let (status, _, _) = b
+        .send(http::Method::DELETE, Some(&alpha), &json!(null))
+        .await;
+    assert_eq!(status, http::StatusCode::ACCEPTED);
+    assert!(lock(&store.entries).is_empty());
+    let c = endpoint(sharing(&store), 4);
+    assert_eq!(c.client_of(&alpha).await, Err(http::StatusCode::NOT_FOUND));
+}
+
+#[tokio::test]
+async fn concurrent_first_requests_on_another_instance_restore_the_session_once() {
+    let store = Arc::new(SharedStore::default());
+    let a = endpoint(sharing(&store), 4);
+    let b = endpoint(sharing(&store), 4);
+    let alpha = a.open("alpha").await;
+    // Distinct request ids: one session's requests in flight at once.
+    let (b, alpha) = (&b, alpha.as_str());
+    let lists = (10..18).map(|id| protocol::request(id, "prompts/list", json!({})));
+    let sent =
+        lists.map(|list| async move { b.send(http::Method::POST, Some(alpha), &list).await });
+    let answers = futures::future::join_all(sent.collect::<Vec<_>>()).await;
+    let answers: Vec<_> = answers
+        .iter()
+        .map(|(status, _, body)| {
+            (
+                *status,
+                reply::message(body)["result"]["prompts"][0]["name"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        answers
+            .iter()
+            .all(|a| *a == (http::StatusCode::OK, json!("alpha"))),
+        "{answers:?}"
+    );
+    assert_eq!(b.sessions.len(), 1);
+    assert_eq!(b.workers().await, 1);
+}
+
+#[tokio::test]
+async fn a_restore_counts_against_the_session_limit() {
+    let store = Arc::new(SharedStore::default());
+    let a = endpoint(sharing(&store), 4);
+    let b = endpoint(sharing(&store).max_sessions(1), 4);
+    let alpha = a.open("alpha").await;
+    b.open("beta").await;
+    assert!(b.sessions.restores(alpha.as_bytes()));
+    assert!(!b.sessions.restores(b"unknown-but-no-store-here") || b.sessions.len() >= 1);
+    assert_eq!(b.client_of(&alpha).await, Err(http::StatusCode::NOT_FOUND));
+    assert_eq!(b.sessions.len(), 1);
+    let no_store = endpoint(config().max_sessions(1), 4);
+    no_store.open("gamma").await;
+    assert!(!no_store.sessions.restores(alpha.as_bytes()));
+}
+
+#[tokio::test]
+async fn a_store_that_cannot_be_reached_gives_a_clear_error() {
+    let store = Arc::new(SharedStore::default());
+    let a = endpoint(sharing(&store), 4);
+    let b = endpoint(sharing(&store), 4);
+    let alpha = a.open("alpha").await;
+    store.down.store(true, std::sync::atomic::Ordering::Relaxed);
+    let list = protocol::request(2, "prompts/list", json!({}));
+    let (status, _, body) = b.send(http::Method::POST, Some(&alpha), &list).await;
+    assert_eq!(status, http::StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body.contains("session store unreachable"), "{body}");
+    assert_eq!(b.sessions.len(), 0);
+    // Where the session lives, it goes on; new sessions still open.
+    assert_eq!(a.client_of(&alpha).await, Ok("alpha".into()));
+    let beta = b.open("beta").await;
+    assert_eq!(b.client_of(&beta).await, Ok("beta".into()));
+}
+
+#[tokio::test]
+async fn a_session_in_use_is_written_to_the_store_again_an_idle_one_is_not() {
+    let store = Arc::new(SharedStore::default());
+    let idle = Duration::from_millis(200);
+    let a = endpoint(sharing(&store).session_idle_timeout(idle), 4);
+    let alpha = a.open("alpha").await;
+    let beta = a.open("beta").await;
+    assert_eq!((store.writes(&alpha), store.writes(&beta)), (1, 1));
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(a.client_of(&alpha).await, Ok("alpha".into()));
+    }
+    // A sweep every 50 ms writes alpha again at most once per sweep; beta, unused since its
+    // handshake, once after it at most.
+    let writes = store.writes(&alpha);
+    assert!((1 + 3..=1 + 9).contains(&writes), "{writes} writes");
+    assert!(store.writes(&beta) <= 2, "{} writes", store.writes(&beta));
 }
