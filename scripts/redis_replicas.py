@@ -148,6 +148,14 @@ def redis_cli(args):
     return subprocess.run(command, capture_output=True, text=True, timeout=10).stdout
 
 
+def redis_commands():
+    """Commands Redis has processed so far (INFO stats, `total_commands_processed`)."""
+    for line in redis_cli(["INFO", "stats"]).splitlines():
+        if line.startswith("total_commands_processed:"):
+            return int(line.split(":", 1)[1])
+    return 0
+
+
 # --- phases ---------------------------------------------------------------------------------
 
 
@@ -181,14 +189,18 @@ def load(replicas, clients, calls):
                     served_by[replica.name] += 1
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    commands_before = redis_commands()
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    commands = redis_commands() - commands_before
     print(f"load: {clients} sessions x {calls} calls alternating replicas: made {made}, "
-          f"answered {answered}, wrong {wrong}; served by {served_by}; {elapsed:.1f} s", flush=True)
+          f"answered {answered}, wrong {wrong}; served by {served_by}; {elapsed:.1f} s; "
+          f"Redis commands {commands} ({commands / max(made, 1):.2f} per call, sessions opened "
+          f"included)", flush=True)
     check(made == clients * calls and answered == made and wrong == 0, "load figures")
     return made, answered, wrong
 

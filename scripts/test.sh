@@ -60,6 +60,9 @@ AXUM_TICKETS_BIN="$target_dir/debug/axum-tickets" \
 step "replicas: two stateless MCP replicas behind Debian's nginx, Python SDK both eras + 2 rounds of 16 clients x 300 calls"
 scripts/replicas.sh "$target_dir/debug/split-deployment"
 
+step "redis: 2025-era sessions and resumable streams across replicas through a real redis-server (kills, expiry, flood, Redis down)"
+scripts/redis-replicas.sh
+
 step "interop matrix: TypeScript SDK 1.10/1.17/newest 1.x, Python SDK 1.9.4/1.30.0/2.3.0, on axum and actix"
 scripts/interop.sh "$target_dir/debug/conformance-server"
 
