@@ -21,13 +21,16 @@
 //! - **Graceful shutdown.** On Ctrl-C or SIGTERM the mount ends open MCP streams and stops the
 //!   server, so the graceful stop does not wait for clients to hang up.
 //!
-//! Run it with `cargo run -p actix-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
+//! Run it with `cargo run -p actix-tickets` (env `PORT`, default 3000; `REDIS_URL` and
+//! `MCP_STATE_KEY` to share sessions and request state with other copies; `DEMO_TOKEN`, default
 //! `demo-token`; `RUST_LOG`, default `info,rmcp=warn`; `TCP_NODELAY=0` leaves Nagle's
 //! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
 mod error;
+#[path = "../../tickets-shared/replicas.rs"]
+mod replicas;
 mod routes;
 #[path = "../../tickets-shared/mod.rs"]
 mod tickets;
@@ -63,11 +66,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     // Built once, outside the app factory: every worker shares the store and the MCP sessions.
     let state = web::Data::new(AppState::new(settings.token.clone(), DEMO_USER));
-    let mcp = McpMount::try_new(
-        "/mcp",
-        McpConfig::new(ApiDoc::openapi())
-            .instructions("Ticket tracker: list, read, create and update support tickets."),
-    )?;
+    let config = McpConfig::new(ApiDoc::openapi())
+        .instructions("Ticket tracker: list, read, create and update support tickets.");
+    // REDIS_URL / MCP_STATE_KEY: copies of this command behind a load balancer form one service.
+    let (config, shared) = replicas::from_env(config)?;
+    let mcp = McpMount::try_new("/mcp", config)?;
 
     let factory_mcp = mcp.clone();
     let server = HttpServer::new(move || {
@@ -86,6 +89,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let port = server.addrs()[0].port();
 
     settings.print_listening("actix-tickets", port)?;
+    println!("Shared state: {shared}");
 
     let server = server.run();
     actix_web::rt::spawn(mcp.stop_on_shutdown_signal(server.handle()));

@@ -21,13 +21,16 @@
 //! - **Graceful shutdown.** The mount's `ShutdownHandle` ends open MCP streams on Ctrl-C or
 //!   SIGTERM, so `with_graceful_shutdown` does not wait for clients to hang up.
 //!
-//! Run it with `cargo run -p axum-tickets` (env `PORT`, default 3000; `DEMO_TOKEN`, default
+//! Run it with `cargo run -p axum-tickets` (env `PORT`, default 3000; `REDIS_URL` and
+//! `MCP_STATE_KEY` to share sessions and request state with other copies; `DEMO_TOKEN`, default
 //! `demo-token`; `RUST_LOG`, default `info,rmcp=warn,tower_http=debug`; `TCP_NODELAY=0` leaves Nagle's
 //! algorithm on, as a host that never set it) and point an MCP client at
 //! `http://127.0.0.1:3000/mcp` with the header `Authorization: Bearer demo-token`.
 
 mod auth;
 mod error;
+#[path = "../../tickets-shared/replicas.rs"]
+mod replicas;
 mod routes;
 #[path = "../../tickets-shared/mod.rs"]
 mod tickets;
@@ -55,9 +58,7 @@ const DEMO_USER: &str = "demo";
 /// The whole app: the ticket API with MCP mounted at `/mcp`, wrapped in auth and tracing.
 ///
 /// Also returns the handle that ends the mount's MCP sessions at shutdown.
-fn app(state: SharedState) -> (Router, ShutdownHandle) {
-    let config = McpConfig::new(ApiDoc::openapi())
-        .instructions("Ticket tracker: list, read, create and update support tickets.");
+fn app(state: SharedState, config: McpConfig) -> (Router, ShutdownHandle) {
     let shutdown = config.shutdown_handle();
     let app = routes::router(state.clone())
         .mount_http("/mcp", config) // the one added line
@@ -85,7 +86,14 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let settings = Settings::from_env()?;
 
-    let (app, shutdown) = app(Arc::new(AppState::new(settings.token.clone(), DEMO_USER)));
+    let config = McpConfig::new(ApiDoc::openapi())
+        .instructions("Ticket tracker: list, read, create and update support tickets.");
+    // REDIS_URL / MCP_STATE_KEY: copies of this command behind a load balancer form one service.
+    let (config, shared) = replicas::from_env(config)?;
+    let (app, shutdown) = app(
+        Arc::new(AppState::new(settings.token.clone(), DEMO_USER)),
+        config,
+    );
     let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, settings.port)).await?;
     // The bound port, so PORT=0 prints the one the OS picked.
     let port = listener.local_addr()?.port();
@@ -99,6 +107,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     });
 
     settings.print_listening("axum-tickets", port)?;
+    println!("Shared state: {shared}");
 
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown.after_shutdown_signal())

@@ -28,6 +28,7 @@ mod auth;
 #[path = "../../axum-tickets/src/error.rs"]
 mod error;
 mod options;
+#[path = "../../tickets-shared/replicas.rs"]
 mod replicas;
 #[path = "../../axum-tickets/src/routes.rs"]
 mod routes;
@@ -42,7 +43,7 @@ use std::{
 };
 
 use axum::serve::{Listener, ListenerExt};
-use mcp_axum::StandaloneMcp;
+use mcp_axum::{McpConfig, StandaloneMcp};
 use mcp_web_remote::RemoteApi;
 use tokio::{net::TcpListener, sync::watch};
 use tracing_subscriber::EnvFilter;

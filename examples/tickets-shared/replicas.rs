@@ -1,12 +1,14 @@
-//! `REDIS_URL` and `MCP_STATE_KEY`: what makes several copies of this command behind one load
-//! balancer a single MCP service. With `REDIS_URL`, 2025-11-25 sessions and resumable SSE
+//! `REDIS_URL` and `MCP_STATE_KEY`: what makes several copies of one example behind a load
+//! balancer a single MCP service (split-deployment, axum-tickets and actix-tickets include this
+//! file with `#[path]`; not part of `mod.rs`, so that examples without Redis need no Redis crate). With `REDIS_URL`, 2025-11-25 sessions and resumable SSE
 //! streams live in Redis (`mcp-web-redis`), so any copy serves any session and resumes any
 //! stream; `MCP_STATE_KEY` is the `requestState` key every copy must share, so a 2026-07-28
 //! request state one copy issued is accepted by the others.
 
 use std::sync::Arc;
 
-use mcp_axum::McpConfig;
+// The including example's `McpConfig` (mcp-axum's or mcp-actix's: both are the core's).
+use crate::McpConfig;
 use mcp_web_redis::RedisStore;
 
 /// `config` with the shared state the environment asks for, and a line saying what it is.
