@@ -218,16 +218,20 @@ impl Endpoint {
         if let Some(refused) = malformed_session_id(request.headers()) {
             return refused.map(full_body);
         }
-        let request = match &self.access {
+        // With OAuth, the caller is read once, here, and judged again once the body says which
+        // tool it calls.
+        let (request, caller) = match &self.access {
             Some(access) => {
                 let (parts, body) = request.into_parts();
-                if let Some(refused) = access.refuse_anonymous(&parts) {
-                    log_request(parts.method.as_str(), None, "401", started);
-                    return refused.map(full_body);
+                match access.admit(&parts) {
+                    Ok(caller) => (http::Request::from_parts(parts, body), Some(caller)),
+                    Err(refused) => {
+                        log_request(parts.method.as_str(), None, "401", started);
+                        return (*refused).map(full_body);
+                    }
                 }
-                http::Request::from_parts(parts, body)
             }
-            None => request,
+            None => (request, None),
         };
         let http_method = request.method().clone();
         let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
@@ -252,7 +256,9 @@ impl Endpoint {
             Ok(body) => body,
             Err(response) => return response,
         };
-        if let Some(refused) = (self.access.as_ref()).and_then(|a| a.refuse_call(&parts, &body)) {
+        let refusal = (self.access.as_ref().zip(caller.as_ref()))
+            .and_then(|(access, caller)| access.refuse_call(caller, &body));
+        if let Some(refused) = refusal {
             log_request("tools/call", None, "403", started);
             return refused.map(full_body);
         }

@@ -31,7 +31,29 @@ pub(crate) struct Access {
     unwraps_call_tool: bool,
 }
 
+/// Which tools one caller may see listed ([`Access::view`]).
+pub(crate) struct ToolView<'a> {
+    /// The tools that need scopes; `None` when nothing is filtered.
+    tools: Option<&'a HashMap<String, ScopeRequirement>>,
+    caller: Caller,
+}
+
+impl ToolView<'_> {
+    /// Whether the list shows `tool`.
+    pub(crate) fn shows(&self, tool: &str) -> bool {
+        let Some(needs) = self.tools.and_then(|tools| tools.get(tool)) else {
+            return true;
+        };
+        match &self.caller {
+            Caller::Unchecked => true,
+            Caller::Anonymous => false,
+            Caller::Holds(held) => needs.allows(held),
+        }
+    }
+}
+
 /// Who is calling, as far as scopes go.
+#[derive(Debug)]
 pub(crate) enum Caller {
     /// No [`CallerScopes`] configured: the host decides everything.
     Unchecked,
@@ -63,28 +85,29 @@ impl Access {
         })
     }
 
-    pub(crate) fn caller(&self, parts: &http::request::Parts) -> Caller {
+    fn caller(&self, parts: &http::request::Parts) -> Caller {
         match &self.reader {
             None => Caller::Unchecked,
             Some(reader) => reader.read(parts).map_or(Caller::Anonymous, Caller::Holds),
         }
     }
 
-    /// A 401 for a request the reader finds no credentials on, before its body is read.
-    pub(crate) fn refuse_anonymous(
+    /// The caller of a request, read once, before its body; a 401 when the reader finds no
+    /// credentials on it.
+    pub(crate) fn admit(
         &self,
         parts: &http::request::Parts,
-    ) -> Option<http::Response<Bytes>> {
+    ) -> Result<Caller, Box<http::Response<Bytes>>> {
         match self.caller(parts) {
-            Caller::Anonymous => Some(self.unauthorized()),
-            Caller::Unchecked | Caller::Holds(_) => None,
+            Caller::Anonymous => Err(Box::new(self.unauthorized())),
+            admitted => Ok(admitted),
         }
     }
 
-    /// A 403 for a `tools/call` (in `body`) of a tool whose scopes the caller lacks.
+    /// A 403 for a `tools/call` (in `body`) of a tool whose scopes `caller` lacks.
     pub(crate) fn refuse_call(
         &self,
-        parts: &http::request::Parts,
+        caller: &Caller,
         body: &[u8],
     ) -> Option<http::Response<Bytes>> {
         if self.tools.is_empty() {
@@ -92,37 +115,36 @@ impl Access {
         }
         let tool = self.called_tool(body)?;
         let needs = self.tools.get(&*tool)?;
-        let held = match self.caller(parts) {
+        let held = match caller {
             Caller::Holds(held) => held,
             Caller::Unchecked => return None,
             Caller::Anonymous => return Some(self.unauthorized()),
         };
-        if needs.allows(&held) {
+        if needs.allows(held) {
             return None;
         }
-        let scopes = needs.closest(&held).unwrap_or_default();
+        let scopes = needs.closest(held).unwrap_or_default();
         Some(self.forbidden(&tool, scopes))
     }
 
-    /// Whether `tools/list` shows `tool` to the caller of `parts` (every tool without a reader,
-    /// with [`list_all_tools`](crate::McpConfig::list_all_tools), or without request parts).
-    pub(crate) fn may_list(&self, parts: Option<&http::request::Parts>, tool: &str) -> bool {
-        let Some(needs) = self.tools.get(tool) else {
-            return true;
-        };
-        if self.list_all_tools {
-            return true;
+    /// Which tools `tools/list` and `search_tools` show the caller of `parts`, the caller read
+    /// once for the whole list: every tool without a reader, with
+    /// [`list_all_tools`](crate::McpConfig::list_all_tools), or without request parts.
+    pub(crate) fn view<'a>(
+        access: Option<&'a Self>,
+        parts: Option<&http::request::Parts>,
+    ) -> ToolView<'a> {
+        let filtering = access.filter(|a| !a.tools.is_empty() && !a.list_all_tools);
+        match (filtering, parts) {
+            (Some(access), Some(parts)) => ToolView {
+                tools: Some(&access.tools),
+                caller: access.caller(parts),
+            },
+            _ => ToolView {
+                tools: None,
+                caller: Caller::Unchecked,
+            },
         }
-        match parts.map(|p| self.caller(p)) {
-            None | Some(Caller::Unchecked) => true,
-            Some(Caller::Anonymous) => false,
-            Some(Caller::Holds(held)) => needs.allows(&held),
-        }
-    }
-
-    /// Whether any tool has a requirement, so lists need filtering.
-    pub(crate) fn filters_lists(&self) -> bool {
-        !self.tools.is_empty() && !self.list_all_tools && self.reader.is_some()
     }
 
     /// The tool a `tools/call` message calls (through `call_tool` in discovery mode).
@@ -141,7 +163,7 @@ impl Access {
 
     fn unauthorized(&self) -> http::Response<Bytes> {
         let challenge = match &self.resource {
-            Some(resource) => resource.challenge(None),
+            Some(resource) => resource.challenge(),
             None => http::HeaderValue::from_static("Bearer"),
         };
         let body = json!({
@@ -245,13 +267,18 @@ mod tests {
         request.into_parts().0
     }
 
+    /// The caller of a request whose claims grant `scopes`, as the endpoint reads it.
+    fn caller(access: &Access, scopes: &'static str) -> Caller {
+        access.admit(&parts(Some(scopes))).unwrap()
+    }
+
     fn call(tool: &str) -> Vec<u8> {
         json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": tool, "arguments": {"name": "create"}}}).to_string().into_bytes()
     }
 
     #[test]
     fn anonymous_callers_get_a_challenge() {
-        let refused = access(false).refuse_anonymous(&parts(None)).unwrap();
+        let refused = access(false).admit(&parts(None)).unwrap_err();
         assert_eq!(refused.status(), 401);
         let challenge = refused.headers()["www-authenticate"].to_str().unwrap();
         assert!(
@@ -260,14 +287,14 @@ mod tests {
             ),
             "{challenge}"
         );
-        assert!(access(false).refuse_anonymous(&parts(Some(""))).is_none());
+        assert!(access(false).admit(&parts(Some(""))).is_ok());
     }
 
     #[test]
     fn a_call_without_the_scopes_is_forbidden_with_the_scopes_named() {
         let access = access(false);
         let refused = access
-            .refuse_call(&parts(Some("r")), &call("create"))
+            .refuse_call(&caller(&access, "r"), &call("create"))
             .unwrap();
         assert_eq!(refused.status(), 403);
         let challenge = refused.headers()["www-authenticate"].to_str().unwrap();
@@ -277,41 +304,46 @@ mod tests {
         );
         assert!(
             access
-                .refuse_call(&parts(Some("r w")), &call("create"))
+                .refuse_call(&caller(&access, "r w"), &call("create"))
                 .is_none()
         );
         assert!(
             access
-                .refuse_call(&parts(Some("r")), &call("list"))
+                .refuse_call(&caller(&access, "r"), &call("list"))
                 .is_none()
         );
         // Not a tools/call, or not readable: the normal path answers it.
         assert!(
             access
-                .refuse_call(&parts(Some("r")), b"{\"method\":\"tools/list\"}")
+                .refuse_call(&caller(&access, "r"), b"{\"method\":\"tools/list\"}")
                 .is_none()
         );
-        assert!(access.refuse_call(&parts(Some("r")), b"not json").is_none());
+        assert!(
+            access
+                .refuse_call(&caller(&access, "r"), b"not json")
+                .is_none()
+        );
         // call_tool is only a meta-tool in discovery mode.
         assert!(
             access
-                .refuse_call(&parts(Some("r")), &call("call_tool"))
+                .refuse_call(&caller(&access, "r"), &call("call_tool"))
                 .is_none()
         );
     }
 
     #[test]
     fn discovery_mode_judges_call_tool_by_the_tool_it_calls() {
-        let refused = access(true).refuse_call(&parts(Some("r")), &call("call_tool"));
+        let access = access(true);
+        let refused = access.refuse_call(&caller(&access, "r"), &call("call_tool"));
         assert_eq!(refused.unwrap().status(), 403);
     }
 
     #[test]
     fn lists_show_what_the_caller_may_call() {
         let access = access(false);
-        assert!(!access.may_list(Some(&parts(Some("r"))), "create"));
-        assert!(access.may_list(Some(&parts(Some("w"))), "create"));
-        assert!(access.may_list(Some(&parts(Some("r"))), "list"));
-        assert!(!access.may_list(Some(&parts(None)), "create"));
+        assert!(!Access::view(Some(&access), Some(&parts(Some("r")))).shows("create"));
+        assert!(Access::view(Some(&access), Some(&parts(Some("w")))).shows("create"));
+        assert!(Access::view(Some(&access), Some(&parts(Some("r")))).shows("list"));
+        assert!(!Access::view(Some(&access), Some(&parts(None))).shows("create"));
     }
 }

@@ -93,7 +93,7 @@ impl OAuthEdge {
             }
         }
         if !bearer {
-            let ours = self.resource.challenge(None);
+            let ours = self.resource.challenge();
             values.push(ours.to_str().unwrap_or("Bearer").to_owned());
         }
         Some(values)

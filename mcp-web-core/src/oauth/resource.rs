@@ -152,18 +152,20 @@ impl ProtectedResource {
         Bytes::from(document.to_string())
     }
 
-    /// The challenge of a 401: where the metadata is and which scopes to ask for (`scopes`, or
-    /// the challenge scopes).
-    pub(crate) fn challenge(&self, scopes: Option<&[String]>) -> HeaderValue {
-        let settings = &self.inner;
-        let scopes = scopes
-            .or(settings.challenge_scopes.as_deref())
-            .unwrap_or(&settings.scopes_supported);
+    /// The challenge of a 401: where the metadata is and which scopes to ask for first.
+    pub(crate) fn challenge(&self) -> HeaderValue {
+        let scopes = self.first_scopes();
         let mut value = format!("Bearer resource_metadata=\"{}\"", self.metadata_url());
         if !scopes.is_empty() {
             value.push_str(&format!(", scope=\"{}\"", scopes.join(" ")));
         }
         header_value(value)
+    }
+
+    /// The scopes a 401 asks for: the challenge scopes, else every supported one.
+    fn first_scopes(&self) -> &[String] {
+        let settings = &self.inner;
+        (settings.challenge_scopes.as_deref()).unwrap_or(&settings.scopes_supported)
     }
 
     /// The parameters a 401 from the host's own auth lacks, to append to its Bearer challenge.
@@ -172,11 +174,7 @@ impl ProtectedResource {
         if !has_parameter(existing, "resource_metadata") {
             added.push_str(&format!(", resource_metadata=\"{}\"", self.metadata_url()));
         }
-        let settings = &self.inner;
-        let scopes = settings
-            .challenge_scopes
-            .as_deref()
-            .unwrap_or(&settings.scopes_supported);
+        let scopes = self.first_scopes();
         if !scopes.is_empty() && !has_parameter(existing, "scope") {
             added.push_str(&format!(", scope=\"{}\"", scopes.join(" ")));
         }
@@ -324,7 +322,7 @@ mod tests {
     fn challenges_name_the_metadata_and_the_scopes() {
         let resource = resource().challenge_scopes(["tickets:read"]);
         assert_eq!(
-            resource.challenge(None),
+            resource.challenge(),
             "Bearer resource_metadata=\"http://127.0.0.1:3000/.well-known/oauth-protected-resource/mcp\", scope=\"tickets:read\""
         );
         let forbidden =

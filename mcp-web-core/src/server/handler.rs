@@ -37,10 +37,8 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        // With per-tool scopes, a caller sees the tools it may call.
-        let incoming = context.extensions.get::<http::request::Parts>();
-        let access = self.mount.access.as_deref().filter(|a| a.filters_lists());
-        let visible = |tool: &&Tool| access.is_none_or(|a| a.may_list(incoming, &tool.name));
+        let view = self.tool_view(&context);
+        let visible = |tool: &&Tool| view.shows(&tool.name);
         if let Some(discovery) = &self.mount.discovery {
             let listed = discovery.listed().iter().filter(visible);
             return Ok(ListToolsResult::with_all_items(listed.cloned().collect()));
@@ -121,9 +119,8 @@ impl ServerHandler for McpServer {
             }
             if request.name == SEARCH_TOOLS {
                 // A search never reveals a tool the caller could not list.
-                let incoming = context.extensions.get::<http::request::Parts>();
-                let access = self.mount.access.as_deref().filter(|a| a.filters_lists());
-                let visible = |name: &str| access.is_none_or(|a| a.may_list(incoming, name));
+                let view = self.tool_view(&context);
+                let visible = |name: &str| view.shows(name);
                 return Ok(discovery.search_tools(request.arguments, visible).into());
             }
         }

@@ -35,10 +35,13 @@ mod tasks;
 
 use std::sync::Arc;
 
+use rmcp::{RoleServer, service::RequestContext};
+
 use crate::{
     McpConfig, MountError, Preview, ToolFinder,
     catalog::{ConversionWarning, build_catalog},
     dispatch::Dispatcher,
+    oauth::{Access, ToolView},
 };
 use mount::{Mount, Session};
 use registry::Registry;
@@ -85,6 +88,13 @@ impl McpServer {
     /// The mount's OAuth rules, when OAuth is on.
     pub(crate) fn access(&self) -> Option<Arc<crate::oauth::Access>> {
         self.mount.access.clone()
+    }
+
+    /// Which tools lists show the caller of `context`'s request (with per-tool scopes, what it
+    /// may call).
+    fn tool_view(&self, context: &RequestContext<RoleServer>) -> ToolView<'_> {
+        let incoming = context.extensions.get::<http::request::Parts>();
+        Access::view(self.mount.access.as_deref(), incoming)
     }
 
     pub(crate) fn warnings(&self) -> &[ConversionWarning] {
