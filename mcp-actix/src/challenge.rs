@@ -129,25 +129,14 @@ where
     }
 }
 
-/// Replace the `WWW-Authenticate` values of a 401 at `path` with the edge's.
+/// The edge's challenge on a 401 at `path`: the core decorates the head as `http` 1, so the rules
+/// (which challenges stay, what is added, `Connection: close`) live once, in `OAuthEdge`.
 fn challenge(edge: &OAuthEdge, path: &str, headers: &mut header::HeaderMap) {
-    let existing: Vec<String> = headers
-        .get_all(header::WWW_AUTHENTICATE)
-        .filter_map(|v| v.to_str().ok().map(str::to_owned))
-        .collect();
-    let existing: Vec<&str> = existing.iter().map(String::as_str).collect();
-    let Some(values) = edge.challenge_after(path, &existing) else {
-        return;
-    };
-    headers.remove(header::WWW_AUTHENTICATE);
-    for value in values {
-        if let Ok(value) = header::HeaderValue::from_str(&value) {
-            headers.append(header::WWW_AUTHENTICATE, value);
-        }
+    let mut decorated = http::HeaderMap::new();
+    edge::copy_to_http(headers, &mut decorated);
+    edge.decorate(path, http::StatusCode::UNAUTHORIZED, &mut decorated);
+    headers.clear();
+    for (name, value) in edge::actix_headers(&decorated) {
+        headers.append(name, value);
     }
-    // The body is likely unread and the connection about to close; say so (as the core does).
-    headers.insert(
-        header::CONNECTION,
-        header::HeaderValue::from_static("close"),
-    );
 }

@@ -81,7 +81,7 @@ pub(crate) fn in_process_response<B: MessageBody>(
 }
 
 /// Append actix's headers to an `http` 1 map, every value of every name, in order.
-fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap) {
+pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap) {
     into.reserve(from.len());
     for (name, value) in from {
         // Both crates accept exactly the same names and values, so nothing is skipped here.
@@ -95,7 +95,7 @@ fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap) {
 }
 
 /// An `http` 1 header map as actix headers, every value of every name, in order.
-fn actix_headers(
+pub(crate) fn actix_headers(
     from: &http::HeaderMap,
 ) -> impl Iterator<Item = (header::HeaderName, header::HeaderValue)> + '_ {
     from.iter().filter_map(|(name, value)| {
