@@ -2,7 +2,6 @@
 //! through the App service that `HttpServer` would run on a worker.
 
 use std::{
-    net::SocketAddr,
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -23,6 +22,10 @@ use bytes::Bytes;
 use mcp_actix::{McpAppExt, McpConfig, McpMount, McpToolCall};
 use serde_json::{Value, json};
 use utoipa::OpenApi;
+
+mod support;
+
+use support::{AUTH, PEER, call, post_mcp, rpc};
 
 /// Read one item.
 #[utoipa::path(get, path = "/items/{name}", operation_id = "get_item",
@@ -206,77 +209,6 @@ async fn app(
         })
         .mount_http(&mcp);
     (test::init_service(app).await, seen, abandoned)
-}
-
-const PEER: &str = "10.1.2.3:4567";
-
-/// POST one JSON-RPC message to `/mcp` from [`PEER`]; a loopback `Host` unless `headers` name one.
-async fn post_mcp(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    message: Value,
-    headers: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut request = test::TestRequest::post()
-        .uri("/mcp")
-        .peer_addr(PEER.parse::<SocketAddr>().unwrap())
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .set_payload(message.to_string());
-    if !headers
-        .iter()
-        .any(|(name, _)| name.eq_ignore_ascii_case("host"))
-    {
-        request = request.insert_header(("host", "127.0.0.1:3000"));
-    }
-    for (name, value) in headers {
-        request = request.insert_header((*name, *value));
-    }
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let body = test::read_body(response).await;
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-const AUTH: (&str, &str) = ("authorization", "Bearer secret");
-
-async fn rpc(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    method: &str,
-    params: Value,
-) -> Value {
-    let message = json!({"jsonrpc": "2.0", "id": 7, "method": method, "params": params});
-    let (status, body) = post_mcp(app, message, &[AUTH]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
-async fn call(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    tool: &str,
-    arguments: Value,
-) -> Value {
-    let reply = rpc(
-        app,
-        "tools/call",
-        json!({"name": tool, "arguments": arguments}),
-    )
-    .await;
-    reply
-        .get("result")
-        .cloned()
-        .unwrap_or_else(|| panic!("no result: {reply}"))
 }
 
 fn text(result: &Value) -> String {

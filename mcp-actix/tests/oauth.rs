@@ -18,6 +18,8 @@ use mcp_actix::{
 use mcp_test_support::{oauth, protocol, reply};
 use serde_json::{Value, json};
 
+mod support;
+
 /// What the host's validator leaves in the extensions.
 #[derive(Clone)]
 struct Claims {
@@ -79,28 +81,15 @@ async fn call(
     token: &str,
 ) -> (StatusCode, String, String) {
     let params = protocol::with_modern_meta(params);
-    let mut request = test::TestRequest::post()
-        .uri("/mcp")
-        .insert_header(("host", "127.0.0.1:3000"))
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .insert_header(("authorization", format!("Bearer {token}")))
-        .set_payload(protocol::request(1, method, params.clone()).to_string());
-    for (name, value) in protocol::modern_headers(method, &params) {
-        request = request.insert_header((name, value));
-    }
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let challenge = response
-        .headers()
+    let bearer = format!("Bearer {token}");
+    let mut headers = protocol::modern_headers(method, &params);
+    headers.push(("authorization", &bearer));
+    let message = protocol::request(1, method, params.clone());
+    let (status, head, body) = support::post_mcp_head(app, message, &headers).await;
+    let challenge = head
         .get("www-authenticate")
         .map_or(String::new(), |v| v.to_str().unwrap().to_owned());
-    let body = test::read_body(response).await;
-    (
-        status,
-        challenge,
-        String::from_utf8_lossy(&body).into_owned(),
-    )
+    (status, challenge, body)
 }
 
 #[actix_web::test]

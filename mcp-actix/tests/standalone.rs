@@ -2,10 +2,7 @@
 //! calls served by the workers of the API's App ([`InProcessApi`]) or over HTTP by an API served
 //! on a loopback port.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
@@ -18,6 +15,10 @@ use actix_web_httpauth::{extractors::bearer::BearerAuth, middleware::HttpAuthent
 use mcp_actix::{InProcessApi, McpAppExt, McpConfig, StandaloneMcp};
 use mcp_web_remote::RemoteApi;
 use serde_json::{Value, json};
+
+mod support;
+
+use support::{AUTH, PEER, call, post_mcp};
 
 async fn get_item(name: web::Path<String>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"name": name.into_inner()}))
@@ -79,51 +80,6 @@ fn recorder(seen: Seen) -> impl Fn(ServiceRequest) -> ServiceRequest + Clone {
         seen.lock().unwrap().push(line);
         request
     }
-}
-
-const PEER: &str = "10.1.2.3:4567";
-const AUTH: (&str, &str) = ("authorization", "Bearer secret");
-
-async fn post_mcp(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    message: Value,
-    headers: &[(&str, &str)],
-) -> (StatusCode, String) {
-    let mut request = test::TestRequest::post()
-        .uri("/mcp")
-        .peer_addr(PEER.parse::<SocketAddr>().unwrap())
-        .insert_header(("host", "127.0.0.1:3010"))
-        .insert_header(("content-type", "application/json"))
-        .insert_header(("accept", "application/json, text/event-stream"))
-        .set_payload(message.to_string());
-    for (name, value) in headers {
-        request = request.insert_header((*name, *value));
-    }
-    let response = test::call_service(app, request.to_request()).await;
-    let status = response.status();
-    let body = test::read_body(response).await;
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
-async fn call(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    tool: &str,
-    arguments: Value,
-) -> Value {
-    let message = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
-                         "params": {"name": tool, "arguments": arguments}});
-    let (status, body) = post_mcp(app, message, &[AUTH]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let reply: Value = serde_json::from_str(&body).unwrap();
-    reply["result"].clone()
 }
 
 async fn get(
