@@ -15,7 +15,7 @@ use mcp_actix::{
     McpAppExt, McpConfig, McpMount,
     oauth::{CallerScopes, ProtectedResource},
 };
-use mcp_test_support::{oauth, protocol, reply};
+use mcp_test_support::{documents, protocol, reply};
 use serde_json::{Value, json};
 
 mod support;
@@ -57,7 +57,7 @@ async fn app() -> impl Service<
         .scopes_supported(["notes:read", "notes:write"])
         .challenge_scopes(["notes:read"])
         .metadata_at_root();
-    let config = McpConfig::from_json(oauth::scoped_notes_document())
+    let config = McpConfig::from_json(documents::scoped_notes_document())
         .stateless()
         .oauth(resource)
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope));
@@ -174,7 +174,7 @@ async fn scopes_decide_what_a_caller_sees_and_calls() {
 #[actix_web::test]
 async fn without_carrying_the_claims_every_caller_is_anonymous() {
     // The reader finds no claims (actix's extensions are not carried): 401 from the mount.
-    let config = McpConfig::from_json(oauth::scoped_notes_document())
+    let config = McpConfig::from_json(documents::scoped_notes_document())
         .stateless()
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope));
     let mcp = McpMount::new("/mcp", config);

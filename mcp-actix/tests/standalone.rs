@@ -14,7 +14,7 @@ use actix_web::{
 use actix_web_httpauth::{extractors::bearer::BearerAuth, middleware::HttpAuthentication};
 use mcp_actix::{InProcessApi, McpAppExt, McpConfig, StandaloneMcp};
 use mcp_web_remote::RemoteApi;
-use serde_json::{Value, json};
+use serde_json::json;
 
 mod support;
 
@@ -40,21 +40,8 @@ fn routes(config: &mut web::ServiceConfig) {
         .route("/whoami", web::get().to(whoami));
 }
 
-fn document() -> Value {
-    let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}});
-    json!({
-        "openapi": "3.1.0", "info": {"title": "items", "version": "1"},
-        "paths": {
-            "/items/{name}": {"get": {"operationId": "get_item",
-                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": ok}},
-            "/whoami": {"get": {"operationId": "whoami", "responses": ok}}
-        }
-    })
-}
-
 fn config() -> McpConfig {
-    McpConfig::from_json(document())
+    McpConfig::from_json(mcp_test_support::documents::items_document())
         .stateless()
         .json_responses()
 }

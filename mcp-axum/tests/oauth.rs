@@ -19,7 +19,7 @@ use mcp_axum::{
     curated::CuratedTool,
     oauth::{CallerScopes, ProtectedResource},
 };
-use mcp_test_support::{oauth, protocol, reply};
+use mcp_test_support::{documents, protocol, reply};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -66,7 +66,7 @@ fn app() -> Router {
         |_: serde_json::Map<String, Value>, _| async { Ok("purged".to_owned()) },
     )
     .scopes(["notes:admin"]);
-    let config = McpConfig::from_json(oauth::scoped_notes_document())
+    let config = McpConfig::from_json(documents::scoped_notes_document())
         .stateless()
         .oauth(resource.clone())
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope))
@@ -203,7 +203,7 @@ async fn a_write_token_steps_up_to_the_write_tools_but_not_the_curated_admin_one
 
 #[tokio::test]
 async fn list_all_tools_lists_what_calls_still_refuse() {
-    let config = McpConfig::from_json(oauth::scoped_notes_document())
+    let config = McpConfig::from_json(documents::scoped_notes_document())
         .stateless()
         .caller_scopes(CallerScopes::scope_claim(|c: &Claims| &c.scope))
         .list_all_tools();
@@ -231,7 +231,7 @@ async fn list_all_tools_lists_what_calls_still_refuse() {
 #[tokio::test]
 async fn without_the_edge_the_mount_still_serves_the_metadata_when_nothing_wraps_it() {
     let resource = resource();
-    let config = McpConfig::from_json(oauth::scoped_notes_document())
+    let config = McpConfig::from_json(documents::scoped_notes_document())
         .stateless()
         .oauth(resource);
     // Auth in the handlers (none here), no auth layer: the mount's own route answers.
@@ -244,8 +244,8 @@ async fn without_the_edge_the_mount_still_serves_the_metadata_when_nothing_wraps
 
 #[test]
 fn an_unusable_resource_fails_the_mount_with_the_fix() {
-    let config =
-        McpConfig::from_json(oauth::scoped_notes_document()).oauth(ProtectedResource::new("/mcp"));
+    let config = McpConfig::from_json(documents::scoped_notes_document())
+        .oauth(ProtectedResource::new("/mcp"));
     let error = Router::new().try_mount_http("/mcp", config).unwrap_err();
     assert!(
         error.to_string().contains("absolute http(s) URL"),

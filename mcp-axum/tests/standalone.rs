@@ -31,21 +31,8 @@ async fn whoami(request: Request) -> Json<Value> {
     Json(json!({"authorization": auth}))
 }
 
-fn document() -> Value {
-    let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}});
-    json!({
-        "openapi": "3.1.0", "info": {"title": "items", "version": "1"},
-        "paths": {
-            "/items/{name}": {"get": {"operationId": "get_item",
-                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": ok}},
-            "/whoami": {"get": {"operationId": "whoami", "responses": ok}}
-        }
-    })
-}
-
 fn config() -> McpConfig {
-    McpConfig::from_json(document())
+    McpConfig::from_json(mcp_test_support::documents::items_document())
         .stateless()
         .json_responses()
 }

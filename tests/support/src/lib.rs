@@ -13,8 +13,8 @@
 //! assert_eq!(reply::message(body)["id"], 1);
 //! ```
 
+pub mod documents;
 pub mod fuzz;
-pub mod oauth;
 pub mod protocol;
 pub mod reply;
 pub mod tcp;
