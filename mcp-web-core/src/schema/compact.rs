@@ -10,13 +10,15 @@
 //!   a leftover `example`), `readOnly` (everything in a result is read), `default` (what the
 //!   server assumes when a request leaves a value out: a result has the value it has),
 //!   `writeOnly: false` and `deprecated: false` (what their absence says), a `title` that only
-//!   repeats the schema's own `description` in other case or punctuation, and a `type` beside an
-//!   `enum` whose values all have that type (the `enum` alone accepts exactly those values);
+//!   repeats the schema's own `description` in other case or punctuation, a `type` beside an
+//!   `enum` whose values all have that type (the `enum` alone accepts exactly those values), and
+//!   OpenAPI's `int32`/`int64`/`float`/`double` formats beside a numeric `type` (a storage
+//!   width, which JSON numbers do not have and no validator checks);
 //! - hash-conses the schema objects and moves each one that occurs at least twice, where that
 //!   saves bytes, to `$defs` (named after its `title`, else the property it describes, else its
-//!   type), leaving `{"$ref": "#/$defs/Name"}` in its places. A part equal to a `$defs` entry the
-//!   resolver already kept (a recursive component) refers to that entry. An entry named after
-//!   its title does not keep the title: its name says it;
+//!   format, else its type), leaving `{"$ref": "#/$defs/Name"}` in its places. A part equal to a
+//!   `$defs` entry the resolver already kept (a recursive component) refers to that entry. An
+//!   entry named after its title does not keep the title: its name says it;
 //! - does the same for the *shape* of a schema object (every keyword but its type, format and
 //!   annotations) when several places share a shape but differ in those: GitHub has a nullable
 //!   and a plain variant of most models, and the same model under different descriptions. Each
@@ -56,8 +58,9 @@ use super::{
 const DEFS_PREFIX: &str = "#/$defs/";
 
 /// Below this size (compact JSON bytes) a part stays inline: a reference would save next to
-/// nothing and make the schema harder to read.
-const MIN_MOVED_BYTES: usize = 48;
+/// nothing and make the schema harder to read. `{"format":"uri","type":"string"}` (32 bytes, a
+/// few thousand times in GitHub's results) is the smallest part worth a `$defs/uri` entry.
+const MIN_MOVED_BYTES: usize = 32;
 
 /// What a keyword of a schema object holds, for this pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,7 +309,9 @@ struct Node {
     /// The property name it describes wherever it is a `properties` member: `Some(None)` once
     /// two places disagree.
     property: Option<Option<String>>,
-    /// Its `type`, for a name when there is nothing better.
+    /// Its `format`, for a name when it describes no single property.
+    format: Option<String>,
+    /// Its `type` (`string_or_null` for a list), for a name when there is nothing better.
     kind: Option<String>,
     /// The next node with the same hash.
     next: Option<usize>,
@@ -536,6 +541,7 @@ impl<'a> Index<'a> {
             is_shape,
             title: None,
             property: None,
+            format: None,
             kind: None,
             next,
         });
@@ -553,10 +559,22 @@ impl<'a> Index<'a> {
         {
             node.title = Some(title.clone());
         }
-        if node.kind.is_none()
-            && let Some(Value::String(kind)) = schema.get("type")
+        if node.kind.is_none() {
+            node.kind = match schema.get("type") {
+                Some(Value::String(kind)) => Some(kind.clone()),
+                Some(Value::Array(kinds)) => kinds
+                    .iter()
+                    .map(Value::as_str)
+                    .collect::<Option<Vec<_>>>()
+                    .map(|kinds| kinds.join("_or_")),
+                _ => None,
+            };
+        }
+        if node.format.is_none()
+            && let Some(Value::String(format)) = schema.get("format")
+            && kept_local("format", &schema["format"], schema)
         {
-            node.kind = Some(kind.clone());
+            node.format = Some(format.clone());
         }
         match (&node.property, property) {
             (None, Some(name)) => node.property = Some(Some(name.to_string())),
@@ -626,13 +644,27 @@ impl<'a> Index<'a> {
         chosen
     }
 
-    /// A readable `$defs` name for a node that is not taken yet.
+    /// A readable `$defs` name for a node that is not taken yet: its title, else the one property
+    /// it describes, else its format (`uri`, `date-time_or_null` when its type admits `null`),
+    /// else its type.
     fn name(&self, id: usize, taken: &HashSet<String>) -> String {
         let node = &self.nodes[id];
+        let format = node.format.as_deref().map(|format| {
+            let nullable = node
+                .kind
+                .as_deref()
+                .is_some_and(|kind| kind.split("_or_").any(|kind| kind == "null"));
+            if nullable {
+                format!("{format}_or_null")
+            } else {
+                format.to_string()
+            }
+        });
         let hint = node
             .title
             .as_deref()
             .or(node.property.as_ref().and_then(Option::as_deref))
+            .or(format.as_deref())
             .or(node.kind.as_deref())
             .unwrap_or("schema");
         let base = def_name(hint);

@@ -6,14 +6,40 @@ use serde_json::{Map, Value};
 
 /// Whether a local keyword is kept: `writeOnly: false` and `deprecated: false` say what their
 /// absence says, a title that repeats the description adds nothing, and neither does a type that
-/// every value of the `enum` beside it has.
+/// every value of the `enum` beside it has, or a machine width beside a numeric type.
 pub(super) fn kept_local(keyword: &str, value: &Value, schema: &Map<String, Value>) -> bool {
     match keyword {
         "writeOnly" | "deprecated" => *value != Value::Bool(false),
         "title" => !title_repeats_description(schema),
         "type" => !enum_implies_type(schema),
+        "format" => !machine_width(schema),
         _ => true,
     }
+}
+
+/// Whether the schema's `format` is OpenAPI's `int32`, `int64`, `float` or `double` beside a
+/// numeric `type`: the width a server stores the number in. JSON numbers have no width, a reader
+/// of the result can do nothing with it, and JSON Schema's format vocabulary does not define
+/// these names, so no validator checks them: dropping it changes neither what the schema accepts
+/// nor what it tells. (`uri`, `date-time`, `email`, … say how to read a string and stay, as does
+/// `int64` on a string, which says what the string holds.)
+fn machine_width(schema: &Map<String, Value>) -> bool {
+    let numeric = |kind: &Value| matches!(kind.as_str(), Some("integer" | "number"));
+    let numeric_type = match schema.get("type") {
+        Some(Value::Array(kinds)) => {
+            kinds.iter().any(numeric)
+                && kinds
+                    .iter()
+                    .all(|kind| numeric(kind) || kind.as_str() == Some("null"))
+        }
+        Some(kind) => numeric(kind),
+        None => false,
+    };
+    numeric_type
+        && matches!(
+            schema.get("format").and_then(Value::as_str),
+            Some("int32" | "int64" | "float" | "double")
+        )
 }
 
 /// Whether every value of the schema's non-empty `enum` is of a type its `type` allows, so that
@@ -61,11 +87,13 @@ fn title_repeats_description(schema: &Map<String, Value>) -> bool {
 pub(super) fn trim(schema: &mut Map<String, Value>) {
     let title = title_repeats_description(schema);
     let kind = enum_implies_type(schema);
+    let width = machine_width(schema);
     schema.retain(|keyword, value| match keyword.as_str() {
         "examples" | "example" | "readOnly" | "default" => false,
         "writeOnly" | "deprecated" => *value != Value::Bool(false),
         "title" => !title,
         "type" => !kind,
+        "format" => !width,
         _ => true,
     });
 }
