@@ -759,3 +759,93 @@ fn compact_output_keeps_a_title_its_entry_name_cannot_say() {
     );
     assert_eq!(compact["$defs"]["C___user"]["title"], "C++ user");
 }
+
+#[test]
+fn compact_output_shares_small_repeated_leaves_under_their_format() {
+    // Five of each: a 22-byte reference in five places and the 32-byte part once are less
+    // than the part five times; with three, moving would cost more than it saves.
+    let urls = ["html_url", "events_url", "repos_url", "gists_url", "starred_url"];
+    let sites = ["blog", "site", "home", "docs", "wiki"];
+    let mut properties = serde_json::Map::new();
+    for name in urls {
+        properties.insert(name.into(), json!({"type": "string", "format": "uri"}));
+    }
+    for name in sites {
+        properties.insert(name.into(), json!({"type": ["string", "null"], "format": "uri"}));
+    }
+    properties.insert("login".into(), json!({"type": "string"}));
+    let original = json!({"type": "object", "properties": properties});
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let properties = &compact["properties"];
+    for name in urls {
+        assert_eq!(properties[name], json!({"$ref": "#/$defs/uri"}), "{name}");
+    }
+    for name in sites {
+        assert_eq!(
+            properties[name],
+            json!({"$ref": "#/$defs/uri_or_null"}),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        compact["$defs"]["uri"],
+        json!({"type": "string", "format": "uri"})
+    );
+    assert_eq!(properties["login"], json!({"type": "string"}));
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"html_url": "https://example.com", "blog": null}),
+            json!({"html_url": null}),
+            json!({"site": 3}),
+        ],
+    );
+}
+
+#[test]
+fn compact_output_drops_a_numeric_width_and_keeps_formats_that_say_how_to_read() {
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer", "format": "int64", "description": "Its id."},
+            "size": {"type": ["number", "null"], "format": "double"},
+            "big": {"type": "string", "format": "int64"},
+            "at": {"type": "string", "format": "date-time"},
+            "odd": {"format": "int32"}
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let properties = &compact["properties"];
+    assert_eq!(
+        properties["id"],
+        json!({"type": "integer", "description": "Its id."})
+    );
+    assert_eq!(properties["size"], json!({"type": ["number", "null"]}));
+    assert_eq!(
+        properties["big"],
+        json!({"type": "string", "format": "int64"}),
+        "on a string, the format says what the string holds"
+    );
+    assert_eq!(
+        properties["at"],
+        json!({"type": "string", "format": "date-time"})
+    );
+    assert_eq!(properties["odd"], json!({"format": "int32"}));
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"id": 1, "size": 1.5, "big": "12"}),
+            json!({"id": 1.5}),
+            json!({"size": "x"}),
+            json!({"big": 12}),
+        ],
+    );
+}
