@@ -764,14 +764,23 @@ fn compact_output_keeps_a_title_its_entry_name_cannot_say() {
 fn compact_output_shares_small_repeated_leaves_under_their_format() {
     // Five of each: a 22-byte reference in five places and the 32-byte part once are less
     // than the part five times; with three, moving would cost more than it saves.
-    let urls = ["html_url", "events_url", "repos_url", "gists_url", "starred_url"];
+    let urls = [
+        "html_url",
+        "events_url",
+        "repos_url",
+        "gists_url",
+        "starred_url",
+    ];
     let sites = ["blog", "site", "home", "docs", "wiki"];
     let mut properties = serde_json::Map::new();
     for name in urls {
         properties.insert(name.into(), json!({"type": "string", "format": "uri"}));
     }
     for name in sites {
-        properties.insert(name.into(), json!({"type": ["string", "null"], "format": "uri"}));
+        properties.insert(
+            name.into(),
+            json!({"type": ["string", "null"], "format": "uri"}),
+        );
     }
     properties.insert("login".into(), json!({"type": "string"}));
     let original = json!({"type": "object", "properties": properties});
