@@ -360,8 +360,8 @@ impl McpConfig {
     /// each part that occurs more than once in it once under `$defs`, referred to with `$ref`
     /// (parts that differ only in their type, format or annotations share the rest): GitHub's
     /// `tools/list` shrinks from 11.6 to 5.9 MB, every description kept. Output schemas are what
-    /// clients validate `structuredContent` with, and the official SDKs' validators resolve `$ref`; use this for a
-    /// client that does not. Input schemas are never changed this way.
+    /// clients validate `structuredContent` with, and the official SDKs' validators resolve
+    /// `$ref`; use this for a client that does not. Input schemas are never changed this way.
     pub fn full_output_schemas(mut self) -> Self {
         self.full_output_schemas = true;
         self
