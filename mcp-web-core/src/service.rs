@@ -27,6 +27,7 @@ use crate::{
     priming, server,
     server::McpServer,
     sessions::Sessions,
+    tasks::legacy::{self, LegacyCall},
 };
 
 /// Body of the MCP endpoint's responses (JSON or an SSE stream).
@@ -262,6 +263,13 @@ impl Endpoint {
             log_request("tools/call", None, "403", started);
             return refused.map(full_body);
         }
+        let parts = match self
+            .session_tasks(era.as_ref(), parts, &body, started)
+            .await
+        {
+            Ok(response) => return response,
+            Err(parts) => parts,
+        };
         let (parts, rpc_method) = match era {
             Some(era) => match self.lane_call(&body, era, parts, started).await {
                 Ok(response) => return response,
@@ -275,6 +283,47 @@ impl Endpoint {
             }
         };
         Box::pin(self.rmcp(parts, body, rpc_method, started)).await
+    }
+
+    /// The 2025-11-25 tasks of a session request (rmcp has only the 2026-07-28 extension):
+    /// `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` are answered here; a
+    /// `tools/call` is marked with its `params.task` ([`LegacyCall`]) for the server, and its
+    /// answer is rewritten in [`Self::rmcp`]. `Err` hands the parts back.
+    async fn session_tasks(
+        &self,
+        era: Option<&Era>,
+        mut parts: http::request::Parts,
+        body: &[u8],
+        started: Instant,
+    ) -> Result<http::Response<McpBody>, http::request::Parts> {
+        let Some(Era::Session(session)) = era else {
+            return Err(parts);
+        };
+        if !self.server.has_tasks() || stated_version(&parts.headers) != Some(legacy::VERSION) {
+            return Err(parts);
+        }
+        if let Some(call) = legacy::read_call(body) {
+            parts.extensions.insert(call);
+            return Err(parts);
+        }
+        let method = lane::method_of(body);
+        let Some(method) = method.filter(|m| McpServer::is_task_method(m)) else {
+            return Err(parts);
+        };
+        // An unknown session is rmcp's to refuse.
+        if !self.sessions.touch(session) {
+            return Err(parts);
+        }
+        let Some(answer) = self.server.answer_task_method(&parts, body).await else {
+            return Err(parts);
+        };
+        log_request(&method, None, "200", started);
+        let mut response = http::Response::new(full_body(Bytes::from(answer.to_string())));
+        response.headers_mut().insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        Ok(response)
     }
 
     /// Serve the message in `body` in the fast lane if it fits; `Err` hands the request parts
@@ -362,6 +411,10 @@ impl Endpoint {
             Some("initialize") => priming::primes(priming::requested_version(&body).as_deref()),
             _ => priming::primes(stated_version(&parts.headers)),
         };
+        // What rmcp's answer lacks of the tasks: the 2025-11-25 shapes, the tool policies.
+        let task_call = (parts.extensions.get::<LegacyCall>()).is_some_and(|c| c.task.is_some());
+        let completed = matches!(rpc_method.as_deref(), Some("initialize" | "tools/list"))
+            && self.server.has_tasks();
         let request = http::Request::from_parts(parts, Full::new(body.clone()));
         let mut response = finish(self.http.handle(request).await, false);
         if json_body && response.status() == http::StatusCode::UNSUPPORTED_MEDIA_TYPE {
@@ -375,10 +428,34 @@ impl Endpoint {
                 response = priming::without_priming(response);
             }
         }
+        if task_call {
+            response = rewritten(response, legacy::create_task_result).await;
+        } else if completed && let Some(method) = rpc_method.as_deref() {
+            let server = &self.server;
+            response = rewritten(response, |message| server.complete_answer(method, message)).await;
+        }
         let method = rpc_method.as_deref().unwrap_or("(unreadable)");
         log_request(method, None, response.status().as_str(), started);
         response
     }
+}
+
+/// `response` (a JSON body, or an SSE one that ends with the answer) with each message
+/// rewritten by `rewrite`.
+async fn rewritten(
+    response: http::Response<McpBody>,
+    rewrite: impl Fn(&mut serde_json::Value),
+) -> http::Response<McpBody> {
+    let event_stream = is_event_stream(&response);
+    let json = media::content_type_is(response.headers(), "application/json");
+    if !event_stream && !json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(collected) = body.collect().await;
+    let body = legacy::rewrite_messages(&collected.to_bytes(), event_stream, rewrite);
+    parts.headers.remove(http::header::CONTENT_LENGTH);
+    http::Response::from_parts(parts, full_body(Bytes::from(body)))
 }
 
 /// Methods whose SSE answer is one message and then the end of the stream: nothing in them can

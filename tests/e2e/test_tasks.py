@@ -1,10 +1,17 @@
-"""End-to-end: tasks (SEP-2663, 2026-07-28) with the official MCP Python SDK, against both ticket
-examples. `create_report` is `POST /reports`, documented as `202 Accepted` + `Location`, so
-mcp-web makes its calls tasks: a client that declares the tasks extension gets the task at
-once, polls `tasks/get` until the report is built (mcp-web reads the `Location` link
-in-process), reads the report inline, and can cancel. The 2025-era protocol here has no tasks
-(the experimental 2025-11-25 flavour is not served): legacy clients, and clients without the
-extension, wait for the report in the request.
+"""End-to-end: tasks with the official MCP Python SDK, against both ticket examples, in both
+eras that have them. `create_report` is `POST /reports`, documented as `202 Accepted` +
+`Location`, so mcp-web makes its calls tasks:
+
+- 2026-07-28 (SEP-2663): a client that declares the tasks extension gets the task at once,
+  polls `tasks/get` until the report is built (mcp-web reads the `Location` link in-process),
+  reads the report inline, and can cancel.
+- 2025-11-25 (the experimental `tasks` capability, a legacy session): the client asks for a
+  task with `params.task`, polls `tasks/get`, fetches the report with `tasks/result`, lists
+  its tasks with `tasks/list` and cancels with `tasks/cancel`. The SDK (mcp 2.3.0) has the
+  2025-11-25 types but no client API for these methods, so the requests are sent through its
+  session with the request models below.
+
+Clients that ask for no task wait for the report in the request.
 """
 
 from __future__ import annotations
@@ -168,3 +175,140 @@ async def test_without_tasks_the_call_waits_for_the_report(server: Server, mode:
         assert not result.is_error, result
         report = result.structured_content
         assert report["total"] == sum(report["by_status"].values()), report
+
+
+# The 2025-11-25 experimental tasks, in a legacy session.
+
+
+class LegacyTaskParams(RequestParams):
+    """`params.task` of a 2025-11-25 task-augmented request."""
+
+    ttl: int | None = None
+
+
+class LegacyCallParams(RequestParams):
+    name: str
+    arguments: dict[str, Any]
+    task: LegacyTaskParams
+
+
+class LegacyCall(Request[LegacyCallParams, Literal["tools/call"]]):
+    """`tools/call` that asks for a task (`params.task`)."""
+
+    method: Literal["tools/call"] = "tools/call"
+
+
+class LegacyCreated(Result):
+    """The 2025-11-25 `CreateTaskResult`: `{task: Task}`."""
+
+    task: dict[str, Any]
+
+
+class LegacyTask(Result):
+    """The 2025-11-25 `Task` (`tasks/get`, `tasks/cancel`): flat, with `ttl` and `pollInterval`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    task_id: str
+    status: str
+    created_at: str
+    last_updated_at: str
+    ttl: int | None
+    poll_interval: int | None = None
+
+
+class LegacyTaskList(Result):
+    model_config = ConfigDict(extra="allow")
+
+    tasks: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
+class TaskResult(Request[TaskParams, Literal["tasks/result"]]):
+    method: Literal["tasks/result"] = "tasks/result"
+
+
+class ListTasksParams(RequestParams):
+    cursor: str | None = None
+
+
+class ListTasks(Request[ListTasksParams, Literal["tasks/list"]]):
+    method: Literal["tasks/list"] = "tasks/list"
+
+
+async def legacy_task(client: Client, arguments: dict[str, Any]) -> dict[str, Any]:
+    """Call `create_report` as a 2025-11-25 task; the new task.
+
+    `send_request` checks a `tools/call` answer as a `CallToolResult` whatever it was asked, so
+    this one goes through the session's dispatcher (the SDK's transport, with the headers the
+    session stamps) and its answer is checked here.
+    """
+    params = LegacyCallParams(name="create_report", arguments=arguments, task=LegacyTaskParams(ttl=60_000))
+    data = LegacyCall(params=params).model_dump(by_alias=True, mode="json", exclude_none=True)
+    session = client.session
+    opts: dict[str, Any] = {}
+    session._stamp(data, opts)
+    raw = await session._dispatcher.send_raw_request("tools/call", data["params"], opts)
+    return LegacyCreated.model_validate(raw).task
+
+
+async def legacy_get(client: Client, task_id: str) -> LegacyTask:
+    return await client.session.send_request(GetTask(params=TaskParams(task_id=task_id)), LegacyTask)
+
+
+async def test_a_legacy_session_runs_a_report_as_a_2025_task(server: Server) -> None:
+    async with connect(server.url, mode="legacy", token=server.token) as client:
+        capabilities = client.server_capabilities.model_dump(by_alias=True, exclude_none=True)
+        tasks = capabilities.get("tasks")
+        assert tasks == {"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}}, capabilities
+        listed = await client.list_tools()
+        report_tool = next(t for t in listed.tools if t.name == "create_report")
+        execution = report_tool.model_dump(by_alias=True, exclude_none=True).get("execution")
+        assert execution == {"taskSupport": "optional"}, report_tool
+
+        created = await legacy_task(client, {"assignee": "alice"})
+        assert created["status"] == "working", created
+        assert created["ttl"] == 60_000 and created["pollInterval"] > 0, created
+        task_id = created["taskId"]
+        # Polled until it ends.
+        with anyio.fail_after(20):
+            task = await legacy_get(client, task_id)
+            while task.status not in ("completed", "failed", "cancelled"):
+                await anyio.sleep(task.poll_interval / 1000)
+                task = await legacy_get(client, task_id)
+        assert task.status == "completed", task
+        # The tool's result, tied to its task.
+        result = await client.session.send_request(
+            TaskResult(params=TaskParams(task_id=task_id)), CallToolResult
+        )
+        assert not result.is_error, result
+        assert result.structured_content["assignee"] == "alice"
+        assert result.meta["io.modelcontextprotocol/related-task"] == {"taskId": task_id}
+        # `tasks/result` also waits for a task still running.
+        waiting = await legacy_task(client, {})
+        with anyio.fail_after(20):
+            result = await client.session.send_request(
+                TaskResult(params=TaskParams(task_id=waiting["taskId"])), CallToolResult
+            )
+        assert result.structured_content["assignee"] == "everyone", result
+        listed_tasks = await client.session.send_request(ListTasks(params=ListTasksParams()), LegacyTaskList)
+        assert [t["taskId"] for t in listed_tasks.tasks] == [task_id, waiting["taskId"]], listed_tasks
+
+
+async def test_cancelling_a_2025_task(server: Server) -> None:
+    async with connect(server.url, mode="legacy", token=server.token) as client:
+        created = await legacy_task(client, {})
+        cancelled = await client.session.send_request(
+            CancelTask(params=TaskParams(task_id=created["taskId"])), LegacyTask
+        )
+        assert cancelled.status == "cancelled", cancelled
+        assert (await legacy_get(client, created["taskId"])).status == "cancelled"
+        # A task that ended cannot be cancelled again.
+        with pytest.raises(MCPError) as refused:
+            await client.session.send_request(CancelTask(params=TaskParams(task_id=created["taskId"])), LegacyTask)
+        assert refused.value.error.code == -32602
+        # Nor seen from another session.
+        async with connect(server.url, mode="legacy", token=server.token) as other:
+            with pytest.raises(MCPError) as hidden:
+                await legacy_get(other, created["taskId"])
+            assert hidden.value.error.code == -32602

@@ -107,6 +107,12 @@ impl CallContext {
         let mut param = ProgressNotificationParam::new(token, progress);
         param.total = total;
         param.message = message.map(str::to_string);
+        // A call that became a task says so on its progress (the related-task `_meta`).
+        if let Some(task) = self.parts().task.get()
+            && let Ok(meta) = serde_json::from_value(crate::tasks::legacy::related_task(&task.id()))
+        {
+            param.meta = Some(meta);
+        }
         if let Err(error) = self.parts().peer.notify_progress(param).await {
             tracing::debug!("progress notification not sent: {error}");
         }

@@ -23,11 +23,11 @@ use super::{
     mount::{Mount, Session},
     outcome::{rpc_outcome, tool_outcome},
     registry::Registry,
-    tasks::{RunEnd, client_takes_tasks, tasks_required},
+    tasks::{CallMode, RunEnd, call_mode},
 };
 use crate::{
     curated::{CompletionTarget, CuratedPrompt, CuratedTool, HandlerError, ResourceRequest},
-    tasks::{TaskSupport, inbox::TaskSlot},
+    tasks::inbox::TaskSlot,
 };
 
 /// Run a curated tool under its time limit (or the mount's). A task-capable tool called by a
@@ -44,11 +44,8 @@ pub(super) async fn call_tool(
     let answers = rounds.answers(request.request_state.as_deref(), request.input_responses)?;
     let arguments = request.arguments.unwrap_or_default();
     let limit = tool.timeout.unwrap_or(mount.call_timeout);
-    let as_task = tool.task_support.allows_tasks() && client_takes_tasks(context);
-    if tool.task_support == TaskSupport::Required && !as_task {
-        return Err(tasks_required());
-    }
-    if !as_task {
+    let mode = call_mode(context, &name, tool.task_support)?;
+    if mode == CallMode::InRequest {
         let cx = call_context(session, context, answers);
         let run = (tool.handler)(arguments, cx);
         let end = run_to_end(mount.clone(), name, run, limit, context.ct.clone()).await;
@@ -62,7 +59,9 @@ pub(super) async fn call_tool(
     let cx = task_call_context(session, &detached, answers, slot.clone());
     let run = (tool.handler)(arguments, cx);
     let run = run_to_end(mount.clone(), name.clone(), run, limit, cancel.clone()).boxed();
-    mount.tasks.run(context, &name, run, slot, cancel).await
+    (mount.tasks)
+        .run(context, &name, mode, run, slot, cancel)
+        .await
 }
 
 /// Run a curated tool's `run` to its end under the guard.

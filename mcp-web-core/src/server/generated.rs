@@ -21,7 +21,7 @@ use super::{
     guard::{Interrupted, cancelled_error, guarded},
     mount::Mount,
     outcome::error_result,
-    tasks::{RunEnd, client_takes_tasks, tasks_required},
+    tasks::{CallMode, RunEnd, call_mode},
 };
 use crate::{
     CallError,
@@ -30,7 +30,7 @@ use crate::{
     resource::McpResourceRead,
     response::{ToolAnswer, read_body, resource_result, tool_answer, tool_result},
     route::Operation,
-    tasks::{TaskSupport, inbox::TaskSlot},
+    tasks::inbox::TaskSlot,
 };
 
 /// Why an exchange produced no response to map.
@@ -89,11 +89,8 @@ pub(super) async fn call_tool_or_task(
 ) -> Result<CallToolResponse, ErrorData> {
     let name = operation.tool.name.to_string();
     let support = (mount.tasks.configured(&name)).unwrap_or(operation.task_support);
-    let as_task = support.allows_tasks() && client_takes_tasks(context);
-    if support == TaskSupport::Required && !as_task {
-        return Err(tasks_required());
-    }
-    if !as_task {
+    let mode = call_mode(context, &name, support)?;
+    if mode == CallMode::InRequest {
         let relay = relay(context, TaskSlot::default());
         let result = call_tool(mount, operation, arguments, context, relay).await?;
         return Ok(result.into());
@@ -113,7 +110,7 @@ pub(super) async fn call_tool_or_task(
         }
     };
     (mount.tasks)
-        .run(context, &name, run.boxed(), slot, cancel)
+        .run(context, &name, mode, run.boxed(), slot, cancel)
         .await
 }
 

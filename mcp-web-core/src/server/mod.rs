@@ -9,6 +9,7 @@
 //! | `context.rs` | the `CallContext` of a request |
 //! | `mount.rs` | what a mount shares across sessions, and one session's state |
 //! | `tasks.rs` | calls that become tasks, and `tasks/get`, `tasks/update`, `tasks/cancel` |
+//! | `tasks_2025.rs` | the 2025-11-25 task methods and the task fields rmcp's answers lack |
 //! | `outcome.rs` | handler outcomes as protocol answers |
 //! | `info.rs` | what the server announces: name, version, instructions, capabilities |
 //! | `lane.rs` | what the fast lane asks of the server: the tools it may call, the call |
@@ -32,6 +33,7 @@ mod registry;
 mod search;
 mod state;
 mod tasks;
+mod tasks_2025;
 
 use std::sync::Arc;
 

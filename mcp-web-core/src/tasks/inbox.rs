@@ -1,5 +1,6 @@
-//! [`LiveTask`]: a task running in this process — its record as this process last wrote it, and
-//! the questions its call waits on until `tasks/update` answers them.
+//! [`LiveTask`]: a task running in this process — its record as this process last wrote it, the
+//! questions its call waits on until `tasks/update` answers them, and who hears of its changes
+//! (a `tasks/result` waiting for its end, the session told of a new status).
 
 use std::{
     collections::BTreeMap,
@@ -15,8 +16,10 @@ use crate::updates::lock;
 /// Where a call's task goes once the call becomes one.
 pub(crate) type TaskSlot = Arc<OnceLock<Arc<LiveTask>>>;
 
+/// Told of each new status of a task, with its record as written.
+pub(crate) type StatusHook = Box<dyn Fn(&TaskRecord) + Send + Sync>;
+
 /// A task running in this process.
-#[derive(Debug)]
 pub(crate) struct LiveTask {
     store: Arc<dyn TaskStore>,
     record: Mutex<TaskRecord>,
@@ -24,6 +27,19 @@ pub(crate) struct LiveTask {
     pending: Mutex<BTreeMap<String, (Value, oneshot::Sender<Value>)>>,
     /// Writes to the store, one at a time, each of the state at its time.
     writing: tokio::sync::Mutex<()>,
+    /// Woken after each write.
+    changed: tokio::sync::Notify,
+    /// Told of each new status, once set.
+    on_status: OnceLock<StatusHook>,
+}
+
+impl std::fmt::Debug for LiveTask {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveTask")
+            .field("record", &self.record)
+            .field("pending", &lock(&self.pending).keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// The task ended (it was cancelled) before its questions were answered.
@@ -37,7 +53,25 @@ impl LiveTask {
             record: Mutex::new(record),
             pending: Mutex::default(),
             writing: tokio::sync::Mutex::new(()),
+            changed: tokio::sync::Notify::new(),
+            on_status: OnceLock::new(),
         })
+    }
+
+    /// The task's id.
+    pub(crate) fn id(&self) -> String {
+        lock(&self.record).id.clone()
+    }
+
+    /// Tell `hook` of each new status from now on (set once; later hooks are ignored).
+    pub(crate) fn on_status(&self, hook: StatusHook) {
+        let _ = self.on_status.set(hook);
+    }
+
+    /// Woken at the task's next write: enable it (or poll it) before reading the store, so
+    /// that no write between the read and the wait is missed.
+    pub(crate) fn changed(&self) -> tokio::sync::futures::Notified<'_> {
+        self.changed.notified()
     }
 
     /// Write `end` (a terminal state); whether it was written (a task already ended stays as
@@ -104,16 +138,28 @@ impl LiveTask {
     /// Write the record: `end`, or else the live state (questions pending or working).
     async fn write(&self, end: Option<TaskState>) -> Result<bool, TaskStoreError> {
         let _turn = self.writing.lock().await;
-        let record = {
+        let (record, new_status) = {
             let mut record = lock(&self.record);
             if record.state.is_terminal() {
                 return Ok(false);
             }
+            let before = std::mem::discriminant(&record.state);
             record.state = end.unwrap_or_else(|| self.live_state());
             record.updated_at_ms = now_ms().max(record.updated_at_ms);
-            record.clone()
+            (
+                record.clone(),
+                before != std::mem::discriminant(&record.state),
+            )
         };
-        self.store.update(record).await
+        let written = self.store.update(record.clone()).await;
+        self.changed.notify_waiters();
+        if new_status
+            && matches!(written, Ok(true))
+            && let Some(hook) = self.on_status.get()
+        {
+            hook(&record);
+        }
+        written
     }
 
     fn live_state(&self) -> TaskState {

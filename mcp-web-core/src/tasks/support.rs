@@ -58,6 +58,7 @@ pub struct TaskSettings {
     pub(crate) poll_interval: Duration,
     pub(crate) tools: HashMap<String, TaskSupport>,
     pub(crate) owner: Option<Arc<OwnerFn>>,
+    pub(crate) list_page: usize,
 }
 
 impl fmt::Debug for TaskSettings {
@@ -67,6 +68,7 @@ impl fmt::Debug for TaskSettings {
             .field("ttl", &self.ttl)
             .field("poll_interval", &self.poll_interval)
             .field("tools", &self.tools)
+            .field("list_page", &self.list_page)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +81,7 @@ impl Default for TaskSettings {
             poll_interval: Self::DEFAULT_POLL_INTERVAL,
             tools: HashMap::new(),
             owner: None,
+            list_page: Self::DEFAULT_LIST_PAGE,
         }
     }
 }
@@ -88,6 +91,8 @@ impl TaskSettings {
     pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
     /// How often clients are asked to poll, by default.
     pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_millis(500);
+    /// How many tasks one page of `tasks/list` (2025-11-25) holds, by default.
+    pub const DEFAULT_LIST_PAGE: usize = 50;
 
     /// Settings with the defaults: a [`MemoryTaskStore`], one hour to live, polls every half
     /// second.
@@ -110,6 +115,12 @@ impl TaskSettings {
     /// The poll interval suggested to clients (`pollIntervalMs`).
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
+        self
+    }
+
+    /// How many tasks one page of `tasks/list` (2025-11-25) holds (at least one).
+    pub fn list_page(mut self, tasks: usize) -> Self {
+        self.list_page = tasks.max(1);
         self
     }
 
