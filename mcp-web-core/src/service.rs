@@ -302,6 +302,13 @@ impl Endpoint {
         if !self.server.has_tasks() || stated_version(&parts.headers) != Some(legacy::VERSION) {
             return Err(parts);
         }
+        // Most requests of a mount with task tools are plain calls: one scan of the body for
+        // `task` spares them reading the message twice (for a `params.task`, a `tasks/*`
+        // method). Without one, a `tools/call` runs in the request.
+        if !legacy::mentions_task(body) {
+            parts.extensions.insert(LegacyCall { task: None });
+            return Err(parts);
+        }
         if let Some(call) = legacy::read_call(body) {
             parts.extensions.insert(call);
             return Err(parts);

@@ -190,6 +190,24 @@ async fn initialize_declares_tasks_and_tools_list_shows_each_policy() {
 }
 
 #[tokio::test]
+async fn the_preview_shows_the_policies_tools_list_shows() {
+    let mcp = mount(tools(Arc::default()));
+    let (session, _) = open(&mcp, VERSION).await;
+    let listed = rpc(&mcp, &session, "tools/list", json!({})).await;
+    let listed = listed["result"]["tools"].as_array().unwrap().clone();
+    let preview = tools(Arc::default()).preview().unwrap();
+    assert_eq!(preview.tools.len(), listed.len());
+    for tool in &listed {
+        let previewed = (preview.tools.iter())
+            .find(|t| t["name"] == tool["name"])
+            .unwrap();
+        assert_eq!(previewed.get("execution"), tool.get("execution"), "{tool}");
+    }
+    let with_tasks = listed.iter().filter(|t| t.get("execution").is_some());
+    assert_eq!(with_tasks.count(), 4, "export, hang, fails and steps");
+}
+
+#[tokio::test]
 async fn a_task_is_created_at_once_polled_and_its_result_fetched() {
     let mcp = mount(tools(Arc::default()));
     let (session, _) = open(&mcp, VERSION).await;

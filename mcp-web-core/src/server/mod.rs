@@ -35,7 +35,7 @@ mod state;
 mod tasks;
 mod tasks_2025;
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use rmcp::{RoleServer, service::RequestContext};
 
@@ -44,6 +44,7 @@ use crate::{
     catalog::{ConversionWarning, build_catalog},
     dispatch::Dispatcher,
     oauth::{Access, ToolView},
+    tasks::TaskSupport,
 };
 use mount::{Mount, Session};
 use registry::Registry;
@@ -106,6 +107,7 @@ impl McpServer {
     pub(crate) fn preview(&self) -> Preview {
         let mut preview = self.mount.catalog.preview();
         self.mount.registry.extend_preview(&mut preview);
+        tasks_2025::show_execution(&mut preview.tools, |name| self.task_support(name));
         preview
     }
 }
@@ -115,8 +117,24 @@ impl McpServer {
 pub(crate) fn preview(config: &McpConfig) -> Result<Preview, MountError> {
     let catalog = build_catalog(config, None)?;
     let curated = Registry::new(&config.curated, &catalog)?;
+    // Taken before the catalog is consumed: the few tools whose calls may become tasks.
+    let configured = |name: &str| config.tasks.tools.get(name).copied();
+    let tasks: HashMap<String, TaskSupport> = (catalog.tools().map(|tool| &*tool.name))
+        .chain(curated.tool_names())
+        .map(|name| {
+            (
+                name,
+                tasks_2025::policy(&curated, &catalog, name, configured),
+            )
+        })
+        .filter(|(_, support)| support.allows_tasks())
+        .map(|(name, support)| (name.to_owned(), support))
+        .collect();
     let mut preview = catalog.into_preview();
     curated.extend_preview(&mut preview);
+    tasks_2025::show_execution(&mut preview.tools, |name| {
+        tasks.get(name).copied().unwrap_or_default()
+    });
     Ok(preview)
 }
 

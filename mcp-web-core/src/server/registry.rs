@@ -38,6 +38,11 @@ impl Registry {
         self.tools.get(name)
     }
 
+    /// The names of the curated tools.
+    pub(super) fn tool_names(&self) -> impl Iterator<Item = &str> {
+        self.tools.keys().map(String::as_str)
+    }
+
     /// Add the curated tools, resources and templates to a preview.
     pub(super) fn extend_preview(&self, preview: &mut Preview) {
         let curated = &self.curated;

@@ -11,7 +11,8 @@ use rmcp::ErrorData;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{McpServer, guard::cancelled_error};
+use super::{McpServer, guard::cancelled_error, registry::Registry};
+use crate::catalog::Catalog;
 use crate::tasks::{TaskState, TaskSupport, legacy};
 
 /// The methods of the 2025-11-25 tasks answered here.
@@ -32,16 +33,12 @@ impl McpServer {
         self.mount.info.capabilities.supports_tasks()
     }
 
-    /// The task policy of the tool `name`: a curated tool's, else the settings' or the
-    /// operation's for a generated one; `forbidden` for any other name.
+    /// The task policy of the tool `name` (see [`policy`]).
     pub(crate) fn task_support(&self, name: &str) -> TaskSupport {
-        if let Some(tool) = self.mount.registry.tool(name) {
-            return tool.task_support;
-        }
-        let generated = self.mount.catalog.get(name).map(|op| op.task_support);
-        (self.mount.tasks.configured(name))
-            .or(generated)
-            .unwrap_or_default()
+        let mount = &self.mount;
+        policy(&mount.registry, &mount.catalog, name, |tool| {
+            mount.tasks.configured(tool)
+        })
     }
 
     /// Whether `method` is a 2025-11-25 task method answered by [`Self::answer_task_method`].
@@ -193,21 +190,42 @@ impl McpServer {
                 let Some(Value::Array(tools)) = result.get_mut("tools") else {
                     return;
                 };
-                for tool in tools.iter_mut().filter_map(Value::as_object_mut) {
-                    let Some(name) = tool.get("name").and_then(Value::as_str) else {
-                        continue;
-                    };
-                    // Absent is `forbidden` (2025-11-25): only the others are written.
-                    let support = self.task_support(name);
-                    if support.allows_tasks() {
-                        tool.insert(
-                            "execution".into(),
-                            json!({ "taskSupport": support.as_str() }),
-                        );
-                    }
-                }
+                show_execution(tools, |name| self.task_support(name));
             }
             _ => {}
+        }
+    }
+}
+
+/// The task policy of the tool `name`: a curated tool's, else the one `configured` in the
+/// settings or the operation's for a generated one; `forbidden` for any other name. One rule
+/// for `tools/list`, calls and previews.
+pub(super) fn policy(
+    registry: &Registry,
+    catalog: &Catalog,
+    name: &str,
+    configured: impl Fn(&str) -> Option<TaskSupport>,
+) -> TaskSupport {
+    if let Some(tool) = registry.tool(name) {
+        return tool.task_support;
+    }
+    let generated = catalog.get(name).map(|op| op.task_support);
+    configured(name).or(generated).unwrap_or_default()
+}
+
+/// Each tool's `execution.taskSupport` as `support` gives it, written only where calls may
+/// become tasks: absent is `forbidden` (2025-11-25).
+pub(super) fn show_execution(tools: &mut [Value], support: impl Fn(&str) -> TaskSupport) {
+    for tool in tools.iter_mut().filter_map(Value::as_object_mut) {
+        let Some(name) = tool.get("name").and_then(Value::as_str) else {
+            continue;
+        };
+        let support = support(name);
+        if support.allows_tasks() {
+            tool.insert(
+                "execution".into(),
+                json!({ "taskSupport": support.as_str() }),
+            );
         }
     }
 }

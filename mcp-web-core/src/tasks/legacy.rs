@@ -57,6 +57,12 @@ pub(crate) fn task(record: &TaskRecord) -> Value {
     Value::Object(task)
 }
 
+/// Whether `body` holds the word `task` anywhere, which a `params.task` and a `tasks/*`
+/// method both do (keys and methods written with `\u` escapes are not looked for).
+pub(crate) fn mentions_task(body: &[u8]) -> bool {
+    body.windows(4).any(|window| window == b"task")
+}
+
 /// The `params.task` of a `tools/call` message, read without the rest of it; `None` when the
 /// body is not a `tools/call`.
 pub(crate) fn read_call(body: &[u8]) -> Option<LegacyCall> {
@@ -209,6 +215,20 @@ mod tests {
             call(json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})),
             None
         );
+    }
+
+    #[test]
+    fn task_calls_and_methods_mention_a_task_and_plain_calls_do_not() {
+        let mentions = |body: Value| mentions_task(body.to_string().as_bytes());
+        assert!(mentions(
+            json!({"method": "tools/call", "params": {"task": {}}})
+        ));
+        assert!(mentions(
+            json!({"method": "tasks/get", "params": {"taskId": "t"}})
+        ));
+        assert!(!mentions(
+            json!({"method": "tools/call", "params": {"name": "x"}})
+        ));
     }
 
     #[test]
