@@ -19,27 +19,16 @@ use mcp_test_support::protocol;
 use mcp_web_core::{
     McpConfig,
     curated::{
-        CallContext, CuratedTool, HandlerError,
+        CallContext, CuratedTool,
         model::{ElicitRequestParams, ElicitationSchema},
     },
     tasks::{MemoryTaskStore, TaskSettings, TaskSupport},
 };
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{Mcp, Routes, empty, json as json_response, respond, streamed, text};
-
-#[derive(Deserialize, JsonSchema)]
-struct NoArguments {}
-
-/// Sets its flag when dropped.
-struct DropFlag(Arc<AtomicBool>);
-
-impl Drop for DropFlag {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
+use support::{
+    Mcp, Routes, empty, json as json_response, respond, streamed, task_tools,
+    task_tools::NoArguments, text,
+};
 
 fn confirm_form() -> ElicitRequestParams {
     let schema: ElicitationSchema = serde_json::from_value(json!({
@@ -54,35 +43,12 @@ fn confirm_form() -> ElicitRequestParams {
     }
 }
 
-/// The curated task tools; `hang` sets `hang_dropped` when its future is dropped.
+/// The curated task tools ([`task_tools`]) and `approve`, which asks first, as a task; `hang`
+/// sets `hang_dropped` when its future is dropped.
 fn curated_with(config: McpConfig, hang_dropped: Arc<AtomicBool>) -> McpConfig {
     config
-        .tool(
-            CuratedTool::new(
-                "export",
-                "Exports after a while",
-                |_: NoArguments, _: CallContext| async move {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    Ok("exported".to_string())
-                },
-            )
-            .task_support(TaskSupport::Optional),
-        )
-        .tool(
-            CuratedTool::new(
-                "hang",
-                "Never finishes",
-                move |_: NoArguments, _: CallContext| {
-                    let flag = DropFlag(hang_dropped.clone());
-                    async move {
-                        let _flag = flag;
-                        std::future::pending::<()>().await;
-                        Ok("never".to_string())
-                    }
-                },
-            )
-            .task_support(TaskSupport::Required),
-        )
+        .tool(task_tools::export())
+        .tool(task_tools::hang(hang_dropped))
         .tool(
             CuratedTool::new(
                 "approve",
@@ -95,25 +61,8 @@ fn curated_with(config: McpConfig, hang_dropped: Arc<AtomicBool>) -> McpConfig {
             )
             .task_support(TaskSupport::Optional),
         )
-        .tool(
-            CuratedTool::new(
-                "fails",
-                "A tool error, later",
-                |_: NoArguments, _: CallContext| async move {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                    Err::<String, _>(HandlerError::new("no luck"))
-                },
-            )
-            .task_support(TaskSupport::Optional),
-        )
-        .tool(CuratedTool::new(
-            "quick",
-            "Never a task",
-            |_: NoArguments, _: CallContext| async move {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                Ok("quick".to_string())
-            },
-        ))
+        .tool(task_tools::fails())
+        .tool(task_tools::quick())
 }
 
 fn curated(config: McpConfig) -> McpConfig {

@@ -18,27 +18,13 @@ use http_body_util::BodyExt;
 use mcp_test_support::protocol;
 use mcp_web_core::{
     McpConfig,
-    curated::{CallContext, CuratedTool, HandlerError},
+    curated::{CallContext, CuratedTool},
     tasks::{TaskSettings, TaskSupport},
 };
-use schemars::JsonSchema;
-use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{MOUNT, Mcp, Routes, text};
+use support::{MOUNT, Mcp, Routes, task_tools, task_tools::NoArguments, text};
 
 const VERSION: &str = "2025-11-25";
-
-#[derive(Deserialize, JsonSchema)]
-struct NoArguments {}
-
-/// Sets its flag when dropped.
-struct DropFlag(Arc<AtomicBool>);
-
-impl Drop for DropFlag {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
 
 /// Task tools: `export` (optional, a while), `hang` (required, never ends; sets `dropped`
 /// when its future is dropped), `fails` (optional, a tool error), `quick` (never a task),
@@ -47,48 +33,10 @@ fn tools(dropped: Arc<AtomicBool>) -> McpConfig {
     McpConfig::from_json(json!({
         "openapi": "3.1.0", "info": {"title": "none", "version": "1"}, "paths": {}
     }))
-    .tool(
-        CuratedTool::new(
-            "export",
-            "Exports",
-            |_: NoArguments, _: CallContext| async {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                Ok("exported".to_string())
-            },
-        )
-        .task_support(TaskSupport::Optional),
-    )
-    .tool(
-        CuratedTool::new(
-            "hang",
-            "Never ends",
-            move |_: NoArguments, _: CallContext| {
-                let flag = DropFlag(dropped.clone());
-                async move {
-                    let _flag = flag;
-                    std::future::pending::<()>().await;
-                    Ok("never".to_string())
-                }
-            },
-        )
-        .task_support(TaskSupport::Required),
-    )
-    .tool(
-        CuratedTool::new(
-            "fails",
-            "A tool error",
-            |_: NoArguments, _: CallContext| async {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-                Err::<String, _>(HandlerError::new("no luck"))
-            },
-        )
-        .task_support(TaskSupport::Optional),
-    )
-    .tool(CuratedTool::new(
-        "quick",
-        "Never a task",
-        |_: NoArguments, _: CallContext| async { Ok("quick".to_string()) },
-    ))
+    .tool(task_tools::export())
+    .tool(task_tools::hang(dropped))
+    .tool(task_tools::fails())
+    .tool(task_tools::quick())
     .tool(
         CuratedTool::new(
             "steps",

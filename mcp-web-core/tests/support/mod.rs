@@ -13,6 +13,8 @@
 // Each test crate uses its own subset.
 #![allow(dead_code)]
 
+pub(crate) mod task_tools;
+
 use std::{
     collections::HashMap,
     future::Future,
