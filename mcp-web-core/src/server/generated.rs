@@ -88,7 +88,7 @@ pub(super) async fn call_tool_or_task(
     relay: impl FnOnce(&RequestContext<RoleServer>, TaskSlot) -> CallContext,
 ) -> Result<CallToolResponse, ErrorData> {
     let name = operation.tool.name.to_string();
-    let support = (mount.tasks.configured(&name)).unwrap_or(operation.task_support);
+    let support = mount.tasks.settings.support_of(&operation);
     let mode = call_mode(context, &name, support)?;
     if mode == CallMode::InRequest {
         let relay = relay(context, TaskSlot::default());

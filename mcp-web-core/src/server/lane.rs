@@ -27,7 +27,7 @@ impl McpServer {
         // rmcp checks the `Mcp-Param-*` headers of such a tool against its arguments.
         let operation = self.mount.catalog.get(name)?;
         // A call that may become a task is rmcp's too: the task methods are there.
-        let support = (self.mount.tasks.configured(name)).unwrap_or(operation.task_support);
+        let support = self.mount.tasks.settings.support_of(operation);
         (!operation.mirrors_headers() && !support.allows_tasks()).then(|| operation.clone())
     }
 

@@ -118,15 +118,10 @@ pub(crate) fn preview(config: &McpConfig) -> Result<Preview, MountError> {
     let catalog = build_catalog(config, None)?;
     let curated = Registry::new(&config.curated, &catalog)?;
     // Taken before the catalog is consumed: the few tools whose calls may become tasks.
-    let configured = |name: &str| config.tasks.tools.get(name).copied();
+    let policy = |name| tasks_2025::policy(&curated, &catalog, &config.tasks, name);
     let tasks: HashMap<String, TaskSupport> = (catalog.tools().map(|tool| &*tool.name))
         .chain(curated.tool_names())
-        .map(|name| {
-            (
-                name,
-                tasks_2025::policy(&curated, &catalog, name, configured),
-            )
-        })
+        .map(|name| (name, policy(name)))
         .filter(|(_, support)| support.allows_tasks())
         .map(|(name, support)| (name.to_owned(), support))
         .collect();

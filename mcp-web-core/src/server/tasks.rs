@@ -168,11 +168,6 @@ impl Tasks {
         }
     }
 
-    /// The policy of the generated tool `tool` set in the settings, if any.
-    pub(super) fn configured(&self, tool: &str) -> Option<TaskSupport> {
-        self.settings.tools.get(tool).copied()
-    }
-
     /// The owner of the tasks `context`'s request creates or reads.
     fn owner(&self, context: &RequestContext<RoleServer>) -> String {
         let request = context.extensions.get::<http::request::Parts>();

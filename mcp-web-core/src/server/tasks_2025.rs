@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::{McpServer, guard::cancelled_error, registry::Registry};
 use crate::catalog::Catalog;
-use crate::tasks::{TaskState, TaskSupport, legacy};
+use crate::tasks::{TaskSettings, TaskState, TaskSupport, legacy};
 
 /// The methods of the 2025-11-25 tasks answered here.
 const METHODS: [&str; 4] = ["tasks/get", "tasks/result", "tasks/list", "tasks/cancel"];
@@ -36,9 +36,7 @@ impl McpServer {
     /// The task policy of the tool `name` (see [`policy`]).
     pub(crate) fn task_support(&self, name: &str) -> TaskSupport {
         let mount = &self.mount;
-        policy(&mount.registry, &mount.catalog, name, |tool| {
-            mount.tasks.configured(tool)
-        })
+        policy(&mount.registry, &mount.catalog, &mount.tasks.settings, name)
     }
 
     /// Whether `method` is a 2025-11-25 task method answered by [`Self::answer_task_method`].
@@ -197,20 +195,19 @@ impl McpServer {
     }
 }
 
-/// The task policy of the tool `name`: a curated tool's, else the one `configured` in the
-/// settings or the operation's for a generated one; `forbidden` for any other name. One rule
-/// for `tools/list`, calls and previews.
+/// The task policy of the tool `name`: a curated tool's, else a generated one's as `settings`
+/// give it ([`TaskSettings::support_of`]); `forbidden` for any other name. One rule for
+/// `tools/list` and previews.
 pub(super) fn policy(
     registry: &Registry,
     catalog: &Catalog,
+    settings: &TaskSettings,
     name: &str,
-    configured: impl Fn(&str) -> Option<TaskSupport>,
 ) -> TaskSupport {
     if let Some(tool) = registry.tool(name) {
         return tool.task_support;
     }
-    let generated = catalog.get(name).map(|op| op.task_support);
-    configured(name).or(generated).unwrap_or_default()
+    (catalog.get(name)).map_or_else(TaskSupport::default, |op| settings.support_of(op))
 }
 
 /// Each tool's `execution.taskSupport` as `support` gives it, written only where calls may

@@ -5,6 +5,7 @@
 use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
 
 use super::{MemoryTaskStore, TaskStore};
+use crate::route::Operation;
 
 /// Whether calls of a tool may become tasks (the tool's `execution.taskSupport`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -129,6 +130,13 @@ impl TaskSettings {
     pub fn tool(mut self, tool: impl Into<String>, support: TaskSupport) -> Self {
         self.tools.insert(tool.into(), support);
         self
+    }
+
+    /// The policy of the generated tool of `operation`: this setting's for its name, else the
+    /// operation's own (from its document).
+    pub(crate) fn support_of(&self, operation: &Operation) -> TaskSupport {
+        let configured = self.tools.get(&*operation.tool.name).copied();
+        configured.unwrap_or(operation.task_support)
     }
 
     /// Who owns the tasks a request creates: a key only that caller's later requests produce,
