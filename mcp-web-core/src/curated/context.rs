@@ -19,8 +19,8 @@ use rmcp::{
     RoleServer,
     model::{
         ClientCapabilities, CreateMessageRequestParams, CreateMessageResult, ElicitRequestParams,
-        ElicitResult, ListRootsResult, LoggingLevel, LoggingMessageNotificationParam,
-        ProgressNotificationParam, ProgressToken,
+        ElicitResult, ListRootsResult, LoggingLevel, LoggingMessageNotificationParam, MetaObject,
+        NotificationMetaObject, ProgressNotificationParam, ProgressToken,
     },
     service::Peer,
 };
@@ -108,10 +108,9 @@ impl CallContext {
         param.total = total;
         param.message = message.map(str::to_string);
         // A call that became a task says so on its progress (the related-task `_meta`).
-        if let Some(task) = self.parts().task.get()
-            && let Ok(meta) = serde_json::from_value(crate::tasks::legacy::related_task(&task.id()))
-        {
-            param.meta = Some(meta);
+        if let Some(task) = self.parts().task.get() {
+            let related = crate::tasks::legacy::related_task(&task.id());
+            param.meta = Some(NotificationMetaObject(MetaObject(related)));
         }
         if let Err(error) = self.parts().peer.notify_progress(param).await {
             tracing::debug!("progress notification not sent: {error}");

@@ -95,7 +95,7 @@ impl McpServer {
                         .entry("_meta")
                         .or_insert_with(|| Value::Object(Default::default()));
                     if let Value::Object(meta) = meta {
-                        meta.insert(legacy::RELATED_TASK.into(), json!({ "taskId": id }));
+                        meta.extend(legacy::related_task(id));
                     }
                     return Ok(Value::Object(result));
                 }

@@ -12,7 +12,7 @@ use super::{TaskRecord, TaskState, clock::iso8601};
 pub(crate) const VERSION: &str = "2025-11-25";
 
 /// The `_meta` key that ties a message to its task.
-pub(crate) const RELATED_TASK: &str = "io.modelcontextprotocol/related-task";
+const RELATED_TASK: &str = "io.modelcontextprotocol/related-task";
 
 /// What a 2025-11-25 `tools/call` asked of its task: `params.task`, when it was there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +26,9 @@ pub(crate) fn capability() -> Value {
     json!({"list": {}, "cancel": {}, "requests": {"tools": {"call": {}}}})
 }
 
-/// `_meta` naming the task `id`.
-pub(crate) fn related_task(id: &str) -> Value {
-    json!({ RELATED_TASK: { "taskId": id } })
+/// The `_meta` entry naming the task `id`, as an object to put into a `_meta` or merge with one.
+pub(crate) fn related_task(id: &str) -> Map<String, Value> {
+    Map::from_iter([(RELATED_TASK.to_owned(), json!({ "taskId": id }))])
 }
 
 /// The record as a 2025-11-25 `Task`. A tool result with `isError` is `failed` in this era
