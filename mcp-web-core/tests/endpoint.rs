@@ -359,3 +359,73 @@ async fn wrong_headers_get_clear_client_errors() {
     let reply = mcp.post(protocol::initialize(), &[]).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
+
+/// A tool's display title is its `title` from 2025-06-18 on, before `annotations.title`; a
+/// 2025-03-26 client has only the latter. Each gets the title once where it reads it, and the
+/// hints that say the protocol's defaults are left out for all.
+#[tokio::test]
+async fn each_era_gets_the_title_where_it_reads_it() {
+    let mut document = api();
+    document["paths"]["/ping"]["get"]["summary"] = json!("Ping the server");
+    document["paths"]["/ping"]["post"] = json!({"operationId": "post_ping",
+        "x-mcp": {"title": "Post a ping", "annotations": {"openWorldHint": true}},
+        "responses": {"200": {"description": "pong"}}});
+    let config = || McpConfig::from_json(document.clone());
+    let annotations = |tools: &Value, name: &str| {
+        let tools = tools.as_array().expect("tools");
+        let tool = tools.iter().find(|t| t["name"] == name).expect(name);
+        assert_eq!(
+            tool["title"],
+            if name == "ping" {
+                "Ping the server"
+            } else {
+                "Post a ping"
+            }
+        );
+        tool.get("annotations").cloned()
+    };
+
+    let sessions = mcp(config());
+    for (version, copied) in [
+        ("2024-11-05", true),
+        ("2025-03-26", true),
+        ("2025-06-18", false),
+        ("2025-11-25", false),
+    ] {
+        let initialize = protocol::request(
+            1,
+            "initialize",
+            json!({"protocolVersion": version, "capabilities": {},
+                   "clientInfo": {"name": "test", "version": "1"}}),
+        );
+        let reply = sessions.post(initialize, &[]).await;
+        let session = reply.headers["mcp-session-id"].to_str().unwrap().to_owned();
+        let mut headers = vec![("mcp-session-id", session.as_str())];
+        if version >= "2025-06-18" {
+            headers.push(("mcp-protocol-version", version));
+        }
+        sessions.post(protocol::initialized(), &headers).await;
+        let reply = sessions.post(list(), &headers).await;
+        let tools = &reply.message()["result"]["tools"];
+        let (ping, post) = (annotations(tools, "ping"), annotations(tools, "post_ping"));
+        if copied {
+            let read_only_titled = json!({"title": "Ping the server", "readOnlyHint": true});
+            assert_eq!(ping, Some(read_only_titled), "{version}");
+            assert_eq!(post, Some(json!({"title": "Post a ping"})), "{version}");
+        } else {
+            assert_eq!(ping, Some(json!({"readOnlyHint": true})), "{version}");
+            assert_eq!(post, None, "{version}: every hint is the default");
+        }
+    }
+
+    // Without a session: no `MCP-Protocol-Version` means 2025-03-26; 2026-07-28 is later.
+    let stateless = mcp(config().stateless().json_responses());
+    let reply = stateless.rpc("tools/list", json!({})).await;
+    let post = annotations(&reply["result"]["tools"], "post_ping");
+    assert_eq!(post, Some(json!({"title": "Post a ping"})));
+    let headers = [("mcp-protocol-version", "2025-06-18")];
+    let reply = stateless.rpc_with("tools/list", json!({}), &headers).await;
+    assert_eq!(annotations(&reply["result"]["tools"], "post_ping"), None);
+    let reply = stateless.rpc_modern("tools/list", json!({})).await;
+    assert_eq!(annotations(&reply["result"]["tools"], "post_ping"), None);
+}

@@ -20,6 +20,7 @@ use rmcp::model::Tool;
 use serde_json::{Map, Value};
 
 use self::mapper::OperationMapper;
+pub(crate) use self::naming::{titles_in_annotations, with_title_in_annotations};
 use crate::{
     MountError,
     exposure::Exposure,
@@ -105,13 +106,15 @@ impl Catalog {
 /// What a mount exposes, as clients see it: the result of [`McpConfig::preview`].
 ///
 /// Serializes to `{"tools": [..], "resources": [..], "resourceTemplates": [..], "warnings": [..]}`
-/// where each tool is exactly what `tools/list` returns.
+/// where each tool is exactly what `tools/list` returns to a client of protocol 2025-06-18 or
+/// later. (A 2025-03-26 client, which has no tool-level `title`, also gets each tool's `title` as
+/// `annotations.title`.)
 ///
 /// [`McpConfig::preview`]: crate::McpConfig::preview
 #[derive(Debug, Clone, Default, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Preview {
-    /// Tools, as `tools/list` returns them.
+    /// Tools, as `tools/list` returns them (to a client of 2025-06-18 or later).
     pub tools: Vec<Value>,
     /// Resources, as `resources/list` returns them.
     pub resources: Vec<Value>,

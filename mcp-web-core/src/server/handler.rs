@@ -12,9 +12,9 @@ use rmcp::{
         CompleteResult, CustomRequest, CustomResult, ErrorCode, GetPromptRequestParams,
         GetPromptResponse, GetTaskParams, GetTaskResult, ListPromptsResult,
         ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-        ReadResourceRequestParams, ReadResourceResponse, ServerConfig, SetLevelRequestParams,
-        SubscribeRequestParams, SubscriptionFilter, Tool, UnsubscribeRequestParams,
-        UpdateTaskParams,
+        ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse, ServerConfig,
+        SetLevelRequestParams, SubscribeRequestParams, SubscriptionFilter, Tool,
+        UnsubscribeRequestParams, UpdateTaskParams,
     },
     service::RequestContext,
 };
@@ -25,7 +25,10 @@ use super::{
     curated, generated,
     search::{CALL_TOOL, SEARCH_TOOLS, unwrapped_call},
 };
-use crate::updates::lock;
+use crate::{
+    catalog::{titles_in_annotations, with_title_in_annotations},
+    updates::lock,
+};
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
@@ -39,15 +42,25 @@ impl ServerHandler for McpServer {
     ) -> Result<ListToolsResult, ErrorData> {
         let view = self.tool_view(&context);
         let visible = |tool: &&Tool| view.shows(&tool.name);
+        // Tools are kept as later clients see them; a client of an era without a tool-level
+        // `title` gets each title in `annotations.title` as well, put in the copy it is sent.
+        let version = context.protocol_version();
+        let copy_title = titles_in_annotations(version.as_ref().map(ProtocolVersion::as_str));
+        let listed = |tool: &Tool| {
+            let mut tool = tool.clone();
+            if copy_title {
+                with_title_in_annotations(&mut tool);
+            }
+            tool
+        };
         if let Some(discovery) = &self.mount.discovery {
-            let listed = discovery.listed().iter().filter(visible);
-            return Ok(ListToolsResult::with_all_items(listed.cloned().collect()));
+            let tools = discovery.listed().iter().filter(visible).map(listed);
+            return Ok(ListToolsResult::with_all_items(tools.collect()));
         }
         let generated = self.mount.catalog.tools();
         let curated = self.mount.registry.curated.tools.iter().map(|t| &t.tool);
-        Ok(ListToolsResult::with_all_items(
-            generated.chain(curated).filter(visible).cloned().collect(),
-        ))
+        let tools = generated.chain(curated).filter(visible).map(listed);
+        Ok(ListToolsResult::with_all_items(tools.collect()))
     }
 
     async fn list_resources(

@@ -229,11 +229,8 @@ fn search_tools_tool() -> Tool {
     )
     .with_title("Search tools")
     .with_raw_output_schema(Arc::new(object(output)));
-    tool.annotations = Some(
-        ToolAnnotations::with_title("Search tools")
-            .read_only(true)
-            .open_world(false),
-    );
+    // The title is in `title`; clients that read it from annotations get it there when listed.
+    tool.annotations = Some(ToolAnnotations::new().read_only(true).open_world(false));
     tool
 }
 
