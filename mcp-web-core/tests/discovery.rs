@@ -147,7 +147,10 @@ fn found(result: &Value) -> Vec<String> {
 async fn discovery_lists_the_pinned_tools_and_the_meta_tools_in_both_eras() {
     let mcp = Mcp::new(discovery(), routes());
     let expected = ["list_issues", "search_tools", "call_tool"];
-    let stateless = mcp.rpc("tools/list", json!({})).await;
+    // A 2025-era client that states its version: one of 2025-03-26 (no header) also gets each
+    // title in `annotations.title` (endpoint tests).
+    let version = [("mcp-protocol-version", "2025-06-18")];
+    let stateless = mcp.rpc_with("tools/list", json!({}), &version).await;
     assert_eq!(names(&stateless), expected);
     let modern = mcp.rpc_modern("tools/list", json!({})).await;
     assert_eq!(names(&modern), expected);

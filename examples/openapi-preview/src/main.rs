@@ -10,7 +10,8 @@
 //! `mcp-web-core` and prints one JSON object on stdout: exactly [`mcp_web_core::Preview`]
 //! serialized, that is
 //! `{"tools": [..], "resources": [..], "resourceTemplates": [..], "warnings": [..]}` with each tool
-//! as `tools/list` returns it. The JSON is indented on a terminal (or with `--pretty`) and compact
+//! as `tools/list` returns it to a client of protocol 2025-06-18 or later (a 2025-03-26 client
+//! also gets each tool's `title` as `annotations.title`). The JSON is indented on a terminal (or with `--pretty`) and compact
 //! when stdout is a file or a pipe, where a program reads it and indentation only costs time. A
 //! one-line summary goes to stderr. With `--search QUERY`, it prints instead what the
 //! `search_tools` tool of discovery mode (`mcp_web_core::ToolSearch`) would answer:
@@ -63,8 +64,9 @@ Options (each repeatable; values may also be given as --option=value):
   -h, --help                     print this help
 
 Output (stdout): {\"tools\": [..], \"resources\": [..], \"resourceTemplates\": [..],
-\"warnings\": [..]}, each tool exactly as tools/list returns it; indented on a terminal,
-compact on a pipe or a file unless --pretty. A summary goes to stderr.
+\"warnings\": [..]}, each tool exactly as tools/list returns it to clients of protocol
+2025-06-18 or later (2025-03-26 clients also get the title as annotations.title); indented on
+a terminal, compact on a pipe or a file unless --pretty. A summary goes to stderr.
 
 Exit status: 0 success, 1 unreadable or invalid document, 2 usage error.
 ";

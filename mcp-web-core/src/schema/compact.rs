@@ -22,7 +22,9 @@
 //! - does the same for the *shape* of a schema object (every keyword but its type, format and
 //!   annotations) when several places share a shape but differ in those: GitHub has a nullable
 //!   and a plain variant of most models, and the same model under different descriptions. Each
-//!   place then keeps its own `type`, `description`, … beside a `$ref` to the shared shape.
+//!   place then keeps its own `type`, `description`, … beside a `$ref` to the shared shape;
+//! - last, keeps the properties (name and schema) that several objects have alike once, under
+//!   `$defs`, applied with `allOf` (`share`, whose docs say when an object keeps them).
 //!
 //! Everything else is kept as it was, every `description` included, and validation is unchanged:
 //! a `$ref` to an identical subschema applies the same keywords to the same instance; the
@@ -51,6 +53,7 @@ use serde_json::{Map, Value};
 
 use super::{
     pointer::def_ref,
+    share::share_properties,
     trim::{kept_local, named_after, trim},
 };
 
@@ -64,7 +67,7 @@ const MIN_MOVED_BYTES: usize = 32;
 
 /// What a keyword of a schema object holds, for this pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
+pub(super) enum Role {
     /// An object of subschemas (`properties`, `$defs`, …).
     Map,
     /// One subschema (`items`, `additionalProperties`, …).
@@ -82,7 +85,7 @@ enum Role {
     Other,
 }
 
-fn role(keyword: &str) -> Role {
+pub(super) fn role(keyword: &str) -> Role {
     match keyword {
         "properties" | "patternProperties" | "$defs" | "dependentSchemas" => Role::Map,
         "items"
@@ -123,7 +126,7 @@ fn shape_keywords(schema: &Map<String, Value>) -> impl Iterator<Item = (&String,
 
 /// Make a finished output schema smaller without changing what it accepts (module docs).
 pub(crate) fn compact_output(root: &mut Map<String, Value>) {
-    let (layout, chosen) = {
+    let (layout, chosen, placed) = {
         let mut index = Index::default();
         let root_id = index.visit_root(root);
         let chosen = if index.placed {
@@ -134,7 +137,7 @@ pub(crate) fn compact_output(root: &mut Map<String, Value>) {
         } else {
             index.choose(root_id, root)
         };
-        (index.layout, chosen)
+        (index.layout, chosen, index.placed)
     };
     let mut rewrite = Rewrite {
         layout: &layout,
@@ -144,10 +147,21 @@ pub(crate) fn compact_output(root: &mut Map<String, Value>) {
         written: vec![false; chosen.len()],
     };
     rewrite.root(root);
-    let mut bodies = rewrite.bodies;
-    if bodies.is_empty() {
-        return;
+    let bodies = rewrite.bodies;
+    if !bodies.is_empty() {
+        add_defs(root, bodies, &chosen);
     }
+    if !placed {
+        share_properties(root);
+    }
+}
+
+/// Put the bodies of the chosen nodes under the root's `$defs`.
+fn add_defs(
+    root: &mut Map<String, Value>,
+    mut bodies: Vec<(usize, Map<String, Value>)>,
+    chosen: &[Option<Chosen>],
+) {
     bodies.sort_by_key(|(id, _)| *id);
     let defs = root
         .entry("$defs")
@@ -169,7 +183,7 @@ pub(crate) fn compact_output(root: &mut Map<String, Value>) {
 /// A small fast hasher (the multiply-rotate of rustc's `FxHasher`): hashes here only pick
 /// candidates, every match is confirmed by comparing.
 #[derive(Debug, Default, Clone, Copy)]
-struct Fx(u64);
+pub(super) struct Fx(u64);
 
 impl Fx {
     fn add(&mut self, word: u64) {
@@ -211,7 +225,7 @@ impl Hasher for Fx {
 }
 
 /// Hash of a JSON value (`serde_json::Value` has no `Hash`).
-fn hash_value(value: &Value, state: &mut Fx) {
+pub(super) fn hash_value(value: &Value, state: &mut Fx) {
     match value {
         Value::Null => state.write_u8(0),
         Value::Bool(b) => state.write_u8(1 + u8::from(*b)),
@@ -263,7 +277,7 @@ fn hash_layout(role: Role, value: &Value, state: &mut Fx) {
 }
 
 /// Compact JSON bytes of a value, roughly (escapes are not counted).
-fn json_len(value: &Value) -> usize {
+pub(super) fn json_len(value: &Value) -> usize {
     match value {
         Value::Null | Value::Bool(true) => 4,
         Value::Bool(false) => 5,
@@ -679,7 +693,7 @@ impl<'a> Index<'a> {
 }
 
 /// A `$defs` name made of `hint`: characters a reader may stumble on in a reference replaced.
-fn def_name(hint: &str) -> String {
+pub(super) fn def_name(hint: &str) -> String {
     let name: String = hint
         .chars()
         .map(|c| {

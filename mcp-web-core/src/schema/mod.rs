@@ -17,6 +17,8 @@
 //! - `compact`: output schemas made smaller once resolved (annotations that mean nothing in a
 //!   result dropped, repeated parts and shapes kept once under `$defs`);
 //! - `trim`: which keywords of an output schema mean nothing in a result (used by `compact`);
+//! - `share`: members that several objects of an output schema have alike kept once (the last
+//!   step of `compact`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
 //! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references.
 
@@ -31,6 +33,7 @@ mod compact;
 mod cycles;
 mod plan;
 mod pointer;
+mod share;
 #[cfg(test)]
 mod tests;
 mod trim;

@@ -858,3 +858,140 @@ fn compact_output_drops_a_numeric_width_and_keeps_formats_that_say_how_to_read()
         ],
     );
 }
+
+/// Ten URL members that GitHub's full and minimal repository both have, each too small to move
+/// alone.
+fn repository_urls() -> Map<String, Value> {
+    let names = [
+        "archive_url",
+        "assignees_url",
+        "blobs_url",
+        "branches_url",
+        "clone_url",
+        "commits_url",
+        "compare_url",
+        "contents_url",
+        "git_refs_url",
+        "git_tags_url",
+    ];
+    (names.iter())
+        .map(|name| (name.to_string(), json!({"type": "string"})))
+        .collect()
+}
+
+#[test]
+fn compact_output_keeps_the_properties_objects_have_alike_once() {
+    let urls = repository_urls();
+    let mut full = urls.clone();
+    full.insert(
+        "topics".into(),
+        json!({"type": "array", "items": {"type": "integer"}}),
+    );
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "repository": {
+                "type": "object", "description": "The repository.",
+                "properties": full, "required": ["archive_url", "topics"]
+            },
+            "forked_from": {
+                "type": ["object", "null"], "properties": urls, "required": ["clone_url"]
+            },
+            // `additionalProperties` reads the object's own `properties`: this one keeps them.
+            "template": {
+                "type": "object", "properties": urls, "additionalProperties": false
+            }
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let compact = Value::Object(compact);
+    super::assert_tool_schema(&compact);
+    let properties = &compact["properties"];
+    let shared = json!([{"$ref": "#/$defs/forked_from_properties"}]);
+    assert_eq!(properties["repository"]["allOf"], shared);
+    assert_eq!(properties["forked_from"]["allOf"], shared);
+    assert_eq!(
+        properties["repository"]["properties"],
+        json!({"topics": {"type": "array", "items": {"type": "integer"}}}),
+        "each keeps what it has of its own"
+    );
+    assert_eq!(
+        properties["repository"]["required"],
+        json!(["archive_url", "topics"])
+    );
+    assert!(properties["forked_from"].get("properties").is_none());
+    assert_eq!(
+        compact["$defs"]["forked_from_properties"],
+        json!({"properties": urls}),
+        "the members once, and nothing else"
+    );
+    assert_eq!(properties["template"]["properties"], json!(urls));
+    assert!(properties["template"].get("allOf").is_none());
+    let urls_with = |name: &str, value: Value| {
+        let mut instance: Map<String, Value> =
+            urls.keys().map(|k| (k.clone(), json!("x"))).collect();
+        instance.insert(name.into(), value);
+        Value::Object(instance)
+    };
+    assert_same_verdicts(
+        &original,
+        &compact,
+        &[
+            json!({"repository": urls_with("topics", json!([1]))}),
+            json!({"repository": urls_with("topics", json!(["a"]))}),
+            json!({"repository": urls_with("archive_url", json!(1))}),
+            json!({"repository": {"topics": []}}),
+            json!({"repository": urls_with("extra", json!(1))}),
+            json!({"forked_from": urls_with("clone_url", json!(null))}),
+            json!({"forked_from": {"archive_url": "x"}}),
+            json!({"forked_from": null}),
+            json!({"forked_from": urls_with("extra", json!(1))}),
+            json!({"template": urls_with("extra", json!(1))}),
+            json!({"template": urls_with("commits_url", json!(2))}),
+            json!({"template": {"clone_url": "x"}}),
+        ],
+    );
+}
+
+#[test]
+fn compact_output_leaves_the_root_and_unevaluated_properties_alone() {
+    let urls = repository_urls();
+    let nested = json!({"type": "object", "properties": urls});
+    let mut root = urls.clone();
+    root.insert("parent".into(), nested.clone());
+    root.insert("fork".into(), nested);
+    let original = json!({"type": "object", "properties": root});
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    super::assert_tool_schema(&Value::Object(compact.clone()));
+    // The two nested objects are one part, kept once; the root keeps its own members.
+    let properties = &compact["properties"];
+    assert_eq!(properties["parent"], properties["fork"]);
+    for name in urls.keys() {
+        assert_eq!(properties[name], json!({"type": "string"}), "{name}");
+    }
+    assert!(compact.get("allOf").is_none());
+    let parent = properties["parent"]["$ref"].as_str().unwrap();
+    let parent = &compact["$defs"][parent.strip_prefix("#/$defs/").unwrap()];
+    assert!(
+        parent.get("allOf").is_none(),
+        "shared with the root alone: {parent}"
+    );
+
+    // `unevaluatedProperties` anywhere: nothing is shared.
+    let mut unevaluated = urls.clone();
+    unevaluated.insert("topics".into(), json!({"type": "array"}));
+    let original = json!({
+        "type": "object",
+        "properties": {
+            "repository": {"type": "object", "properties": unevaluated},
+            "forked_from": {"type": "object", "properties": urls},
+            "misc": {"type": "object", "unevaluatedProperties": false}
+        }
+    });
+    let mut compact = original.as_object().unwrap().clone();
+    super::compact_output(&mut compact);
+    let text = Value::Object(compact).to_string();
+    assert!(!text.contains("allOf"), "{text}");
+}
