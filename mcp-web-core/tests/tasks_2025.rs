@@ -211,6 +211,10 @@ async fn tasks_list_pages_through_the_sessions_tasks() {
     assert!(second["result"].get("nextCursor").is_none(), "{second}");
     let mut listed = ids(&first);
     listed.extend(ids(&second));
+    // Each of the session's tasks once, the other session's not at all. The list is in order of
+    // creation by the millisecond; tasks made within one are in the order of their ids.
+    listed.sort();
+    created.sort();
     assert_eq!(listed, created);
     let unknown = rpc(&mcp, &session, "tasks/list", json!({"cursor": "nope"})).await;
     assert_eq!(unknown["error"]["code"], -32602, "{unknown}");
