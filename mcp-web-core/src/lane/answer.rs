@@ -59,18 +59,23 @@ pub(crate) async fn answer(
         false => (None, None),
     };
     let legacy = matches!(era, Era::Session(_));
-    let run = async move {
+    let Some(mut logs) = logs else {
+        // Awaited where it is made: a future first bound to a name takes room twice in this
+        // one's state.
+        let result = server
+            .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), None)
+            .await;
+        drop(in_flight);
+        return answered(&id, result, legacy);
+    };
+    // Only a call that may stream is moved to the heap, to be polled from a task below.
+    let mut run = Box::pin(async move {
         let result = server
             .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), logs_in)
             .await;
         drop(in_flight);
         result
-    };
-    let Some(mut logs) = logs else {
-        return answered(&id, run.await, legacy);
-    };
-    // Only a call that may stream is moved to the heap, to be polled from a task below.
-    let mut run = Box::pin(run);
+    });
     let first_log = tokio::select! {
         biased;
         result = &mut run => return answered(&id, result, legacy),

@@ -127,7 +127,7 @@ pub(super) async fn call_tool_in_lane(
 ) -> Option<ToolAnswer> {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
     let arguments = Value::Object(arguments);
-    let exchange = exchange(
+    let exchanged = exchange(
         mount,
         operation,
         &arguments,
@@ -135,8 +135,9 @@ pub(super) async fn call_tool_in_lane(
         cancelled,
         None,
         relay,
-    );
-    match exchange.await {
+    )
+    .await;
+    match exchanged {
         Ok((parts, body)) => Some(tool_answer(operation, &parts, body)),
         Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
             Some(ToolAnswer::Other(error_result(message)))
@@ -240,7 +241,10 @@ async fn exchange(
     if let Some(read) = resource {
         request.extensions_mut().insert(read);
     }
-    let exchange = async {
+    // Boxed once here, so the futures of every caller up to the endpoint hold a pointer to
+    // it rather than its state: moving those (each `.await` does, some twice) was ~40 KB of
+    // copying per call.
+    let exchange = Box::pin(async {
         let response = mount.dispatcher.dispatch(request, incoming).await?;
         let answer = read_body(response, mount.max_response_body_bytes, |message| {
             let relay = relay.clone();
@@ -254,8 +258,10 @@ async fn exchange(
         if !operation.accepted_follows_location {
             return Ok(answer);
         }
-        follow_location(mount, answer, &status_headers, incoming).await
-    };
+        // Boxed: few operations answer `202` with a status link, and its loop (a sleep, another
+        // dispatch) would make every call's future larger.
+        Box::pin(follow_location(mount, answer, &status_headers, incoming)).await
+    });
     let limit = mount
         .tool_timeouts
         .get(name)
