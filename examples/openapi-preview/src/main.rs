@@ -559,13 +559,17 @@ fn run(spec: &str, filters: &Filters) -> Result<mcp_web_core::Preview, DocumentE
     let source = read_source(spec)?;
     let (document, syntax) = parse_document(&source)?;
     check_openapi(&document, &source, syntax)?;
+    // The text is not read again: freed now, its memory is reused by the conversion instead of
+    // fresh pages the kernel must zero first (a large cost here, BENCHMARKS.md).
+    let Source { name, text } = source;
+    drop(text);
     let config = config(document, filters);
     let preview = config.preview();
     // The process ends soon: freeing the document (megabytes of small JSON values for a large
     // API) would only delay the exit.
     std::mem::forget(config);
     preview.map_err(|e| DocumentError {
-        file: source.name.clone(),
+        file: name,
         line: None,
         column: None,
         message: e.to_string(),

@@ -4,12 +4,17 @@
 //! order they run in.
 //!
 //! Output schemas are most of a large document's conversion (GitHub's results inline the same
-//! models dozens of times before they are compacted), and they depend on nothing but the
-//! document: they are resolved first, on two threads when there are many, each thread with a
-//! resolver of its own. Everything else runs in document order on the calling thread, so names,
+//! models dozens of times before they are compacted), and they depend on nothing but their
+//! response schema and the document: they are resolved first, once per distinct response schema
+//! (many operations return the same model), on two threads when there are many, each thread with
+//! a resolver of its own. Everything else runs in document order on the calling thread, so names,
 //! warnings and the catalog's order are those of a sequential conversion.
 
-use std::{collections::HashSet, sync::Arc, thread};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    thread,
+};
 
 use http::Method;
 use serde_json::{Map, Value};
@@ -242,56 +247,98 @@ impl<'a> OperationMapper<'a> {
         steps
     }
 
-    /// The output of every candidate, in order. With enough of them and a second core, every
-    /// other one is resolved on a scoped thread by a [fork](SchemaResolver::fork) of the resolver;
-    /// each resolver is told beforehand what it will resolve ([`SchemaResolver::expect`]): the
-    /// calling thread's also the input schemas it resolves afterwards.
+    /// The output of every candidate, in order. Operations with equal response schemas share
+    /// one output, resolved once (GitHub's 926 results have 464 distinct schemas: a list of
+    /// users, an issue, an empty object, ... returned by many operations). With enough distinct
+    /// schemas and a second core, every other one is resolved on a scoped thread by a
+    /// [fork](SchemaResolver::fork) of the resolver; each resolver is told beforehand what it will
+    /// resolve ([`SchemaResolver::expect`]): the calling thread's also the input schemas it
+    /// resolves afterwards.
     fn outputs(&self, candidates: &[&Candidate<'a>]) -> Vec<Output> {
+        let (schemas, of_candidate) = self.distinct_responses(candidates);
         let inputs = || {
             candidates
                 .iter()
                 .flat_map(|candidate| self.input_roots(candidate))
         };
-        let response = |candidate: &&Candidate<'a>| {
-            outputs::response_schema(&self.resolver, candidate.operation)
-                .map(|schema| (schema, Direction::Output))
-        };
-        let parallel = candidates.len() >= PARALLEL_OUTPUTS
+        let compact = self.compact_outputs;
+        let parallel = schemas.len() >= PARALLEL_OUTPUTS
             && thread::available_parallelism().is_ok_and(|cores| cores.get() > 1);
-        if !parallel {
-            self.resolver
-                .expect(candidates.iter().filter_map(response).chain(inputs()));
-            return candidates
+        let resolved: Vec<Output> = if parallel {
+            self.outputs_on_two_threads(&schemas, inputs())
+        } else {
+            self.resolver.expect(
+                schemas
+                    .iter()
+                    .map(|schema| (*schema, Direction::Output))
+                    .chain(inputs()),
+            );
+            schemas
                 .iter()
-                .map(|candidate| output(&self.resolver, candidate.operation, self.compact_outputs))
-                .collect();
-        }
+                .map(|schema| output(&self.resolver, schema, compact))
+                .collect()
+        };
+        of_candidate
+            .into_iter()
+            .map(|slot| slot.map(|i| resolved[i].clone()).unwrap_or_default())
+            .collect()
+    }
+
+    /// The distinct response schemas of `candidates` (equal JSON counts as the same schema), in
+    /// order of first use, and the index of each candidate's among them (None: no JSON result).
+    fn distinct_responses(
+        &self,
+        candidates: &[&Candidate<'a>],
+    ) -> (Vec<&'a Value>, Vec<Option<usize>>) {
+        let mut schemas = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let of_candidate = candidates
+            .iter()
+            .map(|candidate| {
+                let schema = outputs::response_schema(&self.resolver, candidate.operation)?;
+                // Response schemas are small (mostly a `$ref`, or an array of one): their text is
+                // a cheap key, and serde_json's maps keep keys sorted, so equal schemas give
+                // equal text.
+                let key = serde_json::to_string(schema).ok()?;
+                let next = schemas.len();
+                let i = *index.entry(key).or_insert(next);
+                if i == next {
+                    schemas.push(schema);
+                }
+                Some(i)
+            })
+            .collect();
+        (schemas, of_candidate)
+    }
+
+    /// The outputs of `schemas`, every other one resolved on a scoped thread by a fork of the
+    /// resolver; the calling thread's resolver also plans for `inputs`, which it resolves later.
+    fn outputs_on_two_threads(
+        &self,
+        schemas: &[&'a Value],
+        inputs: impl Iterator<Item = (&'a Value, Direction)>,
+    ) -> Vec<Output> {
+        let compact = self.compact_outputs;
         let worker = self.resolver.fork();
         let (mine, theirs): (Vec<_>, Vec<_>) =
-            candidates.iter().enumerate().partition(|(i, _)| i % 2 == 0);
-        let theirs: Vec<&'a Value> = theirs.into_iter().map(|(_, c)| c.operation).collect();
-        worker.expect(
-            theirs
-                .iter()
-                .filter_map(|operation| outputs::response_schema(&worker, operation))
-                .map(|schema| (schema, Direction::Output)),
-        );
+            schemas.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        let theirs: Vec<&'a Value> = theirs.into_iter().map(|(_, schema)| *schema).collect();
+        worker.expect(theirs.iter().map(|schema| (*schema, Direction::Output)));
         self.resolver.expect(
             mine.iter()
-                .filter_map(|(_, candidate)| response(candidate))
-                .chain(inputs()),
+                .map(|(_, schema)| (**schema, Direction::Output))
+                .chain(inputs),
         );
-        let compact = self.compact_outputs;
         let (mine, theirs) = thread::scope(|scope| {
             let handle = scope.spawn(move || {
                 theirs
                     .iter()
-                    .map(|operation| output(&worker, operation, compact))
+                    .map(|schema| output(&worker, schema, compact))
                     .collect::<Vec<_>>()
             });
             let mine: Vec<Output> = mine
                 .iter()
-                .map(|(_, candidate)| output(&self.resolver, candidate.operation, compact))
+                .map(|(_, schema)| output(&self.resolver, schema, compact))
                 .collect();
             // A panic on the worker is a bug of the conversion: raised here as it would have
             // been without the thread.
@@ -302,7 +349,7 @@ impl<'a> OperationMapper<'a> {
         });
         let mut mine = mine.into_iter();
         let mut theirs = theirs.into_iter();
-        (0..candidates.len())
+        (0..schemas.len())
             .map(|i| {
                 let next = if i % 2 == 0 {
                     mine.next()
@@ -458,29 +505,30 @@ struct Candidate<'a> {
     by: &'static str,
 }
 
-/// Below this many operations the outputs are resolved on the calling thread: a thread would
-/// cost more than it saves.
+/// Below this many distinct response schemas the outputs are resolved on the calling thread: a
+/// thread would cost more than it saves.
 const PARALLEL_OUTPUTS: usize = 64;
 
-/// An operation's output schema, resolved ahead of the rest of its conversion.
-#[derive(Debug, Default)]
+/// An operation's output schema, resolved ahead of the rest of its conversion. Cloned for each
+/// operation with the same response schema: the schema itself is shared.
+#[derive(Debug, Default, Clone)]
 struct Output {
-    schema: Option<Map<String, Value>>,
+    schema: Option<Arc<Map<String, Value>>>,
     /// Results are wrapped as `{"result": ..}`.
     wraps_result: bool,
     /// What resolving it could not resolve, in order.
     warnings: Vec<String>,
 }
 
-/// One operation's output, resolved by `resolver` (compacted with `compact`).
-fn output<'a>(resolver: &SchemaResolver<'a>, operation: &'a Value, compact: bool) -> Output {
+/// The output of a response schema, resolved by `resolver` (compacted with `compact`).
+fn output<'a>(resolver: &SchemaResolver<'a>, schema: &'a Value, compact: bool) -> Output {
     let mut warnings = Vec::new();
     let (schema, wraps_result) =
-        outputs::output_schema(resolver, operation, compact, &mut |warning| {
+        outputs::output_schema(resolver, schema, compact, &mut |warning| {
             warnings.push(warning)
         });
     Output {
-        schema,
+        schema: Some(Arc::new(schema)),
         wraps_result,
         warnings,
     }

@@ -23,7 +23,7 @@ pub(super) fn tool(
     path: &str,
     http_method: &Method,
     input: Map<String, Value>,
-    output: Option<Map<String, Value>>,
+    output: Option<Arc<Map<String, Value>>>,
     taken: &mut HashSet<String>,
 ) -> Tool {
     let summary = operation.get("summary").and_then(Value::as_str);
@@ -65,7 +65,7 @@ pub(super) fn tool(
         tool = tool.with_title(title);
     }
     if let Some(output) = output {
-        tool = tool.with_raw_output_schema(Arc::new(output));
+        tool = tool.with_raw_output_schema(output);
     }
     tool
 }

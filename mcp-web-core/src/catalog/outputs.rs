@@ -9,19 +9,17 @@ use serde_json::{Map, Value, json};
 use super::bodies::is_json;
 use crate::schema::{Direction, SchemaResolver, compact_output, single, with_defs};
 
-/// The output schema of an operation, from its first 2xx JSON response, and whether results are
-/// wrapped as `{"result": ..}` because that schema is not an object. None without such a
-/// response. With `compact`, annotations that mean nothing in a result are dropped and repeated
-/// parts kept once under `$defs` ([`compact_output`]).
+/// The output schema of a response's JSON `schema` ([`response_schema`]), and whether results
+/// are wrapped as `{"result": ..}` because that schema is not an object. With `compact`,
+/// annotations that mean nothing in a result are dropped and repeated parts kept once under
+/// `$defs` ([`compact_output`]). It depends on nothing but `schema` and the document: operations
+/// with equal response schemas have equal output schemas.
 pub(super) fn output_schema<'a>(
     resolver: &SchemaResolver<'a>,
-    operation: &'a Value,
+    schema: &'a Value,
     compact: bool,
     warn: &mut impl FnMut(String),
-) -> (Option<Map<String, Value>>, bool) {
-    let Some(schema) = response_schema(resolver, operation) else {
-        return (None, false);
-    };
+) -> (Map<String, Value>, bool) {
     let resolved = resolver.resolve(schema, Direction::Output);
     resolved.problems.into_iter().for_each(&mut *warn);
     let defs: BTreeMap<String, Value> = resolved.defs.into_iter().collect();
@@ -39,7 +37,7 @@ pub(super) fn output_schema<'a>(
     if compact {
         compact_output(&mut schema);
     }
-    (Some(schema), wraps)
+    (schema, wraps)
 }
 
 /// The schema of the first 2xx response's JSON content, which becomes the output schema.

@@ -544,3 +544,71 @@ fn x_mcp_headers_mark_arguments_and_bad_entries_are_warned_about() {
         );
     }
 }
+
+#[test]
+fn operations_with_equal_response_schemas_share_one_output() {
+    // Enough distinct schemas that the outputs are resolved on two threads where there are two
+    // cores; two of them written the same way in many places.
+    let mut paths = Map::new();
+    for i in 0..200 {
+        let schema = match i % 3 {
+            0 => json!({"type": "array", "items": {"$ref": "#/components/schemas/Broken"}}),
+            1 => json!({"$ref": "#/components/schemas/Item"}),
+            _ => json!({"type": "object", "properties": {format!("p{i}"): {"type": "string"}}}),
+        };
+        paths.insert(
+            format!("/items{i}"),
+            json!({"get": {"operationId": format!("get{i}"), "responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": schema}}}}}}),
+        );
+    }
+    let doc = json!({"openapi": "3.1.0", "paths": paths, "components": {"schemas": {
+        "Item": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        "Broken": {"type": "object", "properties": {"x": {"$ref": "#/components/schemas/Nope"}}}
+    }}});
+    let catalog = catalog(&doc);
+    let output = |name: &str| {
+        catalog
+            .get(name)
+            .unwrap()
+            .tool
+            .output_schema
+            .clone()
+            .unwrap()
+    };
+    // One schema, shared by every tool that returns it, and equal to what it is resolved to.
+    assert!(std::sync::Arc::ptr_eq(&output("get1"), &output("get199")));
+    assert!(std::sync::Arc::ptr_eq(&output("get0"), &output("get198")));
+    assert_eq!(
+        Value::Object((*output("get5")).clone()),
+        json!({"type": "object", "properties": {"p5": {"type": "string"}}})
+    );
+    assert_eq!(
+        Value::Object((*output("get1")).clone()),
+        json!({"type": "object", "properties": {"id": {"type": "integer"}}})
+    );
+    assert!(catalog.get("get0").unwrap().wraps_result);
+    assert!(!catalog.get("get1").unwrap().wraps_result);
+    // What the shared resolution could not resolve is said for each operation, in order.
+    let warned: Vec<&str> = catalog
+        .warnings
+        .iter()
+        .map(|w| w.operation.as_str())
+        .collect();
+    // In document order: the paths' order, `/items0`, `/items1`, `/items10`, ...
+    let expected: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .filter_map(|path| path["/items".len()..].parse::<usize>().ok())
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("get{i}"))
+        .collect();
+    assert_eq!(warned, expected);
+    assert!(
+        catalog.warnings[0]
+            .reason
+            .contains("#/components/schemas/Nope")
+    );
+}
