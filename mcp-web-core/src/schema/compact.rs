@@ -681,15 +681,19 @@ impl<'a> Index<'a> {
             .or(format.as_deref())
             .or(node.kind.as_deref())
             .unwrap_or("schema");
-        let base = def_name(hint);
-        if !taken.contains(&base) {
-            return base;
-        }
-        (2..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|name| !taken.contains(name))
-            .unwrap_or(base)
+        unique_name(def_name(hint), taken)
     }
+}
+
+/// `name`, or `name_2`, `name_3`, … when it is taken.
+pub(super) fn unique_name(name: String, taken: &HashSet<String>) -> String {
+    if !taken.contains(&name) {
+        return name;
+    }
+    (2..)
+        .map(|n| format!("{name}_{n}"))
+        .find(|candidate| !taken.contains(candidate))
+        .unwrap_or(name)
 }
 
 /// A `$defs` name made of `hint`: characters a reader may stumble on in a reference replaced.

@@ -26,7 +26,7 @@ use std::{
 use serde_json::{Map, Value};
 
 use super::{
-    compact::{Fx, Role, def_name, hash_value, json_len, role},
+    compact::{Fx, Role, def_name, hash_value, json_len, role, unique_name},
     pointer::def_ref,
 };
 
@@ -192,7 +192,7 @@ impl<'a> Found<'a> {
     fn plan(mut self, mut taken: HashSet<String>) -> Plan {
         let mut plan = Plan::default();
         while let Some(best) = self.best() {
-            let name = unique(def_name(&best.hint), &taken);
+            let name = unique_name(def_name(&best.hint), &taken);
             taken.insert(name.clone());
             let group = plan.groups.len();
             let mut names: Vec<String> = (best.members.iter())
@@ -300,17 +300,6 @@ struct Candidate {
     objects: Vec<usize>,
     hint: String,
     saved: usize,
-}
-
-/// `name`, or `name_2`, `name_3`, … when it is taken.
-fn unique(name: String, taken: &HashSet<String>) -> String {
-    if !taken.contains(&name) {
-        return name;
-    }
-    (2..)
-        .map(|n| format!("{name}_{n}"))
-        .find(|candidate| !taken.contains(candidate))
-        .unwrap_or(name)
 }
 
 /// The second pass: each chosen object gives its shared members to the group's body (the first
