@@ -49,18 +49,18 @@ pub(super) fn tool(
         path,
         taken,
     );
-    // Only what differs from the protocol's defaults (not read-only, destructive, not
-    // idempotent, open world): DELETE and PUT are idempotent, and a read-only tool's other
-    // hints mean nothing.
+    // A read-only tool's other hints mean nothing.
     let annotations = match *http_method {
-        Method::GET | Method::HEAD | Method::OPTIONS => {
-            Some(ToolAnnotations::new().read_only(true))
-        }
-        Method::DELETE | Method::PUT => Some(ToolAnnotations::new().idempotent(true)),
-        _ => None,
+        Method::GET | Method::HEAD | Method::OPTIONS => ToolAnnotations::new().read_only(true),
+        Method::DELETE => ToolAnnotations::new()
+            .read_only(false)
+            .destructive(true)
+            .idempotent(true),
+        Method::PUT => ToolAnnotations::new().read_only(false).idempotent(true),
+        _ => ToolAnnotations::new().read_only(false),
     };
     let mut tool = Tool::new(name, description, Arc::new(input));
-    tool.annotations = annotations;
+    annotate(&mut tool, annotations);
     if let Some(title) = summary {
         tool = tool.with_title(title);
     }
@@ -90,13 +90,12 @@ pub(super) fn rename(
     tool.name = unique.into();
 }
 
-/// The `x-mcp` title and behaviour hints, over what the document and the method gave. A hint
-/// that says what the protocol's default says is left out, as [`tool`] leaves it out.
+/// The `x-mcp` title and behaviour hints, over what the document and the method gave.
 pub(super) fn apply_x_mcp(tool: &mut Tool, x_mcp: &XMcp) {
     if let Some(title) = &x_mcp.title {
         tool.title = Some(title.clone());
     }
-    let annotations = tool.annotations.get_or_insert_with(ToolAnnotations::new);
+    let mut annotations = tool.annotations.take().unwrap_or_default();
     let hints = [
         (&mut annotations.read_only_hint, x_mcp.read_only),
         (&mut annotations.destructive_hint, x_mcp.destructive),
@@ -108,16 +107,14 @@ pub(super) fn apply_x_mcp(tool: &mut Tool, x_mcp: &XMcp) {
             *slot = hint;
         }
     }
-    without_default_hints(annotations);
-    if *annotations == ToolAnnotations::new() {
-        tool.annotations = None;
-    }
+    annotate(tool, annotations);
 }
 
-/// Leave out each hint equal to the protocol's default (`readOnlyHint` false, `destructiveHint`
-/// true, `idempotentHint` false, `openWorldHint` true): a client reads a missing hint as its
-/// default, so the hint says nothing a client would not assume.
-fn without_default_hints(annotations: &mut ToolAnnotations) {
+/// Give `tool` the hints of `annotations` that differ from the protocol's defaults
+/// (`readOnlyHint` false, `destructiveHint` true, `idempotentHint` false, `openWorldHint` true),
+/// and no annotations when nothing is left: a client reads a missing hint as its default, so
+/// such a hint says nothing a client would not assume.
+fn annotate(tool: &mut Tool, mut annotations: ToolAnnotations) {
     let defaults = [
         (&mut annotations.read_only_hint, false),
         (&mut annotations.destructive_hint, true),
@@ -129,6 +126,7 @@ fn without_default_hints(annotations: &mut ToolAnnotations) {
             *slot = None;
         }
     }
+    tool.annotations = (annotations != ToolAnnotations::new()).then_some(annotations);
 }
 
 /// Whether a client of protocol `version` (the one the request or its session negotiated) reads
