@@ -110,6 +110,39 @@ pub(super) fn role(keyword: &str) -> Role {
     }
 }
 
+/// The schema objects a keyword of `role` holds in `value`, in order, each with its name when
+/// the keyword maps names to subschemas (`properties`, `$defs`, …).
+pub(super) fn subschemas(
+    role: Role,
+    value: &Value,
+) -> impl Iterator<Item = (Option<&str>, &Map<String, Value>)> {
+    let (named, listed): (Option<&Map<String, Value>>, &[Value]) = match (role, value) {
+        (Role::Map, Value::Object(map)) => (Some(map), &[]),
+        (Role::One, value) => (None, std::slice::from_ref(value)),
+        (Role::List, Value::Array(list)) => (None, list),
+        _ => (None, &[]),
+    };
+    let named = (named.into_iter().flatten()).map(|(name, sub)| (Some(name.as_str()), sub));
+    (named.chain(listed.iter().map(|sub| (None, sub))))
+        .filter_map(|(name, sub)| Some((name, sub.as_object()?)))
+}
+
+/// [`subschemas`], to change: the schema objects a keyword of `role` holds in `value`.
+pub(super) fn subschemas_mut(
+    role: Role,
+    value: &mut Value,
+) -> impl Iterator<Item = &mut Map<String, Value>> {
+    let (named, listed): (Option<&mut Map<String, Value>>, &mut [Value]) = match (role, value) {
+        (Role::Map, Value::Object(map)) => (Some(map), &mut []),
+        (Role::One, value) => (None, std::slice::from_mut(value)),
+        (Role::List, Value::Array(list)) => (None, list),
+        _ => (None, &mut []),
+    };
+    (named.into_iter().flat_map(Map::values_mut))
+        .chain(listed)
+        .filter_map(Value::as_object_mut)
+}
+
 /// The keywords of `schema` that stay beside a `$ref` to its shape, dropped ones left out.
 fn locals(schema: &Map<String, Value>) -> impl Iterator<Item = (&String, &Value)> {
     schema
@@ -457,32 +490,16 @@ impl<'a> Index<'a> {
         value: &'a Value,
         mut defs: Option<&mut Vec<(&'a str, usize)>>,
     ) {
-        match (role, value) {
-            (Role::Map, Value::Object(map)) => {
-                let named = keyword == "properties";
-                for (name, sub) in map {
-                    if let Value::Object(sub) = sub {
-                        let id = self.visit(sub, named.then_some(name.as_str()), None);
-                        if keyword == "$defs"
-                            && let Some(defs) = defs.as_deref_mut()
-                        {
-                            defs.push((name, id));
-                        }
-                        self.stack.push(id);
-                    }
-                }
+        let named = keyword == "properties";
+        for (name, sub) in subschemas(role, value) {
+            let id = self.visit(sub, name.filter(|_| named), None);
+            if keyword == "$defs"
+                && let Some(name) = name
+                && let Some(defs) = defs.as_deref_mut()
+            {
+                defs.push((name, id));
             }
-            (Role::One, Value::Object(sub)) => {
-                let id = self.visit(sub, None, None);
-                self.stack.push(id);
-            }
-            (Role::List, Value::Array(list)) => {
-                for sub in list.iter().filter_map(Value::as_object) {
-                    let id = self.visit(sub, None, None);
-                    self.stack.push(id);
-                }
-            }
-            _ => {}
+            self.stack.push(id);
         }
     }
 

@@ -26,7 +26,7 @@ use std::{
 use serde_json::{Map, Value};
 
 use super::{
-    compact::{Fx, Role, def_name, hash_value, json_len, role, unique_name},
+    compact::{Fx, def_name, hash_value, json_len, role, subschemas, subschemas_mut, unique_name},
     pointer::def_ref,
 };
 
@@ -149,22 +149,9 @@ impl<'a> Found<'a> {
             });
         }
         for (keyword, value) in schema {
-            match (role(keyword), value) {
-                (Role::Map, Value::Object(map)) => {
-                    let named = keyword == "properties" || (is_root && keyword == "$defs");
-                    for (name, sub) in map {
-                        if let Value::Object(sub) = sub {
-                            self.visit(sub, false, named.then_some(name.as_str()));
-                        }
-                    }
-                }
-                (Role::One, Value::Object(sub)) => self.visit(sub, false, None),
-                (Role::List, Value::Array(list)) => {
-                    for sub in list.iter().filter_map(Value::as_object) {
-                        self.visit(sub, false, None);
-                    }
-                }
-                _ => {}
+            let named = keyword == "properties" || (is_root && keyword == "$defs");
+            for (name, sub) in subschemas(role(keyword), value) {
+                self.visit(sub, false, name.filter(|_| named));
             }
         }
     }
@@ -317,21 +304,8 @@ impl Apply<'_> {
         let position = self.position;
         self.position += 1;
         for (keyword, value) in schema.iter_mut() {
-            match (role(keyword), value) {
-                (Role::Map, Value::Object(map)) => {
-                    for sub in map.values_mut() {
-                        if let Value::Object(sub) = sub {
-                            self.visit(sub);
-                        }
-                    }
-                }
-                (Role::One, Value::Object(sub)) => self.visit(sub),
-                (Role::List, Value::Array(list)) => {
-                    for sub in list.iter_mut().filter_map(Value::as_object_mut) {
-                        self.visit(sub);
-                    }
-                }
-                _ => {}
+            for sub in subschemas_mut(role(keyword), value) {
+                self.visit(sub);
             }
         }
         let Some(groups) = self.plan.applied.get(&position) else {
