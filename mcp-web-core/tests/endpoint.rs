@@ -252,12 +252,7 @@ async fn priming_events_go_only_to_versions_that_define_them() {
         ("2025-06-18", false),
         ("2025-11-25", true),
     ] {
-        let initialize = protocol::request(
-            1,
-            "initialize",
-            json!({"protocolVersion": version, "capabilities": {},
-                   "clientInfo": {"name": "test", "version": "1"}}),
-        );
+        let initialize = protocol::initialize_for(version);
         let reply = mcp.post(initialize, &[]).await;
         assert_eq!(reply.status, StatusCode::OK, "{version}: {}", reply.body);
         let has_priming =
@@ -392,12 +387,7 @@ async fn each_era_gets_the_title_where_it_reads_it() {
         ("2025-06-18", false),
         ("2025-11-25", false),
     ] {
-        let initialize = protocol::request(
-            1,
-            "initialize",
-            json!({"protocolVersion": version, "capabilities": {},
-                   "clientInfo": {"name": "test", "version": "1"}}),
-        );
+        let initialize = protocol::initialize_for(version);
         let reply = sessions.post(initialize, &[]).await;
         let session = reply.headers["mcp-session-id"].to_str().unwrap().to_owned();
         let mut headers = vec![("mcp-session-id", session.as_str())];

@@ -22,10 +22,15 @@ pub fn notification(method: &str) -> Value {
 
 /// The `initialize` request that opens a 2025-era session.
 pub fn initialize() -> Value {
+    initialize_for(LEGACY_VERSION)
+}
+
+/// The `initialize` request of a client of protocol `version`, with no capabilities.
+pub fn initialize_for(version: &str) -> Value {
     request(
         1,
         "initialize",
-        json!({"protocolVersion": LEGACY_VERSION, "capabilities": {},
+        json!({"protocolVersion": version, "capabilities": {},
                "clientInfo": {"name": "test", "version": "1"}}),
     )
 }
