@@ -58,6 +58,7 @@
 //! | `dispatch`, `error` | [`Dispatcher`], [`MountError`], [`CallError`] |
 
 mod catalog;
+mod collect;
 mod config;
 pub mod curated;
 /// Storage for resumable SSE streams ([`McpConfig::event_store`]): rmcp's `EventStore` trait and
@@ -96,6 +97,8 @@ mod service;
 mod sessions;
 mod splitter;
 pub mod tasks;
+#[doc(hidden)]
+pub mod testing;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};

@@ -69,7 +69,7 @@ pub(crate) fn build_request(
             .get(&param.argument)
             .filter(|v| !v.is_null())
             .ok_or_else(|| format!("missing required argument '{}'", param.argument))?;
-        path.push_str(&path_segment(param, value));
+        push_path_segment(&mut path, param, value);
         rest = &rest[open + close + 1..];
     }
     path.push_str(rest);
@@ -176,11 +176,15 @@ pub(crate) fn build_request(
     } else {
         format!("{path}?{query}")
     };
-    let mut request = Request::builder()
-        .method(route.method.clone())
-        .uri(&uri)
-        .body(body)
-        .map_err(|e| format!("cannot build the request for {uri}: {e}"))?;
+    // Parsed from the `String` it is, which keeps its buffer rather than copying it.
+    let uri = Bytes::from(uri);
+    let uri = http::Uri::from_maybe_shared(uri.clone()).map_err(|e| {
+        let uri = String::from_utf8_lossy(&uri);
+        format!("cannot build the request for {uri}: {e}")
+    })?;
+    let mut request = Request::new(body);
+    *request.method_mut() = route.method.clone();
+    *request.uri_mut() = uri;
     *request.headers_mut() = headers;
     request.extensions_mut().insert(McpToolCall {
         tool: tool.to_string(),
@@ -293,6 +297,28 @@ fn simple(value: &Value, explode: bool, escape: &dyn Fn(&str) -> String) -> Stri
             .join(","),
         scalar => escape(&scalar_text(scalar)),
     }
+}
+
+/// One path parameter onto `path`. The usual one, a string or number in the `simple` style, is
+/// escaped straight onto it; any other is made by [`path_segment`].
+fn push_path_segment(path: &mut String, param: &Param, value: &Value) {
+    use std::fmt::Write;
+    if param.style == Style::Simple {
+        // Writing to a `String` cannot fail.
+        match value {
+            Value::String(text) => {
+                let _ = write!(path, "{}", utf8_percent_encode(text, COMPONENT));
+                return;
+            }
+            // An integer's digits and `-` need no escaping.
+            Value::Number(number) if number.is_i64() || number.is_u64() => {
+                let _ = write!(path, "{number}");
+                return;
+            }
+            _ => {}
+        }
+    }
+    path.push_str(&path_segment(param, value));
 }
 
 /// One path parameter, escaped so that `/`, `?`, `#` and `%` in a value stay inside its segment.

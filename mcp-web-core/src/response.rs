@@ -3,7 +3,7 @@
 use std::{borrow::Cow, future::Future};
 
 use base64::Engine;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::{StatusCode, header};
 use http_body_util::BodyExt;
 use rmcp::{
@@ -13,7 +13,8 @@ use rmcp::{
 use serde_json::{Value, json};
 
 use crate::{
-    CallError, dispatch::DispatchBody, media, route::Operation, splitter::MessageSplitter,
+    CallError, collect::Collected, dispatch::DispatchBody, media, route::Operation, schema::instance::Instance,
+    splitter::MessageSplitter,
 };
 
 /// Read the whole body, refusing more than `limit` bytes.
@@ -34,7 +35,7 @@ where
     let mut splitter = media_type(&parts)
         .as_deref()
         .and_then(MessageSplitter::for_media);
-    let mut collected = BytesMut::new();
+    let mut collected = Collected::default();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|error| match error.downcast::<CallError>() {
             // A dispatcher's body that fails with a `CallError` of its own says best what broke.
@@ -45,18 +46,18 @@ where
             if collected.len() + data.len() > limit {
                 return Err(CallError::ResponseTooLarge { limit });
             }
-            collected.extend_from_slice(&data);
             if let Some(splitter) = &mut splitter {
                 for message in splitter.push(&data) {
                     on_message(message).await;
                 }
             }
+            collected.push(data);
         }
     }
     if let Some(message) = splitter.and_then(MessageSplitter::finish) {
         on_message(message).await;
     }
-    Ok((parts, collected.freeze()))
+    Ok((parts, collected.into_bytes()))
 }
 
 /// The response's media type, lower-cased, without parameters; borrowed when it is lower-case
@@ -93,10 +94,10 @@ pub(crate) enum ToolAnswer {
 pub(crate) struct JsonAnswer {
     /// The body: JSON, so valid UTF-8. It is the text block as it is.
     pub(crate) body: Bytes,
-    /// The parsed body as the structured content, wrapped as `{"result": ..}` when
-    /// [`wrapped`](Self::wrapped); `None` when the body is off its documented schema or there is
-    /// no structured content for it.
-    pub(crate) structured: Option<Value>,
+    /// Whether the body is the structured content too (wrapped as `{"result": ..}` when
+    /// [`wrapped`](Self::wrapped)); not when it is off its documented schema or there is no
+    /// structured content for it.
+    pub(crate) structured: bool,
     /// Whether the structured content is `{"result": <body>}` rather than the body itself.
     pub(crate) wrapped: bool,
 }
@@ -107,12 +108,28 @@ impl ToolAnswer {
         match self {
             ToolAnswer::Other(result) => result,
             ToolAnswer::Json(answer) => {
+                let structured = answer.structured_content();
                 let text = String::from_utf8_lossy(&answer.body).into_owned();
                 let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-                result.structured_content = answer.structured;
+                result.structured_content = structured;
                 result
             }
         }
+    }
+}
+
+impl JsonAnswer {
+    /// The structured content as a `Value`, read from the body again: only rmcp's model needs
+    /// it, the fast lane writes the body's bytes.
+    fn structured_content(&self) -> Option<Value> {
+        if !self.structured {
+            return None;
+        }
+        let value = serde_json::from_slice::<Value>(&self.body).ok()?;
+        Some(match self.wrapped {
+            true => json!({ "result": value }),
+            false => value,
+        })
     }
 }
 
@@ -141,8 +158,9 @@ pub(crate) fn tool_answer(
         ))]));
     }
     if media::is_json(&media) {
-        if let Ok(value) = serde_json::from_slice::<Value>(&body) {
-            return ToolAnswer::Json(json_answer(operation, value, body));
+        // Read in place: checked against the output schema, never copied into a `Value`.
+        if let Ok(instance) = Instance::read(&body) {
+            return ToolAnswer::Json(json_answer(operation, instance, &body));
         }
         return ToolAnswer::Other(text_result(&body));
     }
@@ -165,39 +183,32 @@ fn other_result(operation: &Operation, media: &str, body: &Bytes) -> CallToolRes
     )])
 }
 
-fn json_answer(operation: &Operation, value: Value, body: Bytes) -> JsonAnswer {
+fn json_answer(operation: &Operation, instance: Instance<'_>, body: &Bytes) -> JsonAnswer {
+    let answer = |structured, wrapped| JsonAnswer {
+        body: body.clone(),
+        structured,
+        wrapped,
+    };
     let Some(validator) = operation.output_validator() else {
         // Without a schema an object is structured content as it is; with a schema that does
         // not compile, the data still reaches the model as text.
-        let structured =
-            (operation.tool.output_schema.is_none() && value.is_object()).then_some(value);
-        return JsonAnswer {
-            body,
-            structured,
-            wrapped: false,
-        };
+        return answer(
+            operation.tool.output_schema.is_none() && instance.is_object(),
+            false,
+        );
     };
-    let structured = if operation.wraps_result {
-        json!({ "result": value })
-    } else {
-        value
+    let structured = match operation.wraps_result {
+        true => Instance::Object(vec![(Cow::Borrowed("result"), instance)]),
+        false => instance,
     };
-    if validator.is_valid(&structured) {
-        JsonAnswer {
-            body,
-            structured: Some(structured),
-            wrapped: operation.wraps_result,
-        }
+    if validator.is_valid(&&structured) {
+        answer(true, operation.wraps_result)
     } else {
         tracing::warn!(
             tool = %operation.tool.name,
             "the endpoint answered off its documented schema; returning the data as text only"
         );
-        JsonAnswer {
-            body,
-            structured: None,
-            wrapped: false,
-        }
+        answer(false, false)
     }
 }
 

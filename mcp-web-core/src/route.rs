@@ -11,6 +11,8 @@ use http::Method;
 use rmcp::model::Tool;
 use serde_json::Value;
 
+use crate::schema::instance::InPlace;
+
 /// Where a parameter goes in the HTTP request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Location {
@@ -204,7 +206,7 @@ pub(crate) struct Operation {
     /// the link until the work is done, and answers with the final resource.
     pub(crate) accepted_follows_location: bool,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
-    output_validator: OnceLock<Option<jsonschema::Validator>>,
+    output_validator: OnceLock<Option<jsonschema::Validator<InPlace>>>,
     /// Whether an argument is mirrored into an `Mcp-Param-*` header, found on first use.
     mirrors_headers: OnceLock<bool>,
 }
@@ -243,12 +245,15 @@ impl Operation {
             .map_err(String::as_str)
     }
 
-    /// The output validator, if the operation declares an output schema that compiles.
-    pub(crate) fn output_validator(&self) -> Option<&jsonschema::Validator> {
+    /// The output validator, if the operation declares an output schema that compiles. It
+    /// checks answers read in place ([`Instance`](crate::schema::instance::Instance)).
+    pub(crate) fn output_validator(&self) -> Option<&jsonschema::Validator<InPlace>> {
         self.output_validator
             .get_or_init(|| {
                 let schema = self.tool.output_schema.as_ref()?;
-                jsonschema::validator_for(&Value::Object((**schema).clone())).ok()
+                (jsonschema::options_for::<InPlace>())
+                    .build(&Value::Object((**schema).clone()))
+                    .ok()
             })
             .as_ref()
     }

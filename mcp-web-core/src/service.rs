@@ -19,6 +19,7 @@ use tracing::Instrument;
 use crate::{
     McpConfig, MountError, Preview,
     catalog::ConversionWarning,
+    collect::Collected,
     dispatch::Dispatcher,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::{malformed_message, malformed_session_id},
@@ -342,7 +343,7 @@ impl Endpoint {
         parts: http::request::Parts,
         started: Instant,
     ) -> Result<http::Response<McpBody>, (http::request::Parts, Option<String>)> {
-        let Some(call) = lane::tools_call(body, &era, &parts.headers) else {
+        let Some(mut call) = lane::tools_call(body, &era, &parts.headers) else {
             let rpc_method = lane::method_of(body);
             if let Era::Session(session) = &era
                 && rpc_method.as_deref() == Some("notifications/cancelled")
@@ -362,7 +363,8 @@ impl Endpoint {
         {
             return Err((parts, Some("tools/call".to_owned())));
         }
-        let tool = call.name.clone();
+        // The answer needs the id and arguments only.
+        let tool = std::mem::take(&mut call.name);
         let span = tracing::info_span!(
             "mcp.tools_call",
             tool = %tool,
@@ -523,26 +525,20 @@ where
     B::Error: Display,
 {
     let mut body = std::pin::pin!(body);
-    let mut collected = bytes::BytesMut::new();
+    let mut collected = Collected::default();
     while let Some(frame) = body.frame().await {
         match frame {
             Ok(frame) => {
                 let Ok(data) = frame.into_data() else {
                     continue;
                 };
-                let mut data = data;
                 if data.remaining() > limit.saturating_sub(collected.len()) {
                     return Err(plain(
                         http::StatusCode::PAYLOAD_TOO_LARGE,
                         format!("Payload Too Large: request body exceeds {limit} bytes"),
                     ));
                 }
-                while data.has_remaining() {
-                    let chunk = data.chunk();
-                    let length = chunk.len();
-                    collected.extend_from_slice(chunk);
-                    data.advance(length);
-                }
+                collected.push(data);
             }
             Err(e) => {
                 return Err(plain(
@@ -552,7 +548,7 @@ where
             }
         }
     }
-    Ok(collected.freeze())
+    Ok(collected.into_bytes())
 }
 
 /// The one INFO line of an MCP request; the request's span (when there is one) adds the

@@ -183,6 +183,21 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
         let (mut accepted, mut rejected) = (0, 0);
         for instance in &instances {
             let verdict = old.is_valid(instance);
+            // The mount checks answers read in place: the same verdict as on a `Value`.
+            let body = serde_json::to_vec(instance).expect("a JSON value");
+            let in_place = mcp_web_core::testing::output_schema_accepts(compact, &body);
+            if in_place != Some(new.is_valid(instance)) {
+                problems.push(Problem::new(
+                    name,
+                    format!(
+                        "the outputSchema checked on the answer read in place gives {in_place:?}, \
+                         on a Value {}: {}",
+                        new.is_valid(instance),
+                        truncated(instance)
+                    ),
+                ));
+                break;
+            }
             if new.is_valid(instance) != verdict {
                 problems.push(Problem::new(
                     name,

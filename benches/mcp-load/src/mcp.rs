@@ -221,17 +221,75 @@ pub fn reply(response: &Response, id: u64) -> Result<Value, String> {
 }
 
 /// Whether `response` answers request `id` with a successful tool result; otherwise what it was.
+///
+/// The answer is read as strictly as [`reply`] reads it — the whole message must be JSON — but
+/// into the three members looked at, without building a tree: a load generator's own cost per
+/// call is part of what it measures, and a REST call is not parsed at all.
 pub fn check_tool_result(response: &Response, id: u64) -> Result<(), String> {
-    let message = reply(response, id)?;
-    let Some(result) = message.get("result") else {
-        return Err(format!("JSON-RPC error: {}", message["error"]));
-    };
-    if result.get("isError") == Some(&Value::Bool(true)) {
-        return Err(format!("tool error: {result}"));
+    if response.status != 200 {
+        return Err(format!(
+            "HTTP {}: {}",
+            response.status,
+            snippet(&response.body)
+        ));
     }
-    match result.get("resultType").and_then(Value::as_str) {
+    let head = if response.content_type.starts_with("application/json") {
+        serde_json::from_slice::<ReplyHead<'_>>(&response.body)
+            .ok()
+            .filter(|head| head.id == Some(id))
+    } else if response.content_type.starts_with("text/event-stream") {
+        let text =
+            std::str::from_utf8(&response.body).map_err(|_| "SSE body is not UTF-8".to_string())?;
+        sse_data(text).iter().find_map(|data| {
+            serde_json::from_str::<ReplyHead<'_>>(data)
+                .ok()
+                .filter(|head| head.id == Some(id))
+                .map(ReplyHead::into_owned)
+        })
+    } else {
+        None
+    };
+    let Some(head) = head else {
+        // The slow path says precisely what is wrong.
+        return reply(response, id).and_then(|_| Err("not a JSON-RPC reply".into()));
+    };
+    let Some(result) = head.result else {
+        return Err(format!("JSON-RPC error: {}", snippet(&response.body)));
+    };
+    if result.is_error == Some(true) {
+        return Err(format!("tool error: {}", snippet(&response.body)));
+    }
+    match result.result_type.as_deref() {
         None | Some("complete") => Ok(()),
-        Some(other) => Err(format!("result of type {other:?}: {result}")),
+        Some(other) => Err(format!("result of type {other:?}: {}", snippet(&response.body))),
+    }
+}
+
+/// The members of a reply [`check_tool_result`] looks at; the rest is read and skipped.
+#[derive(serde::Deserialize)]
+struct ReplyHead<'a> {
+    id: Option<u64>,
+    #[serde(borrow)]
+    result: Option<ResultHead<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct ResultHead<'a> {
+    #[serde(rename = "isError")]
+    is_error: Option<bool>,
+    #[serde(rename = "resultType", borrow)]
+    result_type: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl ReplyHead<'_> {
+    fn into_owned(self) -> ReplyHead<'static> {
+        ReplyHead {
+            id: self.id,
+            result: self.result.map(|result| ResultHead {
+                is_error: result.is_error,
+                result_type: result.result_type.map(|t| t.into_owned().into()),
+            }),
+        }
     }
 }
 

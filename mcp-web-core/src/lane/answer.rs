@@ -256,7 +256,7 @@ fn plain_json(id: &Value, answer: &JsonAnswer, legacy: bool) -> Option<Bytes> {
     out.extend_from_slice(br#""content":[{"type":"text","text":"#);
     serde_json::to_writer(&mut out, text).ok()?;
     out.extend_from_slice(b"}]");
-    if answer.structured.is_some() {
+    if answer.structured {
         out.extend_from_slice(br#","structuredContent":"#);
         if answer.wrapped {
             out.extend_from_slice(br#"{"result":"#);
@@ -322,10 +322,13 @@ fn sse_event(message: &[u8]) -> Bytes {
 
 /// A whole answer in one body chunk, so it leaves in one write with the headers.
 fn json_response(message: Bytes) -> http::Response<McpBody> {
-    http::Response::builder()
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(full_body(message))
-        .expect("a valid response")
+    let mut response = http::Response::new(full_body(message));
+    // Static: a header value made from a `&str` is copied into a new buffer on every call.
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 #[cfg(test)]
@@ -382,7 +385,7 @@ mod tests {
         ];
         for (body, structured, wrapped) in bodies {
             let parsed: Value = serde_json::from_str(body).unwrap();
-            let structured = structured.then(|| match wrapped {
+            let expected = structured.then(|| match wrapped {
                 true => json!({ "result": parsed }),
                 false => parsed,
             });
@@ -391,16 +394,19 @@ mod tests {
                 structured,
                 wrapped,
             };
+            let mut reference = CallToolResult::success(vec![ContentBlock::text(body)]);
+            reference.structured_content = expected;
+            let result = ToolAnswer::Json(JsonAnswer {
+                body: answer.body.clone(),
+                structured,
+                wrapped,
+            })
+            .into_result();
+            assert_eq!(result, reference, "{body}");
             for id in [json!(7), json!("abc\"d")] {
                 for legacy in [false, true] {
                     let plain = plain_json(&id, &answer, legacy).expect("UTF-8");
-                    let result = ToolAnswer::Json(JsonAnswer {
-                        body: answer.body.clone(),
-                        structured: answer.structured.clone(),
-                        wrapped,
-                    })
-                    .into_result();
-                    let modelled = modelled_message(&id, Some(result), legacy);
+                    let modelled = modelled_message(&id, Some(reference.clone()), legacy);
                     assert_eq!(
                         serde_json::from_slice::<Value>(&plain).unwrap(),
                         serde_json::from_slice::<Value>(&modelled).unwrap(),

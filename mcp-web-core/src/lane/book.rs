@@ -14,15 +14,36 @@ use crate::updates::lock;
 /// calls are in flight (so `notifications/cancelled` reaches them).
 #[derive(Debug, Default)]
 pub(crate) struct SessionBook {
-    pub(super) in_flight: Mutex<HashMap<(Arc<str>, String), CancellationToken>>,
+    pub(super) in_flight: Mutex<HashMap<(Arc<str>, CallId), CancellationToken>>,
+}
+
+/// A request id as the lane takes them (an integer or a string), hashable as it is: no text is
+/// made of it for every call.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum CallId {
+    Number(i64),
+    Text(String),
+}
+
+impl CallId {
+    /// `None` for an id the lane never takes (another kind of number, `null`, …).
+    fn of(id: &Value) -> Option<Self> {
+        match id {
+            Value::Number(number) => number.as_i64().map(CallId::Number),
+            Value::String(text) => Some(CallId::Text(text.clone())),
+            _ => None,
+        }
+    }
 }
 
 impl SessionBook {
     /// Register a call; the guard unregisters it when dropped.
     pub(crate) fn start(self: &Arc<Self>, session: &Arc<str>, id: &Value) -> InFlight {
-        let key = (session.clone(), id.to_string());
         let token = CancellationToken::new();
-        lock(&self.in_flight).insert(key.clone(), token.clone());
+        let key = CallId::of(id).map(|id| (session.clone(), id));
+        if let Some(key) = &key {
+            lock(&self.in_flight).insert(key.clone(), token.clone());
+        }
         InFlight {
             book: self.clone(),
             key,
@@ -32,7 +53,10 @@ impl SessionBook {
 
     /// Cancel the call `request_id` of `session`, if the lane is running it.
     pub(crate) fn cancel(&self, session: &str, request_id: &Value) {
-        let key = (Arc::from(session), request_id.to_string());
+        let Some(id) = CallId::of(request_id) else {
+            return;
+        };
+        let key = (Arc::from(session), id);
         if let Some(token) = lock(&self.in_flight).get(&key) {
             token.cancel();
         }
@@ -43,12 +67,14 @@ impl SessionBook {
 #[derive(Debug)]
 pub(crate) struct InFlight {
     book: Arc<SessionBook>,
-    key: (Arc<str>, String),
+    key: Option<(Arc<str>, CallId)>,
     pub(super) token: CancellationToken,
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        lock(&self.book.in_flight).remove(&self.key);
+        if let Some(key) = &self.key {
+            lock(&self.book.in_flight).remove(key);
+        }
     }
 }

@@ -12,6 +12,7 @@ use serde::{
 use serde_json::{Map, Value};
 
 use super::admission::{META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION};
+use crate::schema::instance::Text;
 
 /// A `tools/call` request: exactly these four members.
 #[derive(Deserialize)]
@@ -36,8 +37,8 @@ pub(super) struct Params<'a> {
     #[serde(default)]
     pub(super) arguments: Option<Map<String, Value>>,
     /// Absent is empty; `null` or another type is not read.
-    #[serde(rename = "_meta", default)]
-    pub(super) meta: Meta,
+    #[serde(rename = "_meta", default, borrow)]
+    pub(super) meta: Meta<'a>,
 }
 
 /// A `T` read from a JSON object only: serde's derived structs would also take an array.
@@ -63,28 +64,29 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
 
 /// What the lane looks at in `_meta`; other members are skipped unread.
 #[derive(Default)]
-pub(super) struct Meta {
-    pub(super) protocol_version: Option<String>,
+pub(super) struct Meta<'a> {
+    pub(super) protocol_version: Option<Cow<'a, str>>,
     /// `clientCapabilities` was given and reads as rmcp's `ClientCapabilities`.
     pub(super) client_capabilities: bool,
     pub(super) progress_token: bool,
     pub(super) log_level: bool,
 }
 
-impl<'de> Deserialize<'de> for Meta {
+impl<'de: 'a, 'a> Deserialize<'de> for Meta<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MetaVisitor;
         impl<'de> Visitor<'de> for MetaVisitor {
-            type Value = Meta;
+            type Value = Meta<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta<'de>, A::Error> {
                 let mut meta = Meta::default();
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                // Names and the version borrowed from the body: nothing here is kept.
+                while let Some(Text(key)) = map.next_key()? {
                     match &*key {
                         META_PROTOCOL_VERSION if meta.protocol_version.is_none() => {
-                            meta.protocol_version = Some(map.next_value()?);
+                            meta.protocol_version = Some(map.next_value::<Text<'de>>()?.0);
                         }
                         META_CLIENT_CAPABILITIES if !meta.client_capabilities => {
                             map.next_value::<rmcp::model::ClientCapabilities>()?;

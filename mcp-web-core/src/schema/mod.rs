@@ -20,7 +20,8 @@
 //! - `share`: members that several objects of an output schema have alike kept once (the last
 //!   step of `compact`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
-//! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references.
+//! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references;
+//! - `instance`: a JSON answer read in place, for checking it against its output schema.
 
 use std::{
     cell::RefCell,
@@ -31,6 +32,7 @@ use serde_json::{Map, Value, json};
 
 mod compact;
 mod cycles;
+pub(crate) mod instance;
 mod plan;
 mod pointer;
 mod share;
