@@ -46,7 +46,11 @@ mod tests {
         one.push(chunk.clone());
         assert_eq!(one.len(), 7);
         let kept = one.into_bytes();
-        assert_eq!(kept.as_ptr(), chunk.as_ptr(), "the chunk itself, not a copy");
+        assert_eq!(
+            kept.as_ptr(),
+            chunk.as_ptr(),
+            "the chunk itself, not a copy"
+        );
 
         let mut three = Collected::default();
         for part in [&b"ab"[..], b"", b"cde"] {

@@ -13,8 +13,8 @@ use rmcp::{
 use serde_json::{Value, json};
 
 use crate::{
-    CallError, collect::Collected, dispatch::DispatchBody, media, route::Operation, schema::instance::Instance,
-    splitter::MessageSplitter,
+    CallError, collect::Collected, dispatch::DispatchBody, media, route::Operation,
+    schema::instance::Instance, splitter::MessageSplitter,
 };
 
 /// Read the whole body, refusing more than `limit` bytes.
@@ -201,7 +201,7 @@ fn json_answer(operation: &Operation, instance: Instance<'_>, body: &Bytes) -> J
         true => Instance::Object(vec![(Cow::Borrowed("result"), instance)]),
         false => instance,
     };
-    if validator.is_valid(&&structured) {
+    if validator.is_valid(&structured) {
         answer(true, operation.wraps_result)
     } else {
         tracing::warn!(

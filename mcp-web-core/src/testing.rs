@@ -10,5 +10,5 @@ use crate::schema::instance::{InPlace, Instance};
 pub fn output_schema_accepts(schema: &Value, body: &[u8]) -> Option<bool> {
     let validator = jsonschema::options_for::<InPlace>().build(schema).ok()?;
     let instance = Instance::read(body).ok()?;
-    Some(validator.is_valid(&&instance))
+    Some(validator.is_valid(&instance))
 }

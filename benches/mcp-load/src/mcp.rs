@@ -261,7 +261,10 @@ pub fn check_tool_result(response: &Response, id: u64) -> Result<(), String> {
     }
     match result.result_type.as_deref() {
         None | Some("complete") => Ok(()),
-        Some(other) => Err(format!("result of type {other:?}: {}", snippet(&response.body))),
+        Some(other) => Err(format!(
+            "result of type {other:?}: {}",
+            snippet(&response.body)
+        )),
     }
 }
 

@@ -146,7 +146,9 @@ impl<'a> Node<'a, InPlace> for &'a Instance<'a> {
     }
 
     fn identity(&self) -> Option<NodeIdentity> {
-        Some(NodeIdentity::new(std::ptr::from_ref::<Instance<'_>>(*self) as usize))
+        Some(NodeIdentity::new(
+            std::ptr::from_ref::<Instance<'_>>(*self) as usize
+        ))
     }
 }
 
@@ -388,7 +390,7 @@ mod tests {
             let value: Value = serde_json::from_str(text).unwrap();
             let instance = Instance::read(text.as_bytes()).unwrap();
             assert_eq!(
-                in_place.is_valid(&&instance),
+                in_place.is_valid(&instance),
                 by_value.is_valid(&value),
                 "{text}"
             );
