@@ -5,10 +5,22 @@ use serde_json::Value;
 
 use crate::schema::instance::{InPlace, Instance};
 
-/// Whether `schema` accepts the JSON document `body` as the mount checks a tool's answer (read
-/// in place, not as a `Value`); `None` when the schema does not compile or `body` is not JSON.
-pub fn output_schema_accepts(schema: &Value, body: &[u8]) -> Option<bool> {
-    let validator = jsonschema::options_for::<InPlace>().build(schema).ok()?;
-    let instance = Instance::read(body).ok()?;
-    Some(validator.is_valid(&instance))
+/// An output schema as the mount checks a tool's answer against it: read in place, not as a
+/// `Value`.
+pub struct OutputCheck(jsonschema::Validator<InPlace>);
+
+impl OutputCheck {
+    /// `None` when the schema does not compile.
+    pub fn new(schema: &Value) -> Option<Self> {
+        jsonschema::options_for::<InPlace>()
+            .build(schema)
+            .ok()
+            .map(Self)
+    }
+
+    /// Whether the JSON document `body` is accepted; `None` when it is not JSON.
+    pub fn accepts(&self, body: &[u8]) -> Option<bool> {
+        let instance = Instance::read(body).ok()?;
+        Some(self.0.is_valid(&instance))
+    }
 }

@@ -172,6 +172,7 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
         ) else {
             continue; // schema_problems reports it
         };
+        let in_place_check = mcp_web_core::testing::OutputCheck::new(compact);
         let mut instances = Vec::new();
         samples(original, original, 0, &mut instances);
         let mut mutated = Vec::new();
@@ -185,7 +186,9 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
             let verdict = old.is_valid(instance);
             // The mount checks answers read in place: the same verdict as on a `Value`.
             let body = serde_json::to_vec(instance).expect("a JSON value");
-            let in_place = mcp_web_core::testing::output_schema_accepts(compact, &body);
+            let in_place = in_place_check
+                .as_ref()
+                .and_then(|check| check.accepts(&body));
             if in_place != Some(new.is_valid(instance)) {
                 problems.push(Problem::new(
                     name,

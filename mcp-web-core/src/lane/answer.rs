@@ -8,6 +8,7 @@
 use std::{convert::Infallible, sync::Arc};
 
 use bytes::{BufMut, Bytes, BytesMut};
+use futures::StreamExt;
 use http::header;
 use rmcp::model::{
     CallToolResult, ContentBlock, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification,
@@ -49,11 +50,12 @@ pub(crate) async fn answer(
         Era::Session(session) => server.session_wants_info_logs(session),
         Era::Stateless => false,
     };
-    // The channel exists only when a streamed line can become a log message: most calls
-    // need none, and a channel allocates its first block up front.
+    // The channel exists only when a streamed line can become a log message. It is futures'
+    // channel: tokio's allocates a block of 32 slots up front, and nearly every call sends
+    // nothing on it.
     let (logs_in, logs) = match wants_logs {
         true => {
-            let (logs_in, logs) = tokio::sync::mpsc::unbounded_channel();
+            let (logs_in, logs) = futures::channel::mpsc::unbounded();
             (Some(logs_in), Some(logs))
         }
         false => (None, None),
@@ -79,7 +81,7 @@ pub(crate) async fn answer(
     let first_log = tokio::select! {
         biased;
         result = &mut run => return answered(&id, result, legacy),
-        Some(data) = logs.recv() => data,
+        Some(data) = logs.next() => data,
     };
     // The endpoint streams: relay its messages as they come, the result last. A task runs the
     // call so the body stays `Sync`; a client that hangs up drops the call with the channel.
@@ -95,7 +97,7 @@ pub(crate) async fn answer(
             tokio::select! {
                 biased;
                 () = events_in.closed() => return,
-                Some(data) = logs.recv() => pending = Some(data),
+                Some(data) = logs.next() => pending = Some(data),
                 result = &mut run => {
                     // What arrived before the result goes out with it, in one write.
                     let mut last = BytesMut::new();

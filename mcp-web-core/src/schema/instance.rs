@@ -50,6 +50,9 @@ impl Json for InPlace {
     type PreparedKey = String;
     type StringBuffer = Instance<'static>;
 
+    // A lookup is a scan of the members: a members pass is never the costlier.
+    const KEYS_PER_LOOKUP: usize = 64;
+
     fn prepare_key(key: &str) -> String {
         key.to_owned()
     }

@@ -123,7 +123,7 @@ pub(super) async fn call_tool_in_lane(
     arguments: serde_json::Map<String, Value>,
     incoming: &http::request::Parts,
     cancelled: Option<&CancellationToken>,
-    logs: Option<tokio::sync::mpsc::UnboundedSender<Value>>,
+    logs: Option<futures::channel::mpsc::UnboundedSender<Value>>,
 ) -> Option<ToolAnswer> {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
     let arguments = Value::Object(arguments);
@@ -348,7 +348,7 @@ pub(super) enum Relay {
     /// To the client through rmcp: progress and log notifications.
     Client(StreamReporter),
     /// Into a channel, as the data of log messages (the fast lane sends them itself).
-    Channel(tokio::sync::mpsc::UnboundedSender<Value>),
+    Channel(futures::channel::mpsc::UnboundedSender<Value>),
 }
 
 impl Relay {
@@ -357,7 +357,7 @@ impl Relay {
             Relay::Nowhere => {}
             Relay::Client(reporter) => reporter.report(message).await,
             Relay::Channel(sender) => {
-                let _ = sender.send(log_data(message));
+                let _ = sender.unbounded_send(log_data(message));
             }
         }
     }

@@ -8,9 +8,9 @@
 
 use std::sync::Arc;
 
+use futures::channel::mpsc::UnboundedSender;
 use rmcp::model::LoggingLevel;
 use serde_json::{Map, Value};
-use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, generated};
