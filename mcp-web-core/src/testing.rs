@@ -9,6 +9,12 @@ use crate::schema::instance::{InPlace, Instance};
 /// `Value`.
 pub struct OutputCheck(jsonschema::Validator<InPlace>);
 
+impl std::fmt::Debug for OutputCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutputCheck").finish_non_exhaustive()
+    }
+}
+
 impl OutputCheck {
     /// `None` when the schema does not compile.
     pub fn new(schema: &Value) -> Option<Self> {
