@@ -11,7 +11,7 @@ use http::Method;
 use rmcp::model::Tool;
 use serde_json::Value;
 
-use crate::schema::instance::InPlace;
+use crate::schema::instance::{self, InPlace};
 
 /// Where a parameter goes in the HTTP request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,9 +251,7 @@ impl Operation {
         self.output_validator
             .get_or_init(|| {
                 let schema = self.tool.output_schema.as_ref()?;
-                (jsonschema::options_for::<InPlace>())
-                    .build(&Value::Object((**schema).clone()))
-                    .ok()
+                instance::output_validator(&Value::Object((**schema).clone()))
             })
             .as_ref()
     }

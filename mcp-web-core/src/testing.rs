@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::schema::instance::{InPlace, Instance};
+use crate::schema::instance::{self, InPlace, Instance};
 
 /// An output schema as the mount checks a tool's answer against it: read in place, not as a
 /// `Value`.
@@ -18,10 +18,7 @@ impl std::fmt::Debug for OutputCheck {
 impl OutputCheck {
     /// `None` when the schema does not compile.
     pub fn new(schema: &Value) -> Option<Self> {
-        jsonschema::options_for::<InPlace>()
-            .build(schema)
-            .ok()
-            .map(Self)
+        instance::output_validator(schema).map(Self)
     }
 
     /// Whether the JSON document `body` is accepted; `None` when it is not JSON.

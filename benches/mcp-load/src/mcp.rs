@@ -9,6 +9,7 @@
 //!
 //! Every request accepts both `application/json` and `text/event-stream` answers.
 
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::{Value, json};
 
 use crate::http::{self, Connection, Response};
@@ -178,6 +179,18 @@ fn check_header_value(value: &str) -> Result<(), String> {
 /// The JSON-RPC message answering request `id` in `response`, whether it came as JSON or as an
 /// event of an SSE stream; otherwise why there is none.
 pub fn reply(response: &Response, id: u64) -> Result<Value, String> {
+    reply_as(response, id, |message: &Value| {
+        message.get("id").and_then(Value::as_u64)
+    })
+}
+
+/// The reply to request `id` in `response` read as a `T` (the whole message must be JSON),
+/// `id_of` telling its id; otherwise why there is none.
+fn reply_as<T: DeserializeOwned>(
+    response: &Response,
+    id: u64,
+    id_of: impl Fn(&T) -> Option<u64>,
+) -> Result<T, String> {
     if response.status != 200 {
         return Err(format!(
             "HTTP {}: {}",
@@ -185,11 +198,10 @@ pub fn reply(response: &Response, id: u64) -> Result<Value, String> {
             snippet(&response.body)
         ));
     }
-    let matches = |message: &Value| message.get("id").and_then(Value::as_u64) == Some(id);
     if response.content_type.starts_with("application/json") {
-        let message: Value = serde_json::from_slice(&response.body)
+        let message: T = serde_json::from_slice(&response.body)
             .map_err(|e| format!("JSON body does not parse: {e}"))?;
-        return if matches(&message) {
+        return if id_of(&message) == Some(id) {
             Ok(message)
         } else {
             Err(format!(
@@ -202,8 +214,8 @@ pub fn reply(response: &Response, id: u64) -> Result<Value, String> {
         let text =
             std::str::from_utf8(&response.body).map_err(|_| "SSE body is not UTF-8".to_string())?;
         for data in sse_data(text) {
-            if let Ok(message) = serde_json::from_str::<Value>(&data)
-                && matches(&message)
+            if let Ok(message) = serde_json::from_str::<T>(&data)
+                && id_of(&message) == Some(id)
             {
                 return Ok(message);
             }
@@ -226,33 +238,7 @@ pub fn reply(response: &Response, id: u64) -> Result<Value, String> {
 /// into the three members looked at, without building a tree: a load generator's own cost per
 /// call is part of what it measures, and a REST call is not parsed at all.
 pub fn check_tool_result(response: &Response, id: u64) -> Result<(), String> {
-    if response.status != 200 {
-        return Err(format!(
-            "HTTP {}: {}",
-            response.status,
-            snippet(&response.body)
-        ));
-    }
-    let head = if response.content_type.starts_with("application/json") {
-        serde_json::from_slice::<ReplyHead<'_>>(&response.body)
-            .ok()
-            .filter(|head| head.id == Some(id))
-    } else if response.content_type.starts_with("text/event-stream") {
-        let text =
-            std::str::from_utf8(&response.body).map_err(|_| "SSE body is not UTF-8".to_string())?;
-        sse_data(text).iter().find_map(|data| {
-            serde_json::from_str::<ReplyHead<'_>>(data)
-                .ok()
-                .filter(|head| head.id == Some(id))
-                .map(ReplyHead::into_owned)
-        })
-    } else {
-        None
-    };
-    let Some(head) = head else {
-        // The slow path says precisely what is wrong.
-        return reply(response, id).and_then(|_| Err("not a JSON-RPC reply".into()));
-    };
+    let head = reply_as(response, id, |head: &ReplyHead| head.id)?;
     let Some(result) = head.result else {
         return Err(format!("JSON-RPC error: {}", snippet(&response.body)));
     };
@@ -269,31 +255,18 @@ pub fn check_tool_result(response: &Response, id: u64) -> Result<(), String> {
 }
 
 /// The members of a reply [`check_tool_result`] looks at; the rest is read and skipped.
-#[derive(serde::Deserialize)]
-struct ReplyHead<'a> {
+#[derive(Deserialize)]
+struct ReplyHead {
     id: Option<u64>,
-    #[serde(borrow)]
-    result: Option<ResultHead<'a>>,
+    result: Option<ResultHead>,
 }
 
-#[derive(serde::Deserialize)]
-struct ResultHead<'a> {
+#[derive(Deserialize)]
+struct ResultHead {
     #[serde(rename = "isError")]
     is_error: Option<bool>,
-    #[serde(rename = "resultType", borrow)]
-    result_type: Option<std::borrow::Cow<'a, str>>,
-}
-
-impl ReplyHead<'_> {
-    fn into_owned(self) -> ReplyHead<'static> {
-        ReplyHead {
-            id: self.id,
-            result: self.result.map(|result| ResultHead {
-                is_error: result.is_error,
-                result_type: result.result_type.map(|t| t.into_owned().into()),
-            }),
-        }
-    }
+    #[serde(rename = "resultType")]
+    result_type: Option<String>,
 }
 
 /// Sends `initialize` on `conn` and returns the new session's id.
