@@ -13,15 +13,26 @@ use std::{
     task::{Context, Poll, ready},
 };
 
-use actix_web::body::{BodySize, MessageBody};
-use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use actix_web::{
+    body::{BodySize, BoxBody, MessageBody},
+    error::PayloadError,
+    web::Payload,
+};
+use bytes::{Bytes, BytesMut};
+use futures_util::{
+    Stream, StreamExt,
+    stream::{self, LocalBoxStream},
+};
 use http_body::{Body, Frame, SizeHint};
-use mcp_web_core::{BoxError, McpBody};
+use http_body_util::{BodyExt, Either, Full};
+use mcp_web_core::{BoxError, DispatchBody, McpBody};
 use tokio::sync::mpsc;
 
 /// Chunks in flight between the worker and the reader; enough to keep both busy.
 const RELAY_CAPACITY: usize = 8;
+
+/// An MCP request body up to this size is read whole on the worker instead of relayed.
+const READ_WHOLE_UP_TO: usize = 64 * 1024;
 
 /// One step of a relayed body.
 enum Chunk {
@@ -99,8 +110,88 @@ impl Body for RelayedBody {
     }
 }
 
+/// An MCP request's body read whole here, on the worker, if it is small (nearly every JSON-RPC
+/// message arrives in one chunk); else relayed as it streams in. The core applies
+/// `max_request_body_bytes` either way.
+pub(crate) async fn incoming(mut payload: Payload) -> Either<Full<Bytes>, RelayedBody> {
+    let mut read = Vec::new();
+    let mut length = 0;
+    let rest: LocalBoxStream<'static, Result<Bytes, PayloadError>> = loop {
+        match payload.next().await {
+            None => return Either::Left(Full::new(concat(read, length))),
+            Some(Ok(chunk)) => {
+                length += chunk.len();
+                read.push(chunk);
+                if length > READ_WHOLE_UP_TO {
+                    break payload.boxed_local();
+                }
+            }
+            Some(Err(error)) => break stream::once(std::future::ready(Err(error))).boxed_local(),
+        }
+    };
+    let stream = stream::iter(read.into_iter().map(Ok)).chain(rest);
+    Either::Right(relay(stream, SizeHint::default()))
+}
+
+/// The chunks read so far, as one buffer (without a copy when there is one chunk).
+fn concat(mut chunks: Vec<Bytes>, length: usize) -> Bytes {
+    if chunks.len() == 1 {
+        return chunks.pop().unwrap_or_default();
+    }
+    let mut whole = BytesMut::with_capacity(length);
+    for chunk in chunks {
+        whole.extend_from_slice(&chunk);
+    }
+    whole.freeze()
+}
+
+/// The host app's answer to an in-process call as the core's body: whole when actix holds it
+/// whole, or when it has a small known length (a handler's JSON behind a middleware that watches
+/// its bytes, like actix's `Logger`) and is read here; else relayed from this worker as it
+/// streams — an SSE answer keeps streaming.
+///
+/// Must be called on an actix worker, like [`relay`].
+pub(crate) async fn dispatch_body(body: BoxBody) -> DispatchBody {
+    let mut body = match body.try_into_bytes() {
+        Ok(whole) => return whole_body(whole),
+        Err(body) => body,
+    };
+    let size = body.size();
+    if !matches!(size, BodySize::Sized(length) if length <= READ_WHOLE_UP_TO as u64) {
+        return DispatchBody::new(relay(chunks_of(body), size_hint(size)));
+    }
+    let mut read = Vec::new();
+    let mut length = 0;
+    loop {
+        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
+            None => return whole_body(concat(read, length)),
+            Some(Ok(chunk)) => {
+                length += chunk.len();
+                read.push(chunk);
+            }
+            Some(Err(error)) => {
+                let failed = std::iter::once(Err(error.to_string()));
+                let chunks = stream::iter(read.into_iter().map(Ok).chain(failed));
+                return DispatchBody::new(relay(chunks, size_hint(size)));
+            }
+        }
+    }
+}
+
+fn whole_body(whole: Bytes) -> DispatchBody {
+    DispatchBody::new(Full::new(whole).map_err(|never| match never {}))
+}
+
+/// An actix body as a stream of chunks, for [`relay`].
+fn chunks_of(body: BoxBody) -> impl Stream<Item = Result<Bytes, String>> {
+    stream::unfold(body, |mut body| async move {
+        let chunk = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await?;
+        Some((chunk.map_err(|error| error.to_string()), body))
+    })
+}
+
 /// The size hint of an actix body, for the relayed copy.
-pub(crate) fn size_hint(size: BodySize) -> SizeHint {
+fn size_hint(size: BodySize) -> SizeHint {
     match size {
         BodySize::None => SizeHint::with_exact(0),
         BodySize::Sized(length) => SizeHint::with_exact(length),

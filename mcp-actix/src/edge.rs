@@ -13,7 +13,7 @@ use actix_web::{
     body::MessageBody,
     http::{Method, StatusCode, Uri, Version, header},
 };
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use mcp_web_core::{McpResourceRead, McpToolCall};
 
 /// The head of the MCP request actix received, as an `http` 1 request (body added by the caller).
@@ -83,11 +83,13 @@ pub(crate) fn in_process_response<B: MessageBody>(
 /// Append actix's headers to an `http` 1 map, every value of every name, in order.
 pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap) {
     into.reserve(from.len());
+    let mut values = all_values(|| from.iter().map(|(_, value)| value.as_bytes()));
     for (name, value) in from {
+        let value = values.split_to(value.len());
         // Both crates accept exactly the same names and values, so nothing is skipped here.
         if let (Ok(name), Ok(value)) = (
             http::HeaderName::from_bytes(name.as_ref()),
-            http::HeaderValue::from_bytes(value.as_bytes()),
+            http::HeaderValue::from_maybe_shared(value),
         ) {
             into.append(name, value);
         }
@@ -98,12 +100,24 @@ pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap)
 pub(crate) fn actix_headers(
     from: &http::HeaderMap,
 ) -> impl Iterator<Item = (header::HeaderName, header::HeaderValue)> + '_ {
-    from.iter().filter_map(|(name, value)| {
+    let mut values = all_values(|| from.iter().map(|(_, value)| value.as_bytes()));
+    from.iter().filter_map(move |(name, value)| {
+        let value = values.split_to(value.len());
         Some((
             header::HeaderName::from_bytes(name.as_ref()).ok()?,
-            header::HeaderValue::from_bytes(value.as_bytes()).ok()?,
+            header::HeaderValue::from_maybe_shared(value).ok()?,
         ))
     })
+}
+
+/// Every header value copied into one buffer, in order: each converted value is then a slice
+/// of it, one allocation for the whole map instead of one per value.
+fn all_values<'v, I: Iterator<Item = &'v [u8]>>(values: impl Fn() -> I) -> Bytes {
+    let mut all = BytesMut::with_capacity(values().map(<[u8]>::len).sum());
+    for value in values() {
+        all.extend_from_slice(value);
+    }
+    all.freeze()
 }
 
 pub(crate) fn http_method(method: &Method) -> http::Method {
@@ -115,11 +129,21 @@ fn actix_method(method: &http::Method) -> Method {
 }
 
 fn http_uri(uri: &Uri) -> http::Uri {
-    http::Uri::try_from(uri.to_string()).unwrap_or_default()
+    // A server's request target is nearly always a bare path and query: parsed from its text,
+    // without formatting the whole URI first.
+    match (uri.scheme(), uri.path_and_query()) {
+        (None, Some(target)) => http::Uri::try_from(target.as_str()),
+        _ => http::Uri::try_from(uri.to_string()),
+    }
+    .unwrap_or_default()
 }
 
 fn actix_uri(uri: &http::Uri) -> Uri {
-    Uri::try_from(uri.to_string()).unwrap_or_default()
+    match (uri.scheme(), uri.path_and_query()) {
+        (None, Some(target)) => Uri::try_from(target.as_str()),
+        _ => Uri::try_from(uri.to_string()),
+    }
+    .unwrap_or_default()
 }
 
 fn http_version(version: Version) -> http::Version {

@@ -4,7 +4,6 @@
 
 use actix_web::HttpMessage;
 use actix_web::{HttpRequest, HttpResponse, Resource, web};
-use http_body::SizeHint;
 use mcp_web_core::McpService;
 use tower::ServiceExt;
 
@@ -38,8 +37,7 @@ async fn serve(
     request: HttpRequest,
     payload: web::Payload,
 ) -> HttpResponse {
-    // The body streams in; rmcp applies `max_request_body_bytes` while reading it.
-    let body = body::relay(payload, SizeHint::default());
+    let body = body::incoming(payload).await;
     let mut incoming = edge::incoming_request(&request).map(|()| body);
     carried.copy(&request.extensions(), incoming.extensions_mut());
     incoming.extensions_mut().insert(ReceivedBy {

@@ -144,12 +144,9 @@ where
         }
     };
     let head = edge::in_process_response(&response);
-    let body = response.into_body();
-    let size = body::size_hint(body.size());
-    let stream = futures_util::stream::unfold(body, |mut body| async move {
-        let chunk = std::future::poll_fn(|cx| body.as_pin_mut().poll_next(cx)).await?;
-        Some((chunk.map_err(|error| error.to_string()), body))
-    });
-    let relayed = DispatchBody::new(body::relay(stream, size));
-    let _ = answer.send(Ok(head.map(|()| relayed)));
+    let body = tokio::select! {
+        () = answer.closed() => return,
+        body = AssertUnwindSafe(body::dispatch_body(response.into_body())).catch_unwind() => body,
+    };
+    let _ = answer.send(body.map(|body| head.map(|()| body)));
 }

@@ -391,6 +391,27 @@ async fn arguments_that_do_not_fit_and_unknown_tools_are_refused() {
 }
 
 #[actix_web::test]
+async fn a_large_message_streams_in_and_one_over_the_limit_is_refused_clearly() {
+    let (app, _, _) = app(config().max_request_body_bytes(200_000)).await;
+    // Past what the endpoint reads whole on the worker (64 KiB), so it is relayed as it streams.
+    let padded = |bytes: usize| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {
+            "name": "get_item", "arguments": {"name": "big"},
+            "_meta": {"padding": "x".repeat(bytes)}}})
+    };
+    let (status, body) = post_mcp(&app, padded(150_000), &[AUTH]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains(r#""structuredContent":{"name":"big""#), "{body}");
+
+    let (status, body) = post_mcp(&app, padded(250_000), &[AUTH]).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(body.contains("exceeds 200000 bytes"), "{body}");
+    // The worker keeps serving.
+    let result = call(&app, "get_item", json!({"name": "after"})).await;
+    assert_eq!(result["structuredContent"]["name"], "after");
+}
+
+#[actix_web::test]
 async fn malformed_json_is_refused_clearly() {
     let (app, _, _) = app(config()).await;
     let request = test::TestRequest::post()
