@@ -401,7 +401,10 @@ async fn a_large_message_streams_in_and_one_over_the_limit_is_refused_clearly() 
     };
     let (status, body) = post_mcp(&app, padded(150_000), &[AUTH]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert!(body.contains(r#""structuredContent":{"name":"big""#), "{body}");
+    assert!(
+        body.contains(r#""structuredContent":{"name":"big""#),
+        "{body}"
+    );
 
     let (status, body) = post_mcp(&app, padded(250_000), &[AUTH]).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
