@@ -33,7 +33,8 @@ For each server, three kinds of call, each checked (anything but a successful re
               Mcp-Session-Id on every call, unique JSON-RPC ids
 Throughput: <connections> keep-alive connections for <duration> per kind, the three kinds taking
 turns for <rounds> rounds after <warmup> each. Latency: <seq-calls> calls one after another on one
-connection (at most <seq-time>), after 5 warm-up calls.
+connection (at most <seq-time>), after 5 warm-up calls. Server CPU: what a BINARY started here
+used over the timed throughput runs of a kind (all threads, user + system), per call.
 
 Options:
   --server NAME=TARGET      a server to measure (repeatable)
@@ -125,6 +126,18 @@ const KINDS: [&str; 3] = ["REST", "2026-07-28 stateless", "2025-11-25 session"];
 struct Measured {
     throughput: [Throughput; 3],
     sequential: [Sequential; 3],
+    /// The server's CPU time over the timed throughput runs of each kind, when it was started
+    /// here (its `/proc` entry is readable).
+    server_cpu: [Option<Duration>; 3],
+}
+
+impl Measured {
+    /// The server's CPU time per successful call of kind `i`, in microseconds.
+    fn cpu_micros_per_call(&self, i: usize) -> Option<f64> {
+        let calls = self.throughput[i].tally.ok;
+        let cpu = self.server_cpu[i]?;
+        (calls > 0).then(|| cpu.as_secs_f64() * 1e6 / calls as f64)
+    }
 }
 
 fn main() -> ExitCode {
@@ -249,7 +262,13 @@ async fn measure(server: &Server, s: &Settings, ids: Arc<Ids>) -> Result<Measure
     for round in 1..=s.rounds {
         let mut line = format!("{}: round {round}/{}:", server.name, s.rounds);
         for (i, call) in calls.iter().enumerate() {
+            let before = server.cpu_time();
             let result = run(call, s.duration).await;
+            let used = server.cpu_time().zip(before).map(|(after, before)| after - before);
+            measured.server_cpu[i] = match round {
+                1 => used,
+                _ => measured.server_cpu[i].zip(used).map(|(sum, used)| sum + used),
+            };
             line.push_str(&format!(
                 " {} {}/s ({} errors);",
                 KINDS[i],
@@ -306,9 +325,9 @@ fn print_report(s: &Settings, results: &[(String, Measured)]) {
     );
     println!();
     println!(
-        "| framework | era | REST req/s | MCP req/s | MCP ÷ REST | sequential ms/call (mean / p50 / p99) | errors |"
+        "| framework | era | REST req/s | MCP req/s | MCP ÷ REST | server CPU µs/call | sequential ms/call (mean / p50 / p99) | errors |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     let mut first_errors = Vec::new();
     for (name, measured) in results {
         let rest = measured.throughput[0].per_second();
@@ -332,9 +351,12 @@ fn print_report(s: &Settings, results: &[(String, Measured)]) {
                 }
                 _ => "—".into(),
             };
+            let cpu = measured
+                .cpu_micros_per_call(i)
+                .map_or_else(|| "—".into(), |micros| format!("{micros:.1}"));
             let errors = throughput.tally.errors + sequential.tally.errors;
             println!(
-                "| {name} | {kind} | {} | {mcp} | {ratio} | {latency} | {errors} |",
+                "| {name} | {kind} | {} | {mcp} | {ratio} | {cpu} | {latency} | {errors} |",
                 thousands(rest)
             );
             for why in [&throughput.tally.first_error, &sequential.tally.first_error]

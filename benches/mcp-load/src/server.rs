@@ -159,6 +159,13 @@ impl Server {
         Some(kib * 1024)
     }
 
+    /// The CPU time a started binary has used so far, all threads, user and system
+    /// (`utime + stime` of `/proc/PID/stat`, in Linux's fixed 100 ticks per second).
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()?)).ok()?;
+        cpu_ticks(&stat).map(|ticks| Duration::from_millis(ticks * 10))
+    }
+
     /// Where a started binary's stderr goes.
     pub fn log_path(&self) -> String {
         self.log
@@ -205,6 +212,16 @@ fn address_in(line: &str) -> Option<SocketAddr> {
     loopback_address(authority).ok()
 }
 
+/// `utime + stime` from the text of `/proc/PID/stat`. The command name (field 2) is in
+/// parentheses and may hold spaces, so fields are counted after its closing parenthesis.
+fn cpu_ticks(stat: &str) -> Option<u64> {
+    let mut fields = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+    // After the name: state is field 3, utime field 14 and stime field 15.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,5 +254,12 @@ mod tests {
             Some(5)
         );
         assert_eq!(address_in("Bearer token: demo-token"), None);
+    }
+
+    #[test]
+    fn cpu_ticks_are_read_past_a_name_with_spaces() {
+        let stat = "4242 (axum tickets) S 1 4242 4242 0 -1 4194560 900 0 0 0 1234 56 0 0 20 0 3 0";
+        assert_eq!(cpu_ticks(stat), Some(1290));
+        assert_eq!(cpu_ticks("garbage"), None);
     }
 }
