@@ -250,13 +250,13 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
 /// The answer carrying a JSON body, written straight out: the body escaped as the one text block
 /// and, when it is the structured content, the body itself there — the JSON rmcp writes for
 /// [`ToolAnswer::into_result`], with the members in the body's own order (a test holds the two
-/// equal as JSON).
+/// equal as JSON). `None` when the body is not UTF-8, which rmcp's model then writes.
 fn plain_json(id: &Value, answer: &JsonAnswer, legacy: bool) -> Option<Bytes> {
-    let text = &answer.body;
+    let text = std::str::from_utf8(&answer.body).ok()?;
     let mut out = Vec::with_capacity(192 + text.len() * 2 + text.len() / 8);
     open_result(&mut out, id, Some(&ResultType::COMPLETE), legacy)?;
     out.extend_from_slice(br#""content":[{"type":"text","text":"#);
-    push_json_string(&mut out, text);
+    serde_json::to_writer(&mut out, text).ok()?;
     out.extend_from_slice(b"}]");
     if answer.structured {
         out.extend_from_slice(br#","structuredContent":"#);
@@ -270,44 +270,6 @@ fn plain_json(id: &Value, answer: &JsonAnswer, legacy: bool) -> Option<Bytes> {
     }
     out.extend_from_slice(br#","isError":false}}"#);
     Some(Bytes::from(out))
-}
-
-/// `text` as a JSON string, escaped byte for byte as serde_json escapes a `str`.
-///
-/// `text` is a body that parsed as JSON, hence UTF-8 (checked again here would cost as much as
-/// the escaping), and JSON escapes only ASCII bytes: every other byte is copied as it is.
-fn push_json_string(out: &mut Vec<u8>, text: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push(b'"');
-    let mut copied = 0;
-    for (at, &byte) in text.iter().enumerate() {
-        let short: &[u8] = match byte {
-            b'"' => br#"\""#,
-            b'\\' => br"\\",
-            b'\n' => br"\n",
-            b'\r' => br"\r",
-            b'\t' => br"\t",
-            0x08 => br"\b",
-            0x0c => br"\f",
-            0x00..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&text[copied..at]);
-        match short.is_empty() {
-            true => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 0xf)],
-            ]),
-            false => out.extend_from_slice(short),
-        }
-        copied = at + 1;
-    }
-    out.extend_from_slice(&text[copied..]);
-    out.push(b'"');
 }
 
 /// A result message up to its first member: the id, and the result type where the era has it
@@ -445,7 +407,7 @@ mod tests {
             assert_eq!(result, reference, "{body}");
             for id in [json!(7), json!("abc\"d")] {
                 for legacy in [false, true] {
-                    let plain = plain_json(&id, &answer, legacy).expect("a plain answer");
+                    let plain = plain_json(&id, &answer, legacy).expect("UTF-8");
                     let modelled = modelled_message(&id, Some(reference.clone()), legacy);
                     assert_eq!(
                         serde_json::from_slice::<Value>(&plain).unwrap(),
@@ -455,15 +417,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn a_body_is_escaped_as_serde_json_escapes_it() {
-        let mut text: String = (0u8..0x80).map(char::from).collect();
-        text.push_str("é \" \\ / \u{2028} 😀 \u{10FFFF}");
-        let mut escaped = Vec::new();
-        push_json_string(&mut escaped, text.as_bytes());
-        assert_eq!(escaped, serde_json::to_vec(&text).unwrap());
     }
 
     #[test]
