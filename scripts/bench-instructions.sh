@@ -14,10 +14,18 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
-need() { command -v "$1" >/dev/null || { bench_step "apt-get install $2"; apt-get install -y "$2" >&2; }; }
+# Debian packages, installed when missing (with sudo when not root).
+need() {
+    command -v "$1" >/dev/null && return
+    bench_step "apt-get install $2 (Debian)"
+    local sudo_cmd=""
+    [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q "$2" >/dev/null 2>&1 ||
+        { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$2" >/dev/null; }
+}
 need valgrind valgrind
-need wrk wrk
 need callgrind_control valgrind
+need wrk wrk
 
 ticket_examples
 work="$(mktemp -d)"

@@ -264,10 +264,15 @@ async fn measure(server: &Server, s: &Settings, ids: Arc<Ids>) -> Result<Measure
         for (i, call) in calls.iter().enumerate() {
             let before = server.cpu_time();
             let result = run(call, s.duration).await;
-            let used = server.cpu_time().zip(before).map(|(after, before)| after - before);
+            let used = server
+                .cpu_time()
+                .zip(before)
+                .map(|(after, before)| after - before);
             measured.server_cpu[i] = match round {
                 1 => used,
-                _ => measured.server_cpu[i].zip(used).map(|(sum, used)| sum + used),
+                _ => measured.server_cpu[i]
+                    .zip(used)
+                    .map(|(sum, used)| sum + used),
             };
             line.push_str(&format!(
                 " {} {}/s ({} errors);",
