@@ -17,17 +17,13 @@ use std::{
 
 use actix_web::{
     body::{BodySize, BoxBody, MessageBody},
-    error::PayloadError,
     web::Payload,
 };
-use bytes::{Bytes, BytesMut};
-use futures_util::{
-    Stream, StreamExt,
-    stream::{self, LocalBoxStream},
-};
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt, stream};
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Either, Full};
-use mcp_web_core::{BoxError, DispatchBody, McpBody};
+use mcp_web_core::{BoxError, Collected, DispatchBody, McpBody};
 use tokio::sync::mpsc;
 
 /// Chunks in flight between the worker and the reader; enough to keep both busy.
@@ -115,36 +111,11 @@ impl Body for RelayedBody {
 /// An MCP request's body read whole here, on the worker, if it is small (nearly every JSON-RPC
 /// message arrives in one chunk); else relayed as it streams in. The core applies
 /// `max_request_body_bytes` either way.
-pub(crate) async fn incoming(mut payload: Payload) -> Either<Full<Bytes>, RelayedBody> {
-    let mut read = Vec::new();
-    let mut length = 0;
-    let rest: LocalBoxStream<'static, Result<Bytes, PayloadError>> = loop {
-        match payload.next().await {
-            None => return Either::Left(Full::new(concat(read, length))),
-            Some(Ok(chunk)) => {
-                length += chunk.len();
-                read.push(chunk);
-                if length > READ_WHOLE_UP_TO {
-                    break payload.boxed_local();
-                }
-            }
-            Some(Err(error)) => break stream::once(std::future::ready(Err(error))).boxed_local(),
-        }
-    };
-    let stream = stream::iter(read.into_iter().map(Ok)).chain(rest);
-    Either::Right(relay(stream, SizeHint::default()))
-}
-
-/// The chunks read so far, as one buffer (without a copy when there is one chunk).
-fn concat(mut chunks: Vec<Bytes>, length: usize) -> Bytes {
-    if chunks.len() == 1 {
-        return chunks.pop().unwrap_or_default();
+pub(crate) async fn incoming(payload: Payload) -> Either<Full<Bytes>, RelayedBody> {
+    match read_whole(payload, SizeHint::default()).await {
+        Ok(whole) => Either::Left(Full::new(whole)),
+        Err(relayed) => Either::Right(relayed),
     }
-    let mut whole = BytesMut::with_capacity(length);
-    for chunk in chunks {
-        whole.extend_from_slice(&chunk);
-    }
-    whole.freeze()
 }
 
 /// The host app's answer to an in-process call as the core's body: whole when actix holds it
@@ -154,42 +125,65 @@ fn concat(mut chunks: Vec<Bytes>, length: usize) -> Bytes {
 ///
 /// Must be called on an actix worker, like [`relay`].
 pub(crate) async fn dispatch_body(body: BoxBody) -> DispatchBody {
-    let mut body = match body.try_into_bytes() {
+    let body = match body.try_into_bytes() {
         Ok(whole) => return whole_body(whole),
         Err(body) => body,
     };
     let size = body.size();
+    let chunks = Chunks(body);
     if !matches!(size, BodySize::Sized(length) if length <= READ_WHOLE_UP_TO as u64) {
-        return DispatchBody::new(relay(chunks_of(body), size_hint(size)));
+        return DispatchBody::new(relay(chunks, size_hint(size)));
     }
-    let mut read = Vec::new();
-    let mut length = 0;
-    loop {
-        match std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await {
-            None => return whole_body(concat(read, length)),
+    match read_whole(chunks, size_hint(size)).await {
+        Ok(whole) => whole_body(whole),
+        Err(relayed) => DispatchBody::new(relayed),
+    }
+}
+
+/// Read `chunks` here, on the worker, while they stay within [`READ_WHOLE_UP_TO`]: the whole
+/// body when they end; else a [`RelayedBody`] of what was read, then the rest — or the error,
+/// past which nothing is read.
+async fn read_whole<S, E>(mut chunks: S, size: SizeHint) -> Result<Bytes, RelayedBody>
+where
+    S: Stream<Item = Result<Bytes, E>> + Unpin + 'static,
+    E: Display + 'static,
+{
+    let mut read = Collected::default();
+    let failed = loop {
+        match chunks.next().await {
+            None => return Ok(read.into_bytes()),
             Some(Ok(chunk)) => {
-                length += chunk.len();
                 read.push(chunk);
+                if read.len() > READ_WHOLE_UP_TO {
+                    break None;
+                }
             }
-            Some(Err(error)) => {
-                let failed = std::iter::once(Err(error.to_string()));
-                let chunks = stream::iter(read.into_iter().map(Ok).chain(failed));
-                return DispatchBody::new(relay(chunks, size_hint(size)));
-            }
+            Some(Err(error)) => break Some(error),
         }
-    }
+    };
+    let read = read.into_bytes();
+    let read = stream::iter((!read.is_empty()).then_some(Ok(read)));
+    Err(match failed {
+        None => relay(read.chain(chunks), size),
+        Some(error) => relay(read.chain(stream::iter([Err(error)])), size),
+    })
 }
 
 fn whole_body(whole: Bytes) -> DispatchBody {
     DispatchBody::new(Full::new(whole).map_err(|never| match never {}))
 }
 
-/// An actix body as a stream of chunks, for [`relay`].
-fn chunks_of(body: BoxBody) -> impl Stream<Item = Result<Bytes, String>> {
-    stream::unfold(body, |mut body| async move {
-        let chunk = std::future::poll_fn(|cx| Pin::new(&mut body).poll_next(cx)).await?;
-        Some((chunk.map_err(|error| error.to_string()), body))
-    })
+/// An actix body as a stream of its chunks, for [`relay`] and [`read_whole`]; errors as text.
+struct Chunks(BoxBody);
+
+impl Stream for Chunks {
+    type Item = Result<Bytes, String>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Pin::new(&mut self.0)
+            .poll_next(cx)
+            .map(|chunk| chunk.map(|chunk| chunk.map_err(|error| error.to_string())))
+    }
 }
 
 /// The size hint of an actix body, for the relayed copy.

@@ -1,18 +1,30 @@
 //! A body read whole: a body of one chunk — the usual case, from hyper and from in-process
 //! handlers alike — is kept as it came, without a copy; only a second chunk starts a buffer.
+//! Public for the framework adapters, which read bodies whole on their side too.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
-/// The chunks of a body read so far.
-#[derive(Default)]
-pub(crate) struct Collected {
+/// The chunks of a body read so far, joined only when there is more than one.
+///
+/// ```
+/// use bytes::Bytes;
+/// use mcp_web_core::Collected;
+///
+/// let mut body = Collected::default();
+/// body.push(Bytes::from_static(b"{\"a\":"));
+/// body.push(Bytes::from_static(b"1}"));
+/// assert_eq!(body.len(), 7);
+/// assert_eq!(body.into_bytes(), Bytes::from_static(b"{\"a\":1}"));
+/// ```
+#[derive(Debug, Default)]
+pub struct Collected {
     first: Option<Bytes>,
     joined: BytesMut,
 }
 
 impl Collected {
     /// Add the next chunk.
-    pub(crate) fn push(&mut self, mut chunk: impl Buf) {
+    pub fn push(&mut self, mut chunk: impl Buf) {
         if self.first.is_none() && self.joined.is_empty() {
             // `Bytes` hands itself over here; another `Buf` is copied once.
             self.first = Some(chunk.copy_to_bytes(chunk.remaining()));
@@ -25,12 +37,17 @@ impl Collected {
     }
 
     /// Bytes read so far.
-    pub(crate) fn len(&self) -> usize {
+    pub fn len(&self) -> usize {
         self.first.as_ref().map_or(self.joined.len(), Bytes::len)
     }
 
+    /// Whether nothing was read yet (or only empty chunks).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The whole body.
-    pub(crate) fn into_bytes(self) -> Bytes {
+    pub fn into_bytes(self) -> Bytes {
         self.first.unwrap_or_else(|| self.joined.freeze())
     }
 }
@@ -58,6 +75,7 @@ mod tests {
         }
         assert_eq!(three.len(), 5);
         assert_eq!(three.into_bytes(), Bytes::from_static(b"abcde"));
+        assert!(Collected::default().is_empty());
         assert_eq!(Collected::default().into_bytes(), Bytes::new());
     }
 }

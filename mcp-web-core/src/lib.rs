@@ -102,6 +102,7 @@ pub mod testing;
 mod updates;
 
 pub use catalog::{ConversionWarning, Preview};
+pub use collect::Collected;
 pub use config::{McpConfig, ShutdownHandle, ToolSearch};
 pub use dispatch::{BoxError, DispatchBody, Dispatcher};
 pub use error::{CallError, MountError};
