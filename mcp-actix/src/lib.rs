@@ -42,6 +42,15 @@
 //! middleware can tell an MCP call by the [`McpToolCall`] (or [`McpResourceRead`]) in the request
 //! extensions; `HttpRequest::peer_addr` is the MCP client's address.
 //!
+//! # Routing `/mcp` first
+//!
+//! actix-web tries an App's resources in the order they were registered, with a regex search
+//! for each pattern that has a `{param}`, so the endpoint `mount_http` registers at the end is
+//! reached only after every route of the app has been tried — a cost on every MCP request that
+//! grows with the API, and a catch-all route such as `/{page}` would take `/mcp` for itself.
+//! Register [`McpMount::endpoint`] first in the factory to have it matched before them;
+//! `mount_http` still comes last and serves its tool calls.
+//!
 //! # Workers
 //!
 //! actix-web runs one App per worker thread, and App services are not `Send`. The [`McpMount`]
@@ -110,6 +119,7 @@ use actix_web::{
 use tokio::sync::mpsc;
 
 pub use app::{McpApp, McpAppFactory, McpAppService};
+pub use endpoint::McpEndpoint;
 pub use mcp_web_core::{
     ConversionWarning, McpConfig, McpKind, McpResourceRead, McpToolCall, MountError,
     OperationFilter, OperationInfo, OperationMapping, Preview, ResourceUpdates, RouteMap,
@@ -128,7 +138,8 @@ pub trait McpAppExt<T, B>: sealed::Sealed + Sized {
     /// Serve `mount` on this App, and make tool calls go through this App.
     ///
     /// Call it last in the app factory, after every `.wrap(..)`, `.app_data(..)` and
-    /// `.service(..)`: it returns the [`McpApp`] that `HttpServer::new` serves (or
+    /// `.service(..)` (an app with many `{param}` routes also registers
+    /// [`McpMount::endpoint`] first, see [Routing `/mcp` first](crate#routing-mcp-first)): it returns the [`McpApp`] that `HttpServer::new` serves (or
     /// `actix_web::test::init_service` builds, as here). It cannot fail: what can is building
     /// the [`McpMount`], once, outside the factory.
     ///
@@ -197,7 +208,8 @@ where
             InitError = (),
         > + use<T, B>,
     > {
-        let (calls, received_calls) = mpsc::unbounded_channel();
+        // Registered here too: where `McpMount::endpoint` came first, this one is never reached.
+        let (calls, received_calls) = endpoint::calls_channel(mount);
         let endpoint = endpoint::resource(mount, calls);
         // The last `wrap` is the outermost: the OAuth edge runs before the host's middleware.
         let edge = challenge::OAuthEdgeMiddleware::new(mount.service.oauth_edge().cloned());

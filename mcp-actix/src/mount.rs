@@ -3,7 +3,14 @@
 //! actix-web calls the app factory once per worker, so what must exist once — the tool catalog,
 //! the sessions, the shutdown handle — is built here and shared by every worker's App.
 
-use std::{fmt, future::Future, sync::Arc};
+use std::{
+    fmt,
+    future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use actix_web::dev::ServerHandle;
 use mcp_web_core::{Dispatcher, McpService};
@@ -19,6 +26,8 @@ pub struct McpMount {
     pub(crate) path: String,
     pub(crate) service: McpService,
     pub(crate) carried: CarriedExtensions,
+    /// Which mount this is (clones share it): pairs `endpoint()` with `mount_http`.
+    pub(crate) id: u64,
     shutdown: ShutdownHandle,
 }
 
@@ -105,10 +114,12 @@ impl McpMount {
         }
         let shutdown = config.shutdown_handle();
         let service = McpService::new(config, path, dispatcher)?;
+        static MOUNTS: AtomicU64 = AtomicU64::new(0);
         Ok(Self {
             path: path.to_string(),
             service,
             carried: CarriedExtensions::default(),
+            id: MOUNTS.fetch_add(1, Ordering::Relaxed),
             shutdown,
         })
     }

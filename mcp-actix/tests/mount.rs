@@ -495,3 +495,40 @@ async fn server_info_comes_from_the_openapi_document() {
     assert_eq!(info["name"], "items", "{reply}");
     assert_eq!(reply["result"]["resultType"], "complete");
 }
+
+#[actix_web::test]
+async fn an_endpoint_registered_first_is_matched_before_a_catch_all_route() {
+    let mcp = McpMount::try_new("/mcp", config()).unwrap();
+    // Registered by `mount_http` alone, `/mcp` would be taken by the catch-all below.
+    let caught = || async { HttpResponse::ImATeapot().body("caught by /{page}") };
+    let app = |first: bool| {
+        let app = App::new();
+        let app = match first {
+            true => app.service(mcp.endpoint()),
+            false => app.service(web::resource("/unused")),
+        };
+        app.service(get_item)
+            .route("/{page}", web::route().to(caught))
+            .wrap(HttpAuthentication::bearer(validate))
+            .mount_http(&mcp)
+    };
+    let late = test::init_service(app(false)).await;
+    let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+    let (status, body) = post_mcp(&late, list, &[AUTH]).await;
+    assert_eq!(status, StatusCode::IM_A_TEAPOT, "{body}");
+
+    let first = test::init_service(app(true)).await;
+    // The tool call reaches the handler through this App (auth included), and the App's own
+    // routes are untouched.
+    let result = call(&first, "get_item", json!({"name": "x"})).await;
+    assert_eq!(
+        result["structuredContent"],
+        json!({"name": "x", "tags": []})
+    );
+    let request = test::TestRequest::get()
+        .uri("/about")
+        .insert_header(AUTH)
+        .to_request();
+    let response = test::call_service(&first, request).await;
+    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+}

@@ -80,6 +80,7 @@ mod dispatch;
 mod error;
 pub mod exposure;
 mod header_params;
+mod json;
 mod lane;
 mod malformed;
 mod media;

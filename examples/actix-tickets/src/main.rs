@@ -16,6 +16,9 @@
 //!   forwarded onto every tool call, where the same middleware checks it again and hands the
 //!   caller to the handlers ([`auth::Caller`]).
 //! - **Middleware runs for tool calls.** `Logger` logs every in-process request too.
+//! - **`/mcp` is routed first.** `.service(mcp.endpoint())` at the top of the factory registers
+//!   the endpoint before the API's routes, so actix does not try every `{param}` pattern of the
+//!   API before reaching it; `mount_http` still comes last.
 //! - **Awkward path values survive.** `list_tickets_by_label` with the label
 //!   `needs review/urgent?` reaches the handler intact.
 //! - **Graceful shutdown.** On Ctrl-C or SIGTERM the mount ends open MCP streams and stops the
@@ -75,6 +78,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let factory_mcp = mcp.clone();
     let server = HttpServer::new(move || {
         App::new()
+            // Matched before the API's `{param}` routes, which actix tries in order.
+            .service(factory_mcp.endpoint())
             .app_data(state.clone())
             .configure(routes::configure)
             .wrap(HttpAuthentication::bearer(auth::validate))

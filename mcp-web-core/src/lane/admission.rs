@@ -213,7 +213,7 @@ pub(crate) struct LaneCall {
 /// The message is read straight into the few fields the lane needs, not into a JSON tree:
 /// any other member, a repeated one, or a value of another type makes it rmcp's.
 pub(crate) fn tools_call(body: &[u8], era: &Era, headers: &HeaderMap) -> Option<LaneCall> {
-    let wire::Object(call): wire::Object<wire::Call<'_>> = serde_json::from_slice(body).ok()?;
+    let wire::Object(call): wire::Object<wire::Call<'_>> = crate::json::read(body).ok()?;
     let wire::Object(params) = call.params;
     let meta = &params.meta;
     let fits = call.jsonrpc == "2.0"
@@ -239,14 +239,13 @@ pub(crate) fn tools_call(body: &[u8], era: &Era, headers: &HeaderMap) -> Option<
 /// The method of a JSON-RPC message, read without building the message: `None` when the body
 /// is not one JSON-RPC object naming its method as a string.
 pub(crate) fn method_of(body: &[u8]) -> Option<String> {
-    let wire::Object(head): wire::Object<wire::Head<'_>> = serde_json::from_slice(body).ok()?;
+    let wire::Object(head): wire::Object<wire::Head<'_>> = crate::json::read(body).ok()?;
     head.method.map(std::borrow::Cow::into_owned)
 }
 
 /// The `params.requestId` of a `notifications/cancelled`, if it is one.
 pub(crate) fn cancelled_request(body: &[u8]) -> Option<Value> {
-    let wire::Object(notice): wire::Object<wire::Cancelled<'_>> =
-        serde_json::from_slice(body).ok()?;
+    let wire::Object(notice): wire::Object<wire::Cancelled<'_>> = crate::json::read(body).ok()?;
     (notice.method == "notifications/cancelled").then_some(notice.params.0.request_id)
 }
 

@@ -39,7 +39,7 @@ pub(crate) fn output_validator(schema: &Value) -> Option<jsonschema::Validator<I
 impl<'a> Instance<'a> {
     /// Read `bytes` as one JSON document, as `serde_json::from_slice::<Value>` would.
     pub(crate) fn read(bytes: &'a [u8]) -> serde_json::Result<Self> {
-        serde_json::from_slice(bytes)
+        crate::json::read(bytes)
     }
 
     pub(crate) fn is_object(&self) -> bool {
