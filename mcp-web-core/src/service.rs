@@ -343,7 +343,7 @@ impl Endpoint {
         parts: http::request::Parts,
         started: Instant,
     ) -> Result<http::Response<McpBody>, (http::request::Parts, Option<String>)> {
-        let Some(mut call) = lane::tools_call(body, &era, &parts.headers) else {
+        let Some(call) = lane::tools_call(body, &era, &parts.headers) else {
             let rpc_method = lane::method_of(body);
             if let Era::Session(session) = &era
                 && rpc_method.as_deref() == Some("notifications/cancelled")
@@ -363,8 +363,9 @@ impl Endpoint {
         {
             return Err((parts, Some("tools/call".to_owned())));
         }
-        // The answer needs the id and arguments only.
-        let tool = std::mem::take(&mut call.name);
+        // The name the log line and the span give: the catalog's, not a copy of the message's.
+        let tool = operation.clone();
+        let tool: &str = &tool.tool.name;
         let span = tracing::info_span!(
             "mcp.tools_call",
             tool = %tool,
@@ -386,7 +387,7 @@ impl Endpoint {
         )
         .instrument(span.clone())
         .await;
-        span.in_scope(|| log_request("tools/call", Some(&tool), outcome.as_str(), started));
+        span.in_scope(|| log_request("tools/call", Some(tool), outcome.as_str(), started));
         Ok(response)
     }
 

@@ -2,7 +2,7 @@
 //! from the message (a plain `tools/call`, no progress token, no log level, the 2026-07-28
 //! metadata and headers in their plain form).
 
-use std::sync::Arc;
+use std::{borrow::Cow, sync::Arc};
 
 use http::{HeaderMap, HeaderName, header};
 
@@ -200,11 +200,12 @@ fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
     json && sse
 }
 
-/// A `tools/call` the lane can answer: its id, tool name and arguments.
+/// A `tools/call` the lane can answer: its id, tool name (borrowed from the message where it
+/// can be) and arguments.
 #[derive(Debug)]
-pub(crate) struct LaneCall {
+pub(crate) struct LaneCall<'a> {
     pub(crate) id: Value,
-    pub(crate) name: String,
+    pub(crate) name: Cow<'a, str>,
     pub(crate) arguments: Map<String, Value>,
 }
 
@@ -212,7 +213,11 @@ pub(crate) struct LaneCall {
 ///
 /// The message is read straight into the few fields the lane needs, not into a JSON tree:
 /// any other member, a repeated one, or a value of another type makes it rmcp's.
-pub(crate) fn tools_call(body: &[u8], era: &Era, headers: &HeaderMap) -> Option<LaneCall> {
+pub(crate) fn tools_call<'a>(
+    body: &'a [u8],
+    era: &Era,
+    headers: &HeaderMap,
+) -> Option<LaneCall<'a>> {
     let wire::Object(call): wire::Object<wire::Call<'_>> = crate::json::read(body).ok()?;
     let wire::Object(params) = call.params;
     let meta = &params.meta;
@@ -231,7 +236,7 @@ pub(crate) fn tools_call(body: &[u8], era: &Era, headers: &HeaderMap) -> Option<
         };
     fits.then(|| LaneCall {
         id: call.id.into(),
-        name: params.name.into_owned(),
+        name: params.name,
         arguments: params.arguments.unwrap_or_default(),
     })
 }

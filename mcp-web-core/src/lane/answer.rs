@@ -33,7 +33,7 @@ use crate::{
 pub(crate) async fn answer(
     server: McpServer,
     operation: Arc<Operation>,
-    call: LaneCall,
+    call: LaneCall<'_>,
     parts: http::request::Parts,
     era: Era,
     book: Arc<SessionBook>,

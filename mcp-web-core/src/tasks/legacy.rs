@@ -3,6 +3,9 @@
 //! `pollInterval`), `CreateTaskResult` (`{task}`), the related-task `_meta` key and the
 //! `tasks` server capability.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -60,7 +63,10 @@ pub(crate) fn task(record: &TaskRecord) -> Value {
 /// Whether `body` holds the word `task` anywhere, which a `params.task` and a `tasks/*`
 /// method both do (keys and methods written with `\u` escapes are not looked for).
 pub(crate) fn mentions_task(body: &[u8]) -> bool {
-    body.windows(4).any(|window| window == b"task")
+    // A vectorised search, its searcher made once: a byte-by-byte window compare cost ~700
+    // instructions a message.
+    static TASK: LazyLock<memmem::Finder<'static>> = LazyLock::new(|| memmem::Finder::new("task"));
+    TASK.find(body).is_some()
 }
 
 /// The `params.task` of a `tools/call` message, read without the rest of it; `None` when the
