@@ -45,3 +45,73 @@ machine_load() {
         "$(git rev-parse --short HEAD 2>/dev/null || echo '?')" "$(nproc)" \
         "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
+
+# Debian packages, installed when missing (with sudo when not root): need COMMAND PACKAGE.
+need() {
+    command -v "$1" >/dev/null && return
+    bench_step "apt-get install $2 (Debian)"
+    local sudo_cmd=""
+    [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q "$2" >/dev/null 2>&1 ||
+        { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$2" >/dev/null; }
+}
+
+# wrk scripts for the three kinds of request in DIR (rest.lua, stateless.lua, session.lua), as
+# bench-load's client sends them: unique ids inside a session, whose id is read from $SID.
+wrk_requests() {
+    cat >"$1/rest.lua" <<'LUA'
+wrk.headers["Authorization"] = "Bearer demo-token"
+LUA
+    cat >"$1/stateless.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_ticket","arguments":{"ticket_id":1},"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{}}}}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Accept"] = "application/json, text/event-stream"
+wrk.headers["Authorization"] = "Bearer demo-token"
+wrk.headers["MCP-Protocol-Version"] = "2026-07-28"
+wrk.headers["Mcp-Method"] = "tools/call"
+wrk.headers["Mcp-Name"] = "get_ticket"
+LUA
+    cat >"$1/session.lua" <<'LUA'
+local counter = 0
+request = function()
+  counter = counter + 1
+  local body = '{"jsonrpc":"2.0","id":' .. counter .. ',"method":"tools/call","params":{"name":"get_ticket","arguments":{"ticket_id":1}}}'
+  return wrk.format("POST", "/mcp", {
+    ["Content-Type"] = "application/json",
+    ["Accept"] = "application/json, text/event-stream",
+    ["Authorization"] = "Bearer demo-token",
+    ["MCP-Protocol-Version"] = "2025-11-25",
+    ["Mcp-Session-Id"] = os.getenv("SID"),
+  }, body)
+end
+LUA
+}
+
+# The path a kind of request goes to.
+kind_path() {
+    if [[ $1 == rest ]]; then echo /tickets/1; else echo /mcp; fi
+}
+
+# The port a ticket example printed to the file STDOUT, waiting up to a minute for it.
+listening_port() {
+    local port=""
+    for _ in $(seq 240); do
+        port="$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\).*|\1|p' "$1")"
+        [[ -n "$port" ]] && break
+        sleep 0.25
+    done
+    echo "$port"
+}
+
+# Opens a 2025-11-25 session at URL (initialize, notifications/initialized) and exports SID.
+open_session() {
+    local headers=(-H 'Authorization: Bearer demo-token' -H 'Content-Type: application/json'
+        -H 'Accept: application/json, text/event-stream')
+    SID="$(curl -s -D - -o /dev/null "${headers[@]}" "$1/mcp" -d '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' |
+        awk -F': ' 'tolower($1)=="mcp-session-id" {print $2}' | tr -d '\r')"
+    export SID
+    curl -s -o /dev/null "${headers[@]}" -H "Mcp-Session-Id: $SID" \
+        -H 'MCP-Protocol-Version: 2025-11-25' "$1/mcp" \
+        -d '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+}
