@@ -87,13 +87,31 @@ pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap)
     for (name, value) in from {
         let value = values.split_to(value.len());
         // Both crates accept exactly the same names and values, so nothing is skipped here.
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_ref()),
-            http::HeaderValue::from_maybe_shared(value),
-        ) {
+        if let (Some(name), Ok(value)) =
+            (http_name(name), http::HeaderValue::from_maybe_shared(value))
+        {
             into.append(name, value);
         }
     }
+}
+
+/// The `mcp-*` names clients send with every MCP request, made once: a name outside the
+/// standard set is copied into a new allocation each time it is parsed.
+const MCP_NAMES: [http::HeaderName; 4] = [
+    http::HeaderName::from_static("mcp-protocol-version"),
+    http::HeaderName::from_static("mcp-session-id"),
+    http::HeaderName::from_static("mcp-method"),
+    http::HeaderName::from_static("mcp-name"),
+];
+
+fn http_name(name: &header::HeaderName) -> Option<http::HeaderName> {
+    let text = name.as_str();
+    if text.starts_with("mcp-")
+        && let Some(known) = MCP_NAMES.iter().find(|known| known.as_str() == text)
+    {
+        return Some(known.clone());
+    }
+    http::HeaderName::from_bytes(text.as_bytes()).ok()
 }
 
 /// An `http` 1 header map as actix headers, every value of every name, in order.
@@ -210,12 +228,16 @@ mod tests {
             .uri("/mcp?a=b")
             .insert_header(("host", "127.0.0.1:3000"))
             .insert_header(("mcp-session-id", "s1"))
+            .insert_header(("mcp-method", "tools/call"))
+            .insert_header(("mcp-param-region", "eu"))
             .to_http_request();
         let converted = incoming_request(&request);
         assert_eq!(converted.method(), http::Method::POST);
         assert_eq!(converted.uri(), "/mcp?a=b");
         assert_eq!(converted.headers()["host"], "127.0.0.1:3000");
         assert_eq!(converted.headers()["mcp-session-id"], "s1");
+        assert_eq!(converted.headers()["mcp-method"], "tools/call");
+        assert_eq!(converted.headers()["mcp-param-region"], "eu");
     }
 
     #[test]
