@@ -138,10 +138,10 @@ pub trait McpAppExt<T, B>: sealed::Sealed + Sized {
     /// Serve `mount` on this App, and make tool calls go through this App.
     ///
     /// Call it last in the app factory, after every `.wrap(..)`, `.app_data(..)` and
-    /// `.service(..)` (an app with many `{param}` routes also registers
-    /// [`McpMount::endpoint`] first, see [Routing `/mcp` first](crate#routing-mcp-first)): it returns the [`McpApp`] that `HttpServer::new` serves (or
+    /// `.service(..)`: it returns the [`McpApp`] that `HttpServer::new` serves (or
     /// `actix_web::test::init_service` builds, as here). It cannot fail: what can is building
-    /// the [`McpMount`], once, outside the factory.
+    /// the [`McpMount`], once, outside the factory. An app with many `{param}` routes also
+    /// registers [`McpMount::endpoint`] first: see [Routing `/mcp` first](crate#routing-mcp-first).
     ///
     /// ```
     /// use actix_web::{App, middleware::Logger, test};

@@ -364,8 +364,8 @@ impl Endpoint {
             return Err((parts, Some("tools/call".to_owned())));
         }
         // The name the log line and the span give: the catalog's, not a copy of the message's.
-        let tool = operation.clone();
-        let tool: &str = &tool.tool.name;
+        let named = operation.clone();
+        let tool: &str = &named.tool.name;
         let span = tracing::info_span!(
             "mcp.tools_call",
             tool = %tool,
