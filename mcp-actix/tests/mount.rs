@@ -25,7 +25,7 @@ use utoipa::OpenApi;
 
 mod support;
 
-use support::{AUTH, PEER, call, post_mcp, rpc};
+use support::{AUTH, PEER, call, get_status, post_mcp, rpc};
 
 /// Read one item.
 #[utoipa::path(get, path = "/items/{name}", operation_id = "get_item",
@@ -451,12 +451,7 @@ async fn foreign_hosts_are_refused_and_allowed_hosts_are_configurable() {
 #[actix_web::test]
 async fn the_mount_answers_at_exactly_its_path_and_other_routes_are_untouched() {
     let (app, _, _) = app(config()).await;
-    let request = test::TestRequest::get()
-        .uri("/items/plain")
-        .insert_header(AUTH)
-        .to_request();
-    let response = test::call_service(&app, request).await;
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(get_status(&app, "/items/plain").await, StatusCode::OK);
     let request = test::TestRequest::post()
         .uri("/mcp/extra")
         .insert_header(AUTH)
@@ -525,10 +520,5 @@ async fn an_endpoint_registered_first_is_matched_before_a_catch_all_route() {
         result["structuredContent"],
         json!({"name": "x", "tags": []})
     );
-    let request = test::TestRequest::get()
-        .uri("/about")
-        .insert_header(AUTH)
-        .to_request();
-    let response = test::call_service(&first, request).await;
-    assert_eq!(response.status(), StatusCode::IM_A_TEAPOT);
+    assert_eq!(get_status(&first, "/about").await, StatusCode::IM_A_TEAPOT);
 }

@@ -6,8 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use actix_web::{
     App, HttpRequest, HttpResponse, HttpServer,
-    body::MessageBody,
-    dev::{Service, ServiceRequest, ServiceResponse},
+    dev::{Service, ServiceRequest},
     http::StatusCode,
     test, web,
 };
@@ -18,7 +17,7 @@ use serde_json::json;
 
 mod support;
 
-use support::{AUTH, PEER, call, post_mcp};
+use support::{AUTH, PEER, call, get_status, post_mcp};
 
 async fn get_item(name: web::Path<String>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"name": name.into_inner()}))
@@ -69,21 +68,6 @@ fn recorder(seen: Seen) -> impl Fn(ServiceRequest) -> ServiceRequest + Clone {
     }
 }
 
-async fn get(
-    app: &impl Service<
-        actix_http::Request,
-        Response = ServiceResponse<impl MessageBody>,
-        Error = actix_web::Error,
-    >,
-    uri: &str,
-) -> StatusCode {
-    let request = test::TestRequest::get()
-        .uri(uri)
-        .insert_header(AUTH)
-        .to_request();
-    test::call_service(app, request).await.status()
-}
-
 #[actix_web::test]
 async fn in_process_tool_calls_go_through_the_api_app_and_its_middleware() {
     let (api_seen, mcp_seen) = (Seen::default(), Seen::default());
@@ -124,9 +108,12 @@ async fn in_process_tool_calls_go_through_the_api_app_and_its_middleware() {
     );
 
     // The API's routes are served by the API's App only.
-    assert_eq!(get(&api_app, "/items/a").await, StatusCode::OK);
-    assert_eq!(get(&mcp_app, "/items/a").await, StatusCode::NOT_FOUND);
-    assert_eq!(get(&mcp_app, "/whoami").await, StatusCode::NOT_FOUND);
+    assert_eq!(get_status(&api_app, "/items/a").await, StatusCode::OK);
+    assert_eq!(
+        get_status(&mcp_app, "/items/a").await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(get_status(&mcp_app, "/whoami").await, StatusCode::NOT_FOUND);
 }
 
 #[actix_web::test]

@@ -20,6 +20,22 @@ pub(crate) const PEER: &str = "10.1.2.3:4567";
 /// The bearer token the tests' auth accepts.
 pub(crate) const AUTH: (&str, &str) = ("authorization", "Bearer secret");
 
+/// The status of a GET of `uri` with the bearer token.
+pub(crate) async fn get_status(
+    app: &impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    uri: &str,
+) -> StatusCode {
+    let request = test::TestRequest::get()
+        .uri(uri)
+        .insert_header(AUTH)
+        .to_request();
+    test::call_service(app, request).await.status()
+}
+
 /// POST one JSON-RPC message to `/mcp` from [`PEER`]; a loopback `Host` unless `headers` name
 /// one. The status, the response headers and the body.
 pub(crate) async fn post_mcp_head(
