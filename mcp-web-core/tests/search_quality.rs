@@ -7,8 +7,8 @@
 //! Like `corpus.rs`, it reads the document `tests/corpus/fetch.sh` fetched into
 //! `$MCP_WEB_CORPUS_DIR` (default `<repo>/.cache/corpus`), is ignored by default so that
 //! `cargo test --workspace` works on a fresh checkout, and fails (never skips) when the
-//! document is missing. `scripts/test.sh` runs it; for timings worth reporting, run it
-//! optimised:
+//! document is missing. `scripts/test.sh` runs it in a debug build (the hit rates; the timing
+//! check is for release builds only); for timings worth reporting, run it optimised:
 //!
 //! ```text
 //! cargo test --release -p mcp-web-core --test search_quality -- --ignored --nocapture
