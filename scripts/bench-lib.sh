@@ -46,14 +46,20 @@ machine_load() {
         "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
 }
 
-# Debian packages, installed when missing (with sudo when not root): need COMMAND PACKAGE.
+# Installs a Debian package (with sudo when not root), updating the package lists only when the
+# first attempt fails: apt_install PACKAGE.
+apt_install() {
+    local sudo_cmd=""
+    [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
+    $sudo_cmd apt-get install -y -q "$1" >/dev/null 2>&1 ||
+        { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$1" >/dev/null; }
+}
+
+# Debian packages, installed when missing: need COMMAND PACKAGE.
 need() {
     command -v "$1" >/dev/null && return
     bench_step "apt-get install $2 (Debian)"
-    local sudo_cmd=""
-    [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
-    $sudo_cmd apt-get install -y -q "$2" >/dev/null 2>&1 ||
-        { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q "$2" >/dev/null; }
+    apt_install "$2"
 }
 
 # wrk scripts for the three kinds of request in DIR (rest.lua, stateless.lua, session.lua), as

@@ -16,11 +16,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
     bench_step "apt-get install nginx-light (Debian)"
-    sudo_cmd=""
-    [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
-    $sudo_cmd apt-get install -y -q nginx-light >/dev/null 2>&1 ||
-        { $sudo_cmd apt-get update -q >/dev/null && $sudo_cmd apt-get install -y -q nginx-light >/dev/null; } ||
-        $sudo_cmd apt-get install -y -q nginx >/dev/null
+    apt_install nginx-light || apt_install nginx
 fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 
