@@ -322,7 +322,8 @@ impl Endpoint {
         if !self.sessions.touch(session) {
             return Err(parts);
         }
-        let Some(answer) = self.server.answer_task_method(&parts, body).await else {
+        // Boxed: a task method is rare, and its state would make every request's future larger.
+        let Some(answer) = Box::pin(self.server.answer_task_method(&parts, body)).await else {
             return Err(parts);
         };
         log_request(&method, None, "200", started);
@@ -364,8 +365,7 @@ impl Endpoint {
             return Err((parts, Some("tools/call".to_owned())));
         }
         // The name the log line and the span give: the catalog's, not a copy of the message's.
-        let named = operation.clone();
-        let tool: &str = &named.tool.name;
+        let tool: &str = &operation.tool.name;
         let span = tracing::info_span!(
             "mcp.tools_call",
             tool = %tool,
@@ -377,16 +377,10 @@ impl Endpoint {
         }
         // Instrumented where it is made: a future first bound to a name takes room twice in
         // this one's state.
-        let (response, outcome) = lane::answer(
-            self.server.clone(),
-            operation,
-            call,
-            parts,
-            era,
-            self.book.clone(),
-        )
-        .instrument(span.clone())
-        .await;
+        let (response, outcome) =
+            lane::answer(&self.server, operation, call, parts, era, &self.book)
+                .instrument(span.clone())
+                .await;
         span.in_scope(|| log_request("tools/call", Some(tool), outcome.as_str(), started));
         Ok(response)
     }

@@ -31,21 +31,18 @@ use crate::{
 /// its messages as log notifications — an SSE stream of those notifications and then the
 /// result, ending with the result's event.
 pub(crate) async fn answer(
-    server: McpServer,
-    operation: Arc<Operation>,
+    server: &McpServer,
+    operation: &Arc<Operation>,
     call: LaneCall<'_>,
     parts: http::request::Parts,
     era: Era,
-    book: Arc<SessionBook>,
+    book: &Arc<SessionBook>,
 ) -> (http::Response<McpBody>, Outcome) {
     let LaneCall { id, arguments, .. } = call;
     let in_flight = match &era {
         Era::Session(session) => Some(book.start(session, &id)),
         Era::Stateless => None,
     };
-    // Only calls in a session can be cancelled by a notice; a stateless call ends with its
-    // connection.
-    let cancelled = in_flight.as_ref().map(|c| c.token.clone());
     let wants_logs = match &era {
         Era::Session(session) => server.session_wants_info_logs(session),
         Era::Stateless => false,
@@ -62,15 +59,20 @@ pub(crate) async fn answer(
     };
     let legacy = matches!(era, Era::Session(_));
     let Some(mut logs) = logs else {
-        // Awaited where it is made: a future first bound to a name takes room twice in this
-        // one's state.
+        // Only calls in a session can be cancelled by a notice; a stateless call ends with
+        // its connection. Awaited where it is made: a future first bound to a name takes room
+        // twice in this one's state.
+        let cancelled = in_flight.as_ref().map(|call| &call.token);
         let result = server
-            .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), None)
+            .call_in_lane(operation, arguments, &parts, cancelled, None)
             .await;
         drop(in_flight);
         return answered(&id, result, legacy);
     };
-    // Only a call that may stream is moved to the heap, to be polled from a task below.
+    // Only a call that may stream is moved to the heap, to be polled from a task below, with
+    // its own handles on the server and the operation.
+    let (server, operation) = (server.clone(), operation.clone());
+    let cancelled = in_flight.as_ref().map(|call| call.token.clone());
     let mut run = Box::pin(async move {
         let result = server
             .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), logs_in)

@@ -9,18 +9,17 @@
 use std::sync::Arc;
 
 use futures::channel::mpsc::UnboundedSender;
-use rmcp::model::LoggingLevel;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, generated};
-use crate::{response::ToolAnswer, route::Operation, updates::lock};
+use crate::{response::ToolAnswer, route::Operation};
 
 impl McpServer {
     /// The generated tool `name`, unless a curated tool answers to it, there is none, it
     /// mirrors arguments into `Mcp-Param-*` headers, or its calls may become tasks: those calls
     /// are rmcp's.
-    pub(crate) fn lane_tool(&self, name: &str) -> Option<Arc<Operation>> {
+    pub(crate) fn lane_tool(&self, name: &str) -> Option<&Arc<Operation>> {
         if self.mount.registry.tool(name).is_some() {
             return None;
         }
@@ -28,15 +27,13 @@ impl McpServer {
         let operation = self.mount.catalog.get(name)?;
         // A call that may become a task is rmcp's too: the task methods are there.
         let support = self.mount.tasks.settings.support_of(operation);
-        (!operation.mirrors_headers() && !support.allows_tasks()).then(|| operation.clone())
+        (!operation.mirrors_headers() && !support.allows_tasks()).then_some(operation)
     }
 
     /// Whether the 2025-era session `id` gets log messages at the `info` level: every session
     /// does until `logging/setLevel` asks for less.
     pub(crate) fn session_wants_info_logs(&self, id: &str) -> bool {
-        lock(&self.mount.session_levels)
-            .get(id)
-            .is_none_or(|level| matches!(level, LoggingLevel::Debug | LoggingLevel::Info))
+        self.mount.session_levels.wants_info(id)
     }
 
     /// Call `operation` for the fast lane; `None` when `cancelled` (if given) fired first. The messages of

@@ -7,7 +7,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::Duration,
 };
 
@@ -49,7 +52,48 @@ pub(super) struct Mount {
 }
 
 /// Log levels set by `logging/setLevel`, by session id.
-pub(super) type SessionLevels = Arc<Mutex<HashMap<String, LoggingLevel>>>;
+pub(super) type SessionLevels = Arc<LevelTable>;
+
+/// The levels sessions set, and how many of them are above `info`: a lane call reads that count
+/// without the lock, since nearly every session keeps the default and gets its log messages.
+#[derive(Debug, Default)]
+pub(super) struct LevelTable {
+    levels: Mutex<HashMap<String, LoggingLevel>>,
+    above_info: AtomicUsize,
+}
+
+impl LevelTable {
+    pub(super) fn set(&self, id: &str, level: LoggingLevel) {
+        let mut levels = lock(&self.levels);
+        let before = levels.insert(id.to_owned(), level);
+        self.count(before, Some(level));
+    }
+
+    pub(super) fn remove(&self, id: &str) {
+        let mut levels = lock(&self.levels);
+        let before = levels.remove(id);
+        self.count(before, None);
+    }
+
+    /// Whether session `id` gets log messages at the `info` level.
+    pub(super) fn wants_info(&self, id: &str) -> bool {
+        self.above_info.load(Ordering::Acquire) == 0
+            || !above_info(lock(&self.levels).get(id).copied())
+    }
+
+    // Called with the lock held, so the count moves with the table.
+    fn count(&self, before: Option<LoggingLevel>, after: Option<LoggingLevel>) {
+        match (above_info(before), above_info(after)) {
+            (false, true) => self.above_info.fetch_add(1, Ordering::Release),
+            (true, false) => self.above_info.fetch_sub(1, Ordering::Release),
+            _ => return,
+        };
+    }
+}
+
+fn above_info(level: Option<LoggingLevel>) -> bool {
+    level.is_some_and(|level| !matches!(level, LoggingLevel::Debug | LoggingLevel::Info))
+}
 
 impl Mount {
     /// The mount of `config` at `mount_path`, calling tools through `dispatcher`. The catalog
@@ -116,7 +160,7 @@ impl Session {
     pub(super) fn set_level(&self, level: LoggingLevel, levels: &SessionLevels, id: Option<&str>) {
         *lock(&self.log_level) = Some(level);
         if let Some(id) = id {
-            lock(levels).insert(id.to_string(), level);
+            levels.set(id, level);
             *lock(&self.level_record) = Some((levels.clone(), id.to_string()));
         }
     }
@@ -125,7 +169,35 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         if let Some((levels, id)) = lock(&self.level_record).take() {
-            lock(&levels).remove(&id);
+            levels.remove(&id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rmcp::model::LoggingLevel;
+
+    use super::LevelTable;
+
+    #[test]
+    fn a_session_above_info_is_told_apart_and_the_count_follows_the_table() {
+        let table = LevelTable::default();
+        assert!(table.wants_info("a") && table.wants_info("b"));
+        table.set("a", LoggingLevel::Warning);
+        assert!(!table.wants_info("a") && table.wants_info("b"));
+        table.set("a", LoggingLevel::Error);
+        table.set("b", LoggingLevel::Debug);
+        assert!(!table.wants_info("a") && table.wants_info("b"));
+        table.set("a", LoggingLevel::Info);
+        assert!(table.wants_info("a"));
+        table.set("b", LoggingLevel::Critical);
+        table.remove("b");
+        table.remove("never-set");
+        assert!(table.wants_info("b"));
+        assert_eq!(
+            table.above_info.load(std::sync::atomic::Ordering::Relaxed),
+            0
+        );
     }
 }
