@@ -47,12 +47,10 @@ pub(crate) async fn answer(
         Era::Session(session) => server.session_wants_info_logs(session),
         Era::Stateless => false,
     };
-    // The channel exists only when a streamed line can become a log message. It is futures'
-    // channel: tokio's allocates a block of 32 slots up front, and nearly every call sends
-    // nothing on it.
+    // The queue exists only when a streamed line can become a log message.
     let (logs_in, logs) = match wants_logs {
         true => {
-            let (logs_in, logs) = futures::channel::mpsc::unbounded();
+            let (logs_in, logs) = super::logs::log_queue();
             (Some(logs_in), Some(logs))
         }
         false => (None, None),
@@ -103,7 +101,7 @@ pub(crate) async fn answer(
                 result = &mut run => {
                     // What arrived before the result goes out with it, in one write.
                     let mut last = BytesMut::new();
-                    while let Ok(data) = logs.try_recv() {
+                    while let Some(data) = logs.try_next() {
                         last.put(sse_event(&log_message(data)));
                     }
                     last.put(sse_event(&final_message(&id, result, legacy)));

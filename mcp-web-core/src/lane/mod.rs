@@ -18,11 +18,13 @@
 //! | `admission.rs` | which requests the lane takes, from the headers and then the message |
 //! | `answer.rs` | running the call and shaping its answer as rmcp would |
 //! | `book.rs` | calls in flight per session (for cancellation) |
+//! | `logs.rs` | the log messages of a call that may stream, queued for its answer |
 //! | `wire.rs` | the shapes messages are read into |
 
 mod admission;
 mod answer;
 mod book;
+mod logs;
 #[cfg(test)]
 mod tests;
 mod wire;
@@ -33,3 +35,4 @@ pub(crate) use admission::{
 };
 pub(crate) use answer::answer;
 pub(crate) use book::SessionBook;
+pub(crate) use logs::LogSender;

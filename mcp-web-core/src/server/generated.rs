@@ -26,6 +26,7 @@ use super::{
 use crate::{
     CallError,
     curated::{CallContext, LogLevel},
+    lane::LogSender,
     request::{build_request, forwarded_headers},
     resource::McpResourceRead,
     response::{ToolAnswer, read_body, resource_result, tool_answer, tool_result},
@@ -123,7 +124,7 @@ pub(super) async fn call_tool_in_lane(
     arguments: serde_json::Map<String, Value>,
     incoming: &http::request::Parts,
     cancelled: Option<&CancellationToken>,
-    logs: Option<futures::channel::mpsc::UnboundedSender<Value>>,
+    logs: Option<LogSender>,
 ) -> Option<ToolAnswer> {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
     let arguments = Value::Object(arguments);
@@ -347,8 +348,8 @@ pub(super) enum Relay {
     Nowhere,
     /// To the client through rmcp: progress and log notifications.
     Client(StreamReporter),
-    /// Into a channel, as the data of log messages (the fast lane sends them itself).
-    Channel(futures::channel::mpsc::UnboundedSender<Value>),
+    /// Into the lane's queue, as the data of log messages (the fast lane sends them itself).
+    Channel(LogSender),
 }
 
 impl Relay {
@@ -357,7 +358,7 @@ impl Relay {
             Relay::Nowhere => {}
             Relay::Client(reporter) => reporter.report(message).await,
             Relay::Channel(sender) => {
-                let _ = sender.unbounded_send(log_data(message));
+                sender.send(log_data(message));
             }
         }
     }

@@ -8,12 +8,11 @@
 
 use std::sync::Arc;
 
-use futures::channel::mpsc::UnboundedSender;
 use serde_json::{Map, Value};
 use tokio_util::sync::CancellationToken;
 
 use super::{McpServer, generated};
-use crate::{response::ToolAnswer, route::Operation};
+use crate::{lane::LogSender, response::ToolAnswer, route::Operation};
 
 impl McpServer {
     /// The generated tool `name`, unless a curated tool answers to it, there is none, it
@@ -44,7 +43,7 @@ impl McpServer {
         arguments: Map<String, Value>,
         incoming: &http::request::Parts,
         cancelled: Option<&CancellationToken>,
-        logs: Option<UnboundedSender<Value>>,
+        logs: Option<LogSender>,
     ) -> Option<ToolAnswer> {
         generated::call_tool_in_lane(&self.mount, operation, arguments, incoming, cancelled, logs)
             .await
