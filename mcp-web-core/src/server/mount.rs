@@ -84,10 +84,14 @@ impl LevelTable {
     // Called with the lock held, so the count moves with the table.
     fn count(&self, before: Option<LoggingLevel>, after: Option<LoggingLevel>) {
         match (above_info(before), above_info(after)) {
-            (false, true) => self.above_info.fetch_add(1, Ordering::Release),
-            (true, false) => self.above_info.fetch_sub(1, Ordering::Release),
-            _ => return,
-        };
+            (false, true) => {
+                self.above_info.fetch_add(1, Ordering::Release);
+            }
+            (true, false) => {
+                self.above_info.fetch_sub(1, Ordering::Release);
+            }
+            _ => {}
+        }
     }
 }
 
