@@ -65,7 +65,9 @@ impl fmt::Display for ConversionWarning {
 #[derive(Debug, Default)]
 pub(crate) struct Catalog {
     pub(crate) operations: Vec<Arc<Operation>>,
-    by_name: HashMap<String, usize>,
+    /// foldhash: the tool name of every call is looked up here, and SipHash costs more than the
+    /// rest of the lookup.
+    by_name: HashMap<String, usize, foldhash::fast::RandomState>,
     pub(crate) resources: Vec<ResourceEntry>,
     pub(crate) templates: Vec<TemplateEntry>,
     pub(crate) warnings: Vec<ConversionWarning>,

@@ -4,9 +4,12 @@
 
 use std::{borrow::Cow, sync::Arc};
 
-use http::{HeaderMap, HeaderName, header};
+use http::{HeaderMap, HeaderName};
 
-use super::wire;
+use super::{
+    headers::{CallHeaders, PostHeaders},
+    wire,
+};
 use crate::media;
 use serde_json::{Map, Value};
 
@@ -15,11 +18,8 @@ pub(crate) const STATELESS_VERSION: &str = "2026-07-28";
 /// Session-era versions rmcp knows; the lane leaves any other to rmcp.
 const SESSION_VERSIONS: [&str; 4] = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
 // Header names made once: looking up a `&str` name parses it on every request.
-const LAST_EVENT_ID: HeaderName = HeaderName::from_static("last-event-id");
 pub(crate) const MCP_PROTOCOL_VERSION: HeaderName = HeaderName::from_static("mcp-protocol-version");
 pub(crate) const MCP_SESSION_ID: HeaderName = HeaderName::from_static("mcp-session-id");
-const MCP_METHOD: HeaderName = HeaderName::from_static("mcp-method");
-const MCP_NAME: HeaderName = HeaderName::from_static("mcp-name");
 pub(super) const META_PROTOCOL_VERSION: &str = "io.modelcontextprotocol/protocolVersion";
 pub(super) const META_CLIENT_CAPABILITIES: &str = "io.modelcontextprotocol/clientCapabilities";
 pub(super) const META_LOG_LEVEL: &str = "io.modelcontextprotocol/logLevel";
@@ -48,11 +48,17 @@ impl Hosts {
         }))
     }
 
+    #[cfg(test)]
     pub(super) fn allow(&self, headers: &HeaderMap) -> bool {
+        self.allow_host(headers.get(http::header::HOST))
+    }
+
+    /// Whether the request's (first) `Host` is allowed.
+    fn allow_host(&self, host: Option<&http::HeaderValue>) -> bool {
         let Some(allowed) = &self.0 else {
             return true;
         };
-        let Some(text) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        let Some(text) = host.and_then(|v| v.to_str().ok()) else {
             return false;
         };
         let matches = |host: &str, port: Option<u16>| {
@@ -132,14 +138,17 @@ impl Admission {
     /// From the method and headers alone: whether the body is read here, and the era of a
     /// request the lane may take (`None` for rmcp).
     pub(crate) fn entry(&self, method: &http::Method, headers: &HeaderMap) -> Entry {
-        // rmcp answers other media types with 406 or 415 before reading the body.
-        if method != http::Method::POST
-            || !media::content_type_is(headers, "application/json")
-            || !accepts_json_and_sse(headers)
-        {
+        if method != http::Method::POST {
             return Entry::Transport;
         }
-        Entry::Body(self.era_of_post(headers))
+        let headers = PostHeaders::read(headers);
+        // rmcp answers other media types with 406 or 415 before reading the body.
+        let json = (headers.content_type.and_then(|value| value.to_str().ok()))
+            .is_some_and(|value| media::is(value, "application/json"));
+        if !json || !headers.accepts_json_and_sse() {
+            return Entry::Transport;
+        }
+        Entry::Body(self.era_of_post(&headers))
     }
 
     /// The era of a request the lane may take, or `None` for rmcp.
@@ -151,15 +160,15 @@ impl Admission {
         }
     }
 
-    fn era_of_post(&self, headers: &HeaderMap) -> Option<Era> {
-        if headers.contains_key(&LAST_EVENT_ID)
-            || (!self.any_origin && headers.contains_key(header::ORIGIN))
-            || !self.hosts.allow(headers)
+    fn era_of_post(&self, headers: &PostHeaders<'_>) -> Option<Era> {
+        if headers.last_event_id
+            || (!self.any_origin && headers.origin)
+            || !self.hosts.allow_host(headers.host)
         {
             return None;
         }
-        let version = single(headers, &MCP_PROTOCOL_VERSION)?;
-        match single(headers, &MCP_SESSION_ID)? {
+        let version = headers.protocol_version.text()?;
+        match headers.session_id.text()? {
             Some(id) => {
                 let known = version.is_none_or(|v| SESSION_VERSIONS.contains(&v));
                 (self.sessions && known && !id.is_empty()).then(|| Era::Session(Arc::from(id)))
@@ -167,37 +176,6 @@ impl Admission {
             None => (version == Some(STATELESS_VERSION)).then_some(Era::Stateless),
         }
     }
-}
-
-/// The one value of a header: `Some(None)` when absent, `None` when repeated or not text.
-fn single<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<Option<&'h str>> {
-    let mut values = headers.get_all(name).iter();
-    let Some(first) = values.next() else {
-        return Some(None);
-    };
-    if values.next().is_some() {
-        return None;
-    }
-    first.to_str().ok().map(Some)
-}
-
-/// Both media types named plainly; anything with parameters (a `q=0`) is left to rmcp.
-fn accepts_json_and_sse(headers: &HeaderMap) -> bool {
-    let (mut json, mut sse) = (false, false);
-    for value in headers.get_all(header::ACCEPT) {
-        let Ok(value) = value.to_str() else {
-            return false;
-        };
-        for entry in value.split(',') {
-            let entry = entry.trim();
-            if entry.contains(';') {
-                return false;
-            }
-            json |= entry.eq_ignore_ascii_case("application/json");
-            sse |= entry.eq_ignore_ascii_case("text/event-stream");
-        }
-    }
-    json && sse
 }
 
 /// A `tools/call` the lane can answer: its id, tool name (borrowed from the message where it
@@ -257,9 +235,8 @@ pub(crate) fn cancelled_request(body: &[u8]) -> Option<Value> {
 /// SEP-2243 headers of a 2026-07-28 `tools/call`, in their plain form; base64-encoded names and
 /// `Mcp-Param-*` headers are rmcp's to decode and check.
 fn standard_headers_fit(headers: &HeaderMap, name: &str) -> bool {
-    single(headers, &MCP_METHOD) == Some(Some("tools/call"))
-        && single(headers, &MCP_NAME) == Some(Some(name))
-        && !headers
-            .keys()
-            .any(|key| key.as_str().starts_with("mcp-param-"))
+    let headers = CallHeaders::read(headers);
+    headers.method.text() == Some(Some("tools/call"))
+        && headers.name.text() == Some(Some(name))
+        && !headers.params
 }

@@ -5,6 +5,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use foldhash::fast::RandomState;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -14,7 +15,9 @@ use crate::updates::lock;
 /// calls are in flight (so `notifications/cancelled` reaches them).
 #[derive(Debug, Default)]
 pub(crate) struct SessionBook {
-    pub(super) in_flight: Mutex<HashMap<(Arc<str>, CallId), CancellationToken>>,
+    /// Seeded foldhash: ids are the client's, so the hash stays keyed, but is cheaper than SipHash
+    /// for a key written and removed on every call.
+    pub(super) in_flight: Mutex<HashMap<(Arc<str>, CallId), CancellationToken, RandomState>>,
 }
 
 /// A request id as the lane takes them (an integer or a string), hashable as it is: no text is

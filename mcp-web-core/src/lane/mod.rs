@@ -18,12 +18,14 @@
 //! | `admission.rs` | which requests the lane takes, from the headers and then the message |
 //! | `answer.rs` | running the call and shaping its answer as rmcp would |
 //! | `book.rs` | calls in flight per session (for cancellation) |
+//! | `headers.rs` | the headers the lane decides on, found in one pass |
 //! | `logs.rs` | the log messages of a call that may stream, queued for its answer |
 //! | `wire.rs` | the shapes messages are read into |
 
 mod admission;
 mod answer;
 mod book;
+mod headers;
 mod logs;
 #[cfg(test)]
 mod tests;

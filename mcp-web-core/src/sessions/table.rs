@@ -11,7 +11,8 @@ use rmcp::transport::streamable_http_server::session::SessionId;
 /// Every open session, and the ones among them with a worker.
 #[derive(Default)]
 pub(super) struct Table {
-    pub(super) records: HashMap<SessionId, Record>,
+    /// foldhash: every session request looks its id up here (ids are the server's own, random).
+    pub(super) records: HashMap<SessionId, Record, foldhash::fast::RandomState>,
     /// The sessions with a worker (`Live` or `Reviving`): the few to choose from when parking.
     warm: Vec<SessionId>,
 }
