@@ -14,6 +14,7 @@ use std::{
     net::SocketAddr,
     panic::AssertUnwindSafe,
     rc::{Rc, Weak},
+    task::Poll,
 };
 
 use actix_http::Request as ActixRequest;
@@ -99,8 +100,12 @@ pub(crate) async fn call_on(
     }
 }
 
-/// Serve the calls sent to this worker through `app`, each in its own task, until the App is
-/// dropped. Runs on the worker (spawned on its `LocalSet` when the App service is built).
+/// Serve the calls sent to this worker through `app` until the App is dropped. Runs on the
+/// worker (spawned on its `LocalSet` when the App service is built).
+///
+/// A call is first polled right here: a handler that answers without waiting (most do) is done
+/// without a task of its own. One that waits goes on in its own task, so calls never queue
+/// behind each other.
 pub(crate) async fn serve_calls<S, B>(app: Weak<S>, mut calls: CallReceiver)
 where
     S: Service<ActixRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
@@ -108,7 +113,14 @@ where
 {
     while let Some(call) = calls.recv().await {
         let Some(app) = app.upgrade() else { return };
-        tokio::task::spawn_local(serve_call(app, call));
+        let mut call = Box::pin(serve_call(app, call));
+        if std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx)))
+            .await
+            .is_pending()
+        {
+            // Its first poll in the new task registers that task's waker wherever it waits.
+            tokio::task::spawn_local(call);
+        }
     }
 }
 
@@ -129,10 +141,12 @@ where
         std::future::poll_fn(|cx| app.poll_ready(cx)).await?;
         app.call(request).await
     };
+    // The exchange first: a handler that answers at once never looks at the caller's end.
     let outcome = tokio::select! {
+        biased;
+        outcome = AssertUnwindSafe(exchange).catch_unwind() => outcome,
         // The caller gave up (timeout, cancellation): dropping the exchange stops the handler.
         () = answer.closed() => return,
-        outcome = AssertUnwindSafe(exchange).catch_unwind() => outcome,
     };
     let response = match outcome {
         Ok(Ok(response)) => response.into_parts().1.map_into_boxed_body(),
@@ -145,8 +159,9 @@ where
     };
     let head = edge::in_process_response(&response);
     let body = tokio::select! {
-        () = answer.closed() => return,
+        biased;
         body = AssertUnwindSafe(body::dispatch_body(response.into_body())).catch_unwind() => body,
+        () = answer.closed() => return,
     };
     let _ = answer.send(body.map(|body| head.map(|()| body)));
 }
