@@ -61,20 +61,24 @@ pub(crate) async fn answer(
         // its connection. Awaited where it is made: a future first bound to a name takes room
         // twice in this one's state.
         let cancelled = in_flight.as_ref().map(|call| &call.token);
-        let result = server
-            .call_in_lane(operation, arguments, &parts, cancelled, None)
-            .await;
+        let call = server.call_in_lane(operation, arguments, &parts, cancelled, None);
+        let result = match &in_flight {
+            Some(in_flight) => in_flight.run(call).await,
+            None => call.await,
+        };
         drop(in_flight);
         return answered(&id, result, legacy);
     };
     // Only a call that may stream is moved to the heap, to be polled from a task below, with
     // its own handles on the server and the operation.
     let (server, operation) = (server.clone(), operation.clone());
-    let cancelled = in_flight.as_ref().map(|call| call.token.clone());
     let mut run = Box::pin(async move {
-        let result = server
-            .call_in_lane(&operation, arguments, &parts, cancelled.as_ref(), logs_in)
-            .await;
+        let cancelled = in_flight.as_ref().map(|call| &call.token);
+        let call = server.call_in_lane(&operation, arguments, &parts, cancelled, logs_in);
+        let result = match &in_flight {
+            Some(in_flight) => in_flight.run(call).await,
+            None => call.await,
+        };
         drop(in_flight);
         result
     });

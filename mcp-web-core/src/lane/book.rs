@@ -2,7 +2,12 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    future::Future,
+    pin::pin,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
 };
 
 use foldhash::fast::RandomState;
@@ -40,17 +45,14 @@ impl CallId {
 }
 
 impl SessionBook {
-    /// Register a call; the guard unregisters it when dropped.
+    /// A call of `session`, entered in the book when it first waits ([`InFlight::run`]); the
+    /// guard takes it out when dropped.
     pub(crate) fn start(self: &Arc<Self>, session: &Arc<str>, id: &Value) -> InFlight {
-        let token = CancellationToken::new();
-        let key = CallId::of(id).map(|id| (session.clone(), id));
-        if let Some(key) = &key {
-            lock(&self.in_flight).insert(key.clone(), token.clone());
-        }
         InFlight {
             book: self.clone(),
-            key,
-            token,
+            key: CallId::of(id).map(|id| (session.clone(), id)),
+            token: CancellationToken::new(),
+            entered: AtomicBool::new(false),
         }
     }
 
@@ -66,17 +68,49 @@ impl SessionBook {
     }
 }
 
-/// A lane call registered in the [`SessionBook`].
+/// A lane call of a session, cancellable through the [`SessionBook`] once it waits.
 #[derive(Debug)]
 pub(crate) struct InFlight {
     book: Arc<SessionBook>,
     key: Option<(Arc<str>, CallId)>,
     pub(super) token: CancellationToken,
+    /// In the book: the call has waited once.
+    entered: AtomicBool,
+}
+
+impl InFlight {
+    /// Run `call`, entering it in the book the first time it waits.
+    ///
+    /// A call that ends in its first poll (most do: the handler answers at once) never takes
+    /// the book's lock: no notice can be read for it before it is over, and one read on
+    /// another thread meanwhile finds the call over, as it would a moment later. Entered
+    /// after the poll that waited, the token already wakes that poll's waiter.
+    pub(super) async fn run<F: Future>(&self, call: F) -> F::Output {
+        let mut call = pin!(call);
+        std::future::poll_fn(|cx| {
+            let poll = call.as_mut().poll(cx);
+            if poll.is_pending() {
+                self.enter();
+            }
+            poll
+        })
+        .await
+    }
+
+    pub(super) fn enter(&self) {
+        if let Some(key) = &self.key
+            && !self.entered.swap(true, Ordering::Relaxed)
+        {
+            lock(&self.book.in_flight).insert(key.clone(), self.token.clone());
+        }
+    }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        if let Some(key) = &self.key {
+        if let Some(key) = &self.key
+            && *self.entered.get_mut()
+        {
             lock(&self.book.in_flight).remove(key);
         }
     }

@@ -222,6 +222,12 @@ fn calls_in_flight_are_cancelled_by_session_and_id_and_forgotten_when_done() {
     let book = Arc::new(SessionBook::default());
     let session: Arc<str> = Arc::from("s");
     let call = book.start(&session, &json!(7));
+    book.cancel("s", &json!(7));
+    assert!(
+        !call.token.is_cancelled(),
+        "a call that has not waited yet is not in the book"
+    );
+    call.enter();
     book.cancel("other", &json!(7));
     book.cancel("s", &json!("7"));
     assert!(
@@ -229,6 +235,29 @@ fn calls_in_flight_are_cancelled_by_session_and_id_and_forgotten_when_done() {
         "another session or id type must not cancel"
     );
     book.cancel("s", &json!(7));
+    assert!(call.token.is_cancelled());
+    drop(call);
+    assert!(lock(&book.in_flight).is_empty());
+}
+
+#[test]
+fn a_call_enters_the_book_only_once_it_waits() {
+    let book = Arc::new(SessionBook::default());
+    let session: Arc<str> = Arc::from("s");
+    let call = book.start(&session, &json!(1));
+    futures::executor::block_on(call.run(async {}));
+    assert!(lock(&book.in_flight).is_empty());
+    let mut waited = false;
+    futures::executor::block_on(call.run(std::future::poll_fn(|cx| {
+        if waited {
+            return std::task::Poll::Ready(());
+        }
+        waited = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    })));
+    assert_eq!(lock(&book.in_flight).len(), 1);
+    book.cancel("s", &json!(1));
     assert!(call.token.is_cancelled());
     drop(call);
     assert!(lock(&book.in_flight).is_empty());
