@@ -22,7 +22,7 @@ pub(crate) fn incoming_request(request: &HttpRequest) -> http::Request<()> {
     *converted.method_mut() = http_method(request.method());
     *converted.uri_mut() = http_uri(request.uri());
     *converted.version_mut() = http_version(request.version());
-    copy_to_http(request.headers(), converted.headers_mut());
+    *converted.headers_mut() = http_headers(request.headers());
     converted
 }
 
@@ -76,16 +76,25 @@ pub(crate) fn in_process_response<B: MessageBody>(
     let mut converted = http::Response::new(());
     *converted.status_mut() = http::StatusCode::from_u16(response.status().as_u16())
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    copy_to_http(response.headers(), converted.headers_mut());
+    *converted.headers_mut() = http_headers(response.headers());
     converted
 }
 
-/// Append actix's headers to an `http` 1 map, every value of every name, in order.
-pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap) {
-    into.reserve(from.len());
-    let mut values = all_values(|| from.iter().map(|(_, value)| value.as_bytes()));
+/// Actix's headers as an `http` 1 map, every value of every name, in order.
+///
+/// Two passes over actix's map (each step of its iterator costs more than the copy): one to
+/// size the map and one buffer for every value, one to copy each value into that buffer and
+/// hand it over as a slice of it.
+pub(crate) fn http_headers(from: &header::HeaderMap) -> http::HeaderMap {
+    let (count, length) = from.iter().fold((0, 0), |(count, length), (_, value)| {
+        (count + 1, length + value.len())
+    });
+    let mut into = http::HeaderMap::with_capacity(count);
+    let mut values = BytesMut::with_capacity(length);
     for (name, value) in from {
-        let value = values.split_to(value.len());
+        values.extend_from_slice(value.as_bytes());
+        // Within the capacity reserved above: the value is split off, nothing is reallocated.
+        let value = values.split().freeze();
         // Both crates accept exactly the same names and values, so nothing is skipped here.
         if let (Some(name), Ok(value)) =
             (http_name(name), http::HeaderValue::from_maybe_shared(value))
@@ -93,6 +102,7 @@ pub(crate) fn copy_to_http(from: &header::HeaderMap, into: &mut http::HeaderMap)
             into.append(name, value);
         }
     }
+    into
 }
 
 /// The `mcp-*` names clients send with every MCP request, made once: a name outside the
@@ -104,14 +114,28 @@ const MCP_NAMES: [http::HeaderName; 4] = [
     http::HeaderName::from_static("mcp-name"),
 ];
 
+/// The name as `http` 1's: the names nearly every request or answer has are matched as text,
+/// cheaper than parsing them again; any other is parsed.
 fn http_name(name: &header::HeaderName) -> Option<http::HeaderName> {
+    use http::header as h;
     let text = name.as_str();
-    if text.starts_with("mcp-")
-        && let Some(known) = MCP_NAMES.iter().find(|known| known.as_str() == text)
-    {
-        return Some(known.clone());
-    }
-    http::HeaderName::from_bytes(text.as_bytes()).ok()
+    let known = match text {
+        "host" => h::HOST,
+        "accept" => h::ACCEPT,
+        "content-type" => h::CONTENT_TYPE,
+        "content-length" => h::CONTENT_LENGTH,
+        "authorization" => h::AUTHORIZATION,
+        "user-agent" => h::USER_AGENT,
+        "accept-encoding" => h::ACCEPT_ENCODING,
+        "connection" => h::CONNECTION,
+        "cache-control" => h::CACHE_CONTROL,
+        "mcp-protocol-version" => MCP_NAMES[0].clone(),
+        "mcp-session-id" => MCP_NAMES[1].clone(),
+        "mcp-method" => MCP_NAMES[2].clone(),
+        "mcp-name" => MCP_NAMES[3].clone(),
+        _ => return http::HeaderName::from_bytes(text.as_bytes()).ok(),
+    };
+    Some(known)
 }
 
 /// An `http` 1 header map as actix headers, every value of every name, in order.
