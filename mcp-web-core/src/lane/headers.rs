@@ -5,7 +5,7 @@
 //! costs a fraction of that, and the answers are the same: the first value where a lookup would
 //! take the first, and "repeated" where a header must appear at most once.
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, header};
 
 /// A header that may appear at most once.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,19 +60,22 @@ impl<'h> PostHeaders<'h> {
     pub(super) fn read(headers: &'h HeaderMap) -> Self {
         let mut seen = Self::default();
         for (name, value) in headers {
-            match name.as_str() {
-                "content-type" => {
-                    seen.content_type.get_or_insert(value);
+            // Standard names compare as a tag; only the others are compared as text.
+            if name == header::CONTENT_TYPE {
+                seen.content_type.get_or_insert(value);
+            } else if name == header::ACCEPT {
+                seen.accept(value);
+            } else if name == header::HOST {
+                seen.host.get_or_insert(value);
+            } else if name == header::ORIGIN {
+                seen.origin = true;
+            } else {
+                match name.as_str() {
+                    "mcp-protocol-version" => seen.protocol_version.add(value),
+                    "mcp-session-id" => seen.session_id.add(value),
+                    "last-event-id" => seen.last_event_id = true,
+                    _ => {}
                 }
-                "accept" => seen.accept(value),
-                "last-event-id" => seen.last_event_id = true,
-                "origin" => seen.origin = true,
-                "host" => {
-                    seen.host.get_or_insert(value);
-                }
-                "mcp-protocol-version" => seen.protocol_version.add(value),
-                "mcp-session-id" => seen.session_id.add(value),
-                _ => {}
             }
         }
         seen
