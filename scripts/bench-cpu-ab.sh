@@ -21,7 +21,9 @@ rounds="${ROUNDS:-10}"
 need wrk wrk
 
 work="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+# The servers are started in process substitutions, so they are not this shell's jobs: their
+# pids are killed instead.
+trap 'kill ${old_pid:-} ${new_pid:-} $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 wrk_requests "$work"
 
 # start NAME BINARY: runs a server, prints its pid and port.
