@@ -5,7 +5,7 @@
 // 2025-era sessions served here still have them.
 #![allow(deprecated)]
 
-use std::{convert::Infallible, sync::Arc};
+use std::{convert::Infallible, pin::pin, sync::Arc};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use futures::StreamExt;
@@ -60,11 +60,18 @@ pub(crate) async fn answer(
         // Only calls in a session can be cancelled by a notice; a stateless call ends with
         // its connection. Awaited where it is made: a future first bound to a name takes room
         // twice in this one's state.
-        let cancelled = in_flight.as_ref().map(|call| &call.token);
-        let call = server.call_in_lane(operation, arguments, &parts, cancelled, None);
         let result = match &in_flight {
-            Some(in_flight) => in_flight.run(call).await,
-            None => call.await,
+            Some(call) => {
+                let cancelled = Some(&call.token);
+                let exchange =
+                    pin!(server.call_in_lane(operation, arguments, &parts, cancelled, None));
+                call.run(exchange).await
+            }
+            None => {
+                server
+                    .call_in_lane(operation, arguments, &parts, None, None)
+                    .await
+            }
         };
         drop(in_flight);
         return answered(&id, result, legacy);
@@ -73,11 +80,18 @@ pub(crate) async fn answer(
     // its own handles on the server and the operation.
     let (server, operation) = (server.clone(), operation.clone());
     let mut run = Box::pin(async move {
-        let cancelled = in_flight.as_ref().map(|call| &call.token);
-        let call = server.call_in_lane(&operation, arguments, &parts, cancelled, logs_in);
         let result = match &in_flight {
-            Some(in_flight) => in_flight.run(call).await,
-            None => call.await,
+            Some(call) => {
+                let cancelled = Some(&call.token);
+                let exchange =
+                    pin!(server.call_in_lane(&operation, arguments, &parts, cancelled, logs_in));
+                call.run(exchange).await
+            }
+            None => {
+                server
+                    .call_in_lane(&operation, arguments, &parts, None, logs_in)
+                    .await
+            }
         };
         drop(in_flight);
         result

@@ -3,7 +3,7 @@
 use std::{
     collections::HashMap,
     future::Future,
-    pin::pin,
+    pin::Pin,
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
@@ -85,8 +85,10 @@ impl InFlight {
     /// the book's lock: no notice can be read for it before it is over, and one read on
     /// another thread meanwhile finds the call over, as it would a moment later. Entered
     /// after the poll that waited, the token already wakes that poll's waiter.
-    pub(super) async fn run<F: Future>(&self, call: F) -> F::Output {
-        let mut call = pin!(call);
+    ///
+    /// The caller pins the call where it stands: taken by value, it would be kept twice in
+    /// this future's state (as the argument and as the pinned copy).
+    pub(super) async fn run<F: Future>(&self, mut call: Pin<&mut F>) -> F::Output {
         std::future::poll_fn(|cx| {
             let poll = call.as_mut().poll(cx);
             if poll.is_pending() {

@@ -245,17 +245,17 @@ fn a_call_enters_the_book_only_once_it_waits() {
     let book = Arc::new(SessionBook::default());
     let session: Arc<str> = Arc::from("s");
     let call = book.start(&session, &json!(1));
-    futures::executor::block_on(call.run(async {}));
+    futures::executor::block_on(call.run(std::pin::pin!(async {})));
     assert!(lock(&book.in_flight).is_empty());
     let mut waited = false;
-    futures::executor::block_on(call.run(std::future::poll_fn(|cx| {
+    futures::executor::block_on(call.run(std::pin::pin!(std::future::poll_fn(|cx| {
         if waited {
             return std::task::Poll::Ready(());
         }
         waited = true;
         cx.waker().wake_by_ref();
         std::task::Poll::Pending
-    })));
+    }))));
     assert_eq!(lock(&book.in_flight).len(), 1);
     book.cancel("s", &json!(1));
     assert!(call.token.is_cancelled());
