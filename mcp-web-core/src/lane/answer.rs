@@ -18,7 +18,7 @@ use rmcp::model::{
 };
 use serde_json::Value;
 
-use super::{Era, LaneCall, SessionBook};
+use super::{Era, LaneCall, LogSender, SessionBook, book::InFlight};
 use crate::{
     McpBody,
     response::{JsonAnswer, ToolAnswer},
@@ -60,19 +60,15 @@ pub(crate) async fn answer(
         // Only calls in a session can be cancelled by a notice; a stateless call ends with
         // its connection. Awaited where it is made: a future first bound to a name takes room
         // twice in this one's state.
-        let result = match &in_flight {
-            Some(call) => {
-                let cancelled = Some(&call.token);
-                let exchange =
-                    pin!(server.call_in_lane(operation, arguments, &parts, cancelled, None));
-                call.run(exchange).await
-            }
-            None => {
-                server
-                    .call_in_lane(operation, arguments, &parts, None, None)
-                    .await
-            }
-        };
+        let result = run_call(
+            server,
+            operation,
+            arguments,
+            &parts,
+            in_flight.as_ref(),
+            None,
+        )
+        .await;
         drop(in_flight);
         return answered(&id, result, legacy);
     };
@@ -80,19 +76,15 @@ pub(crate) async fn answer(
     // its own handles on the server and the operation.
     let (server, operation) = (server.clone(), operation.clone());
     let mut run = Box::pin(async move {
-        let result = match &in_flight {
-            Some(call) => {
-                let cancelled = Some(&call.token);
-                let exchange =
-                    pin!(server.call_in_lane(&operation, arguments, &parts, cancelled, logs_in));
-                call.run(exchange).await
-            }
-            None => {
-                server
-                    .call_in_lane(&operation, arguments, &parts, None, logs_in)
-                    .await
-            }
-        };
+        let result = run_call(
+            &server,
+            &operation,
+            arguments,
+            &parts,
+            in_flight.as_ref(),
+            logs_in,
+        )
+        .await;
         drop(in_flight);
         result
     });
@@ -139,6 +131,35 @@ pub(crate) async fn answer(
         .body(McpBody::new(http_body_util::StreamBody::new(events)))
         .expect("a valid response");
     (response, Outcome::Streamed)
+}
+
+/// Run the call; a session's call becomes cancellable by a notice once it waits.
+async fn run_call(
+    server: &McpServer,
+    operation: &Operation,
+    arguments: serde_json::Map<String, Value>,
+    parts: &http::request::Parts,
+    in_flight: Option<&InFlight>,
+    logs: Option<LogSender>,
+) -> Option<ToolAnswer> {
+    match in_flight {
+        Some(in_flight) => {
+            // Pinned where it stands, so `run` borrows it instead of keeping a copy.
+            let exchange = pin!(server.call_in_lane(
+                operation,
+                arguments,
+                parts,
+                Some(&in_flight.token),
+                logs
+            ));
+            in_flight.run(exchange).await
+        }
+        None => {
+            server
+                .call_in_lane(operation, arguments, parts, None, logs)
+                .await
+        }
+    }
 }
 
 /// The whole answer to call `id` as one JSON body, and how the call ended.
