@@ -17,8 +17,13 @@ pub(crate) fn is(media: &str, expected: &str) -> bool {
 
 /// Whether the `Content-Type` of `headers` is `expected` (lower-case, without parameters).
 pub(crate) fn content_type_is(headers: &http::HeaderMap, expected: &str) -> bool {
-    headers
-        .get(http::header::CONTENT_TYPE)
+    value_is(headers.get(http::header::CONTENT_TYPE), expected)
+}
+
+/// Whether a media-type header `value`, when there is one, is `expected` (lower-case, without
+/// parameters).
+pub(crate) fn value_is(value: Option<&http::HeaderValue>, expected: &str) -> bool {
+    value
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| is(value, expected))
 }

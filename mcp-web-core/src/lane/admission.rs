@@ -143,9 +143,9 @@ impl Admission {
         }
         let headers = PostHeaders::read(headers);
         // rmcp answers other media types with 406 or 415 before reading the body.
-        let json = (headers.content_type.and_then(|value| value.to_str().ok()))
-            .is_some_and(|value| media::is(value, "application/json"));
-        if !json || !headers.accepts_json_and_sse() {
+        if !media::value_is(headers.content_type, "application/json")
+            || !headers.accepts_json_and_sse()
+        {
             return Entry::Transport;
         }
         Entry::Body(self.era_of_post(&headers))
