@@ -12,11 +12,12 @@ use jsonschema::{
     JsonType,
     json::{Array, Json, Node, NodeIdentity, Object},
 };
-use serde::{
-    Deserialize, Deserializer,
-    de::{MapAccess, SeqAccess, Visitor},
-};
+use serde::{Deserialize, Deserializer, de::Visitor};
 use serde_json::{Number, Value};
+
+pub(crate) use read::NotJson;
+
+mod read;
 
 /// One JSON value of a document read in place.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,8 +39,8 @@ pub(crate) fn output_validator(schema: &Value) -> Option<jsonschema::Validator<I
 
 impl<'a> Instance<'a> {
     /// Read `bytes` as one JSON document, as `serde_json::from_slice::<Value>` would.
-    pub(crate) fn read(bytes: &'a [u8]) -> serde_json::Result<Self> {
-        crate::json::read(bytes)
+    pub(crate) fn read(bytes: &'a [u8]) -> Result<Self, NotJson> {
+        read::document(std::str::from_utf8(bytes).map_err(|_| NotJson)?)
     }
 
     pub(crate) fn is_object(&self) -> bool {
@@ -219,78 +220,6 @@ impl<'a> Array<'a, InPlace> for &'a [Instance<'a>] {
 
     fn elements(&self) -> Self::ElementsIter {
         self.iter()
-    }
-}
-
-impl<'de> Deserialize<'de> for Instance<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(InstanceVisitor)
-    }
-}
-
-struct InstanceVisitor;
-
-impl<'de> Visitor<'de> for InstanceVisitor {
-    type Value = Instance<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Instance<'de>, E> {
-        Ok(Instance::Null)
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Instance<'de>, E> {
-        Ok(Instance::Bool(value))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Instance<'de>, E> {
-        Ok(Instance::Number(value.into()))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Instance<'de>, E> {
-        Ok(Instance::Number(value.into()))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Instance<'de>, E> {
-        // As `Value` reads it: JSON has no non-finite numbers, so this is `null` only in theory.
-        Ok(Number::from_f64(value).map_or(Instance::Null, Instance::Number))
-    }
-
-    fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Instance<'de>, E> {
-        Ok(Instance::String(Cow::Borrowed(text)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Instance<'de>, E> {
-        Ok(Instance::String(Cow::Owned(text.to_owned())))
-    }
-
-    fn visit_string<E>(self, text: String) -> Result<Instance<'de>, E> {
-        Ok(Instance::String(Cow::Owned(text)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Instance<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Instance::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Instance<'de>, A::Error> {
-        // Room for a usual record up front: growing a vector is a copy each time.
-        let mut members: Vec<(Cow<'de, str>, Instance<'de>)> = Vec::with_capacity(16);
-        while let Some(Text(name)) = map.next_key()? {
-            let value = map.next_value()?;
-            // A repeated name keeps its last value, as in `Value`. Objects of answers are
-            // small; the scan is what a map would cost.
-            match members.iter_mut().find(|(seen, _)| *seen == name) {
-                Some((_, earlier)) => *earlier = value,
-                None => members.push((name, value)),
-            }
-        }
-        Ok(Instance::Object(members))
     }
 }
 

@@ -1,0 +1,513 @@
+//! Reading a JSON document into an [`Instance`] in one pass over its text, without serde.
+//!
+//! A tool's answer is read on every call only to be checked against its output schema; through
+//! serde's visitors that was ~20 instructions a byte of a usual record, the largest single cost
+//! of a call the mount owns. This reader walks the text once, borrows every string without an
+//! escape, and refuses exactly what `serde_json::from_str::<Value>` refuses (the grammar of RFC
+//! 8259, lone surrogates in `\u` escapes, nesting deeper than serde_json's limit); a property
+//! test holds the two together. Numbers other than plain non-negative integers are handed to
+//! serde_json, so every `Number` is the one it would make.
+
+use std::borrow::Cow;
+
+use serde_json::{Number, Value};
+
+use super::Instance;
+
+/// serde_json's default recursion limit: a document nested deeper is refused.
+const DEPTH_LIMIT: usize = 128;
+
+/// The document is not JSON (or nests deeper than serde_json reads).
+#[derive(Debug)]
+pub(crate) struct NotJson;
+
+/// `text` as one JSON document.
+pub(crate) fn document(text: &str) -> Result<Instance<'_>, NotJson> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        depth_left: DEPTH_LIMIT,
+    };
+    let value = reader.value()?;
+    reader.skip_whitespace();
+    match reader.at == reader.bytes.len() {
+        true => Ok(value),
+        false => Err(NotJson),
+    }
+}
+
+/// Where the first quote, backslash or control character at or after `at` is (the length of
+/// `bytes` if none): eight bytes at a time, as strings are mostly plain.
+fn special_byte(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `word` below `limit`; exact up to the lowest one found.
+    let below = |word: u64, limit: u64| word.wrapping_sub(ONES * limit) & !word & HIGH;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let found = below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1)
+            | below(word, 0x20);
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&byte) = bytes.get(at) {
+        if byte == b'"' || byte == b'\\' || byte < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    depth_left: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    /// The next byte after whitespace, taken.
+    fn next_token(&mut self) -> Result<u8, NotJson> {
+        self.skip_whitespace();
+        let byte = self.peek().ok_or(NotJson)?;
+        self.at += 1;
+        Ok(byte)
+    }
+
+    fn value(&mut self) -> Result<Instance<'a>, NotJson> {
+        match self.next_token()? {
+            b'{' => self.nested(Self::object),
+            b'[' => self.nested(Self::array),
+            b'"' => self.string().map(Instance::String),
+            b't' => self.word(b"rue", Instance::Bool(true)),
+            b'f' => self.word(b"alse", Instance::Bool(false)),
+            b'n' => self.word(b"ull", Instance::Null),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(NotJson),
+        }
+    }
+
+    fn nested(
+        &mut self,
+        read: fn(&mut Self) -> Result<Instance<'a>, NotJson>,
+    ) -> Result<Instance<'a>, NotJson> {
+        self.depth_left -= 1;
+        if self.depth_left == 0 {
+            return Err(NotJson);
+        }
+        let value = read(self);
+        self.depth_left += 1;
+        value
+    }
+
+    fn word(&mut self, rest: &[u8], value: Instance<'a>) -> Result<Instance<'a>, NotJson> {
+        match self.bytes[self.at..].starts_with(rest) {
+            true => {
+                self.at += rest.len();
+                Ok(value)
+            }
+            false => Err(NotJson),
+        }
+    }
+
+    /// After `{`. A repeated name keeps its last value at its first place, as in `Value`.
+    fn object(&mut self) -> Result<Instance<'a>, NotJson> {
+        // Room for a usual record up front: growing a vector is a copy each time.
+        let mut members: Vec<(Cow<'a, str>, Instance<'a>)> = Vec::with_capacity(16);
+        match self.next_token()? {
+            b'}' => return Ok(Instance::Object(members)),
+            b'"' => {}
+            _ => return Err(NotJson),
+        }
+        loop {
+            let name = self.string()?;
+            if self.next_token()? != b':' {
+                return Err(NotJson);
+            }
+            let value = self.value()?;
+            // Objects of answers are small; the scan is what a map would cost.
+            match members.iter_mut().find(|(seen, _)| *seen == name) {
+                Some((_, earlier)) => *earlier = value,
+                None => members.push((name, value)),
+            }
+            match self.next_token()? {
+                b',' if self.next_token()? == b'"' => {}
+                b'}' => return Ok(Instance::Object(members)),
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// After `[`.
+    fn array(&mut self) -> Result<Instance<'a>, NotJson> {
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            return Ok(Instance::Array(items));
+        }
+        loop {
+            items.push(self.value()?);
+            match self.next_token()? {
+                b',' => {}
+                b']' => return Ok(Instance::Array(items)),
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// After the opening quote: borrowed up to the first escape, owned from there.
+    fn string(&mut self) -> Result<Cow<'a, str>, NotJson> {
+        let start = self.at;
+        self.at = special_byte(self.bytes, start);
+        match *self.bytes.get(self.at).ok_or(NotJson)? {
+            b'"' => {
+                self.at += 1;
+                // Quotes and backslashes are ASCII: both ends are character boundaries.
+                return Ok(Cow::Borrowed(&self.text[start..self.at - 1]));
+            }
+            b'\\' => {}
+            _ => return Err(NotJson),
+        }
+        let mut owned = String::with_capacity(self.at - start + 16);
+        owned.push_str(&self.text[start..self.at]);
+        loop {
+            // At a backslash.
+            self.at += 1;
+            self.escape(&mut owned)?;
+            let run = self.at;
+            self.at = special_byte(self.bytes, run);
+            owned.push_str(&self.text[run..self.at]);
+            match *self.bytes.get(self.at).ok_or(NotJson)? {
+                b'"' => {
+                    self.at += 1;
+                    return Ok(Cow::Owned(owned));
+                }
+                b'\\' => {}
+                _ => return Err(NotJson),
+            }
+        }
+    }
+
+    /// After a backslash.
+    fn escape(&mut self, out: &mut String) -> Result<(), NotJson> {
+        let byte = self.peek().ok_or(NotJson)?;
+        self.at += 1;
+        let decoded = match byte {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => self.unicode_escape()?,
+            _ => return Err(NotJson),
+        };
+        out.push(decoded);
+        Ok(())
+    }
+
+    /// After `\u`: one code point, a surrogate pair taking two escapes; a lone surrogate is
+    /// refused, as serde_json refuses it.
+    fn unicode_escape(&mut self) -> Result<char, NotJson> {
+        let first = self.hex4()?;
+        let code = match first {
+            0xD800..=0xDBFF => {
+                if !self.bytes[self.at..].starts_with(b"\\u") {
+                    return Err(NotJson);
+                }
+                self.at += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return Err(NotJson);
+                }
+                0x1_0000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(NotJson),
+            _ => u32::from(first),
+        };
+        char::from_u32(code).ok_or(NotJson)
+    }
+
+    fn hex4(&mut self) -> Result<u16, NotJson> {
+        let digits = self.bytes.get(self.at..self.at + 4).ok_or(NotJson)?;
+        let mut value = 0u16;
+        for &digit in digits {
+            let nibble = match digit {
+                b'0'..=b'9' => digit - b'0',
+                b'a'..=b'f' => digit - b'a' + 10,
+                b'A'..=b'F' => digit - b'A' + 10,
+                _ => return Err(NotJson),
+            };
+            value = value << 4 | u16::from(nibble);
+        }
+        self.at += 4;
+        Ok(value)
+    }
+
+    /// After the number's first byte: its text checked against the grammar here, its value a
+    /// `u64` for a plain integer of up to 19 digits, anything else made by serde_json.
+    fn number(&mut self) -> Result<Instance<'a>, NotJson> {
+        let start = self.at - 1;
+        let negative = self.bytes[start] == b'-';
+        let first = match negative {
+            true => {
+                let byte = self.peek().ok_or(NotJson)?;
+                self.at += 1;
+                byte
+            }
+            false => self.bytes[start],
+        };
+        // The integer part: `0`, or a digit 1–9 and more digits.
+        match first {
+            b'0' => {}
+            b'1'..=b'9' => {
+                self.digits();
+            }
+            _ => return Err(NotJson),
+        }
+        let mut plain = !negative;
+        if self.peek() == Some(b'.') {
+            plain = false;
+            self.at += 1;
+            if self.digits() == 0 {
+                return Err(NotJson);
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            plain = false;
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(NotJson);
+            }
+        }
+        let text = &self.text[start..self.at];
+        if plain && text.len() <= 19 {
+            let value = text
+                .bytes()
+                .fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+            return Ok(Instance::Number(Number::from(value)));
+        }
+        // As `Value` reads it; a number out of range is not JSON serde_json reads.
+        match serde_json::from_str::<Value>(text).map_err(|_| NotJson)? {
+            Value::Number(number) => Ok(Instance::Number(number)),
+            _ => Ok(Instance::Null),
+        }
+    }
+
+    /// The digits from here; how many.
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::document;
+
+    /// Ours and serde_json's verdicts on `text` are the same, and so are the values.
+    fn agree(text: &str) {
+        let ours = document(text);
+        let theirs = serde_json::from_str::<Value>(text);
+        match (&ours, &theirs) {
+            (Ok(ours), Ok(theirs)) => assert_eq!(&Value::from(ours), theirs, "{text:?}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_and_refuses_as_serde_json_does() {
+        let texts = [
+            "",
+            " ",
+            "null",
+            " null ",
+            "nul",
+            "nulll",
+            "true",
+            "tru",
+            "false",
+            "falsee",
+            "[]",
+            "[ ]",
+            "{}",
+            "{ }",
+            "[1,]",
+            "[,1]",
+            "[1 2]",
+            "{\"a\":1,}",
+            "{,}",
+            "{\"a\" 1}",
+            "{\"a\":}",
+            "{1:2}",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\":1,\"a\":2,\"b\":[{}]}",
+            "\"\"",
+            "\"abc",
+            "\"a\\\"b\"",
+            "\"\\\\\\/\\b\\f\\n\\r\\t\"",
+            "\"\\x\"",
+            "\"\\u00e9\"",
+            "\"\\u00E9\\u0000\"",
+            "\"\\u12\"",
+            "\"\\u12g4\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "\"\\ud83d x\"",
+            "\"\\ud83d\\n\"",
+            "\"\\ud83d\\ud83d\"",
+            "\"\\ude00\"",
+            "\"\\ud83d\\u0041\"",
+            "\"tab\there\"",
+            "\"nl\nhere\"",
+            "\"\u{7f}é😀\"",
+            "0",
+            "-0",
+            "01",
+            "-01",
+            "-",
+            "--1",
+            "+1",
+            "1.",
+            ".5",
+            "1.5",
+            "-1.5e-3",
+            "1e",
+            "1e+",
+            "1E5",
+            "1e+5",
+            "0.0",
+            "-0.0",
+            "1.0",
+            "18446744073709551615",
+            "18446744073709551616",
+            "9999999999999999999",
+            "10000000000000000000",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "123456789012345678901234",
+            "1 2",
+            "[1]x",
+            "\u{c}1",
+            "1\u{c}",
+            "\t\r\n[\t1\r,\n2 ]\n",
+            "[\"a\",{\"b\":[null]}]",
+        ];
+        for text in texts {
+            agree(text);
+        }
+    }
+
+    #[test]
+    fn nests_as_deep_as_serde_json_and_no_deeper() {
+        for depth in [126, 127, 128, 129] {
+            agree(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+            let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+            agree(&objects);
+        }
+    }
+
+    /// Text made of JSON's own pieces, most of it almost JSON.
+    fn near_json() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("{"),
+            Just("}"),
+            Just("["),
+            Just("]"),
+            Just(","),
+            Just(":"),
+            Just("\""),
+            Just("\\"),
+            Just("\\u"),
+            Just("d83d"),
+            Just("de00"),
+            Just("00e9"),
+            Just("a"),
+            Just("é"),
+            Just(" "),
+            Just("\n"),
+            Just("\t"),
+            Just("0"),
+            Just("1"),
+            Just("-"),
+            Just("."),
+            Just("e"),
+            Just("+"),
+            Just("null"),
+            Just("true"),
+            Just("\"k\":"),
+            Just("\"v\""),
+            Just("\u{1}"),
+            Just("x"),
+        ];
+        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Any JSON value, written with or without spaces.
+    fn any_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            ".*".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::vec(("[a-c\"\\\\é]{0,3}", inner), 0..6)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn near_json_gets_serde_jsons_verdict(text in near_json()) {
+            agree(&text);
+        }
+
+        #[test]
+        fn json_reads_back_as_written(value in any_value(), pretty in any::<bool>()) {
+            let text = match pretty {
+                true => serde_json::to_string_pretty(&value).unwrap(),
+                false => serde_json::to_string(&value).unwrap(),
+            };
+            agree(&text);
+        }
+    }
+}
