@@ -37,6 +37,9 @@ pub(crate) fn has_type(media: &str, top: &str) -> bool {
 
 /// Whether `media` is JSON: `application/json` or a `+json` type.
 pub(crate) fn is_json(media: &str) -> bool {
+    if media == "application/json" {
+        return true;
+    }
     let essence = essence(media);
     essence.eq_ignore_ascii_case("application/json")
         || essence

@@ -63,8 +63,12 @@ where
 /// The response's media type, lower-cased, without parameters; borrowed when it is lower-case
 /// already (as it nearly always is).
 fn media_type(parts: &http::response::Parts) -> Option<Cow<'_, str>> {
-    let value = parts.headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    let media = media::essence(value);
+    let value = parts.headers.get(header::CONTENT_TYPE)?;
+    // What nearly every JSON API answers, recognised without a parse.
+    if value.as_bytes() == b"application/json" {
+        return Some(Cow::Borrowed("application/json"));
+    }
+    let media = media::essence(value.to_str().ok()?);
     Some(match media.bytes().any(|b| b.is_ascii_uppercase()) {
         true => Cow::Owned(media.to_ascii_lowercase()),
         false => Cow::Borrowed(media),

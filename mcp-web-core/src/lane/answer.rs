@@ -270,7 +270,7 @@ fn plain_result(id: &Value, result: &CallToolResult, legacy: bool) -> Option<Byt
             out.push(b',');
         }
         out.extend_from_slice(br#"{"type":"text","text":"#);
-        serde_json::to_writer(&mut out, text).ok()?;
+        crate::json::write_str(&mut out, text);
         out.push(b'}');
     }
     out.push(b']');
@@ -295,7 +295,7 @@ fn plain_json(id: &Value, answer: &JsonAnswer, legacy: bool) -> Option<Bytes> {
     let mut out = Vec::with_capacity(192 + text.len() * 2 + text.len() / 8);
     open_result(&mut out, id, Some(&ResultType::COMPLETE), legacy)?;
     out.extend_from_slice(br#""content":[{"type":"text","text":"#);
-    serde_json::to_writer(&mut out, text).ok()?;
+    crate::json::write_str(&mut out, text);
     out.extend_from_slice(b"}]");
     if answer.structured {
         out.extend_from_slice(br#","structuredContent":"#);
