@@ -196,8 +196,8 @@ pub(crate) fn tools_call<'a>(
     era: &Era,
     headers: &HeaderMap,
 ) -> Option<LaneCall<'a>> {
-    let wire::Object(call): wire::Object<wire::Call<'_>> = crate::json::read(body).ok()?;
-    let wire::Object(params) = call.params;
+    let call = wire::Call::read(std::str::from_utf8(body).ok()?).ok()?;
+    let params = call.params;
     let meta = &params.meta;
     let fits = call.jsonrpc == "2.0"
         && call.method == "tools/call"

@@ -7,38 +7,103 @@ use std::{borrow::Cow, fmt, marker::PhantomData};
 
 use serde::{
     Deserialize, Deserializer,
-    de::{self, IgnoredAny, MapAccess, Visitor},
+    de::{self, MapAccess, Visitor},
 };
 use serde_json::{Map, Value};
 
 use super::admission::{META_CLIENT_CAPABILITIES, META_LOG_LEVEL, META_PROTOCOL_VERSION};
-use crate::schema::instance::Text;
+use crate::{
+    json::{NotJson, reader::Reader},
+    schema::instance::Instance,
+};
 
-/// A `tools/call` request: exactly these four members.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[cfg(test)]
+mod tests;
+
+/// A `tools/call` request: exactly the members `jsonrpc`, `id`, `method` and `params`, each
+/// once, in any order.
 pub(super) struct Call<'a> {
-    #[serde(borrow)]
     pub(super) jsonrpc: Cow<'a, str>,
     pub(super) id: Id,
-    #[serde(borrow)]
     pub(super) method: Cow<'a, str>,
-    #[serde(borrow)]
-    pub(super) params: Object<Params<'a>>,
+    pub(super) params: Params<'a>,
 }
 
 /// Its `params`: the tool, its arguments and `_meta`, nothing else.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct Params<'a> {
-    #[serde(borrow)]
     pub(super) name: Cow<'a, str>,
     /// `null` counts as no arguments.
-    #[serde(default)]
     pub(super) arguments: Option<Map<String, Value>>,
     /// Absent is empty; `null` or another type is not read.
-    #[serde(rename = "_meta", default, borrow)]
     pub(super) meta: Meta<'a>,
+}
+
+impl<'a> Call<'a> {
+    /// `text` as a `tools/call` message, read in one pass: the members the lane needs borrowed
+    /// where they can be, the rest passed over. Anything serde's derived reading of these
+    /// shapes would refuse (a member missing, unknown or repeated, a value of another type,
+    /// text that is not JSON) is `NotJson`; a test holds the two readings together.
+    pub(super) fn read(text: &'a str) -> Result<Self, NotJson> {
+        let mut reader = Reader::new(text);
+        let (mut jsonrpc, mut id, mut method, mut params) = (None, None, None, None);
+        reader.members(|reader, name| match &*name {
+            "jsonrpc" => once(&mut jsonrpc, reader.text()?),
+            "id" => once(&mut id, Id::read(reader)?),
+            "method" => once(&mut method, reader.text()?),
+            "params" => once(&mut params, Params::read(reader)?),
+            _ => Err(NotJson),
+        })?;
+        reader.end()?;
+        Ok(Call {
+            jsonrpc: jsonrpc.ok_or(NotJson)?,
+            id: id.ok_or(NotJson)?,
+            method: method.ok_or(NotJson)?,
+            params: params.ok_or(NotJson)?,
+        })
+    }
+}
+
+impl<'a> Params<'a> {
+    fn read(reader: &mut Reader<'a>) -> Result<Self, NotJson> {
+        let (mut name, mut arguments, mut meta) = (None, None, None);
+        reader.members(|reader, member| match &*member {
+            "name" => once(&mut name, reader.text()?),
+            "arguments" => once(&mut arguments, read_arguments(reader)?),
+            "_meta" => once(&mut meta, Meta::read(reader)?),
+            _ => Err(NotJson),
+        })?;
+        Ok(Params {
+            name: name.ok_or(NotJson)?,
+            arguments: arguments.flatten(),
+            meta: meta.unwrap_or_default(),
+        })
+    }
+}
+
+/// `null`, or an object made a `serde_json` map as serde would make it.
+fn read_arguments(reader: &mut Reader<'_>) -> Result<Option<Map<String, Value>>, NotJson> {
+    if reader.null()? {
+        return Ok(None);
+    }
+    // Member by member into the map: a repeated name keeps its last value, as serde's does.
+    let mut arguments = Map::new();
+    reader.members(|reader, name| {
+        let value = Value::from(&reader.value()?);
+        arguments.insert(name.into_owned(), value);
+        Ok(())
+    })?;
+    Ok(Some(arguments))
+}
+
+/// Set `slot` to `value`, unless the member was there already.
+fn once<T>(slot: &mut Option<T>, value: T) -> Result<(), NotJson> {
+    match slot {
+        Some(_) => Err(NotJson),
+        None => {
+            *slot = Some(value);
+            Ok(())
+        }
+    }
 }
 
 /// A `T` read from a JSON object only: serde's derived structs would also take an array.
@@ -72,46 +137,37 @@ pub(super) struct Meta<'a> {
     pub(super) log_level: bool,
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Meta<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MetaVisitor;
-        impl<'de> Visitor<'de> for MetaVisitor {
-            type Value = Meta<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta<'de>, A::Error> {
-                let mut meta = Meta::default();
-                // Names and the version borrowed from the body: nothing here is kept.
-                while let Some(Text(key)) = map.next_key()? {
-                    match &*key {
-                        META_PROTOCOL_VERSION if meta.protocol_version.is_none() => {
-                            meta.protocol_version = Some(map.next_value::<Text<'de>>()?.0);
-                        }
-                        META_CLIENT_CAPABILITIES if !meta.client_capabilities => {
-                            map.next_value::<rmcp::model::ClientCapabilities>()?;
-                            meta.client_capabilities = true;
-                        }
-                        META_PROTOCOL_VERSION | META_CLIENT_CAPABILITIES => {
-                            return Err(de::Error::custom("repeated member"));
-                        }
-                        "progressToken" => {
-                            meta.progress_token = true;
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        META_LOG_LEVEL => {
-                            meta.log_level = true;
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
+impl<'a> Meta<'a> {
+    fn read(reader: &mut Reader<'a>) -> Result<Self, NotJson> {
+        let mut meta = Meta::default();
+        reader.members(|reader, name| {
+            match &*name {
+                META_PROTOCOL_VERSION if meta.protocol_version.is_none() => {
+                    meta.protocol_version = Some(reader.text()?);
                 }
-                Ok(meta)
+                META_CLIENT_CAPABILITIES if !meta.client_capabilities => {
+                    // What clients send most: no capabilities, which rmcp reads as none.
+                    let capabilities = reader.value_text()?;
+                    if capabilities != "{}" {
+                        serde_json::from_str::<rmcp::model::ClientCapabilities>(capabilities)
+                            .map_err(|_| NotJson)?;
+                    }
+                    meta.client_capabilities = true;
+                }
+                META_PROTOCOL_VERSION | META_CLIENT_CAPABILITIES => return Err(NotJson),
+                "progressToken" => {
+                    meta.progress_token = true;
+                    reader.skip()?;
+                }
+                META_LOG_LEVEL => {
+                    meta.log_level = true;
+                    reader.skip()?;
+                }
+                _ => reader.skip()?,
             }
-        }
-        deserializer.deserialize_map(MetaVisitor)
+            Ok(())
+        })?;
+        Ok(meta)
     }
 }
 
@@ -130,27 +186,14 @@ impl From<Id> for Value {
     }
 }
 
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct IdVisitor;
-        impl Visitor<'_> for IdVisitor {
-            type Value = Id;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer or a string")
-            }
-            fn visit_i64<E: de::Error>(self, number: i64) -> Result<Id, E> {
-                Ok(Id::Number(number))
-            }
-            fn visit_u64<E: de::Error>(self, number: u64) -> Result<Id, E> {
-                i64::try_from(number)
-                    .map(Id::Number)
-                    .map_err(|_| E::custom("id out of range"))
-            }
-            fn visit_str<E: de::Error>(self, text: &str) -> Result<Id, E> {
-                Ok(Id::Text(text.to_owned()))
-            }
+impl Id {
+    /// An integer that fits `i64`, or a string; a fraction or exponent is neither.
+    fn read(reader: &mut Reader<'_>) -> Result<Id, NotJson> {
+        match reader.value()? {
+            Instance::Number(number) => number.as_i64().map(Id::Number).ok_or(NotJson),
+            Instance::String(text) => Ok(Id::Text(text.into_owned())),
+            _ => Err(NotJson),
         }
-        deserializer.deserialize_any(IdVisitor)
     }
 }
 

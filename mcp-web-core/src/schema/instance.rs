@@ -6,18 +6,15 @@
 //!
 //! It reads as `Value` reads: a repeated member keeps its last value, at its first place.
 
-use std::{borrow::Cow, fmt};
+use std::borrow::Cow;
 
 use jsonschema::{
     JsonType,
     json::{Array, Json, Node, NodeIdentity, Object},
 };
-use serde::{Deserialize, Deserializer, de::Visitor};
 use serde_json::{Number, Value};
 
-pub(crate) use read::NotJson;
-
-mod read;
+use crate::json::{NotJson, reader};
 
 /// One JSON value of a document read in place.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,7 +37,7 @@ pub(crate) fn output_validator(schema: &Value) -> Option<jsonschema::Validator<I
 impl<'a> Instance<'a> {
     /// Read `bytes` as one JSON document, as `serde_json::from_slice::<Value>` would.
     pub(crate) fn read(bytes: &'a [u8]) -> Result<Self, NotJson> {
-        read::document(std::str::from_utf8(bytes).map_err(|_| NotJson)?)
+        reader::document(std::str::from_utf8(bytes).map_err(|_| NotJson)?)
     }
 
     pub(crate) fn is_object(&self) -> bool {
@@ -220,32 +217,6 @@ impl<'a> Array<'a, InPlace> for &'a [Instance<'a>] {
 
     fn elements(&self) -> Self::ElementsIter {
         self.iter()
-    }
-}
-
-/// A JSON string — a member name, most often — borrowed from the bytes unless it holds an
-/// escape. (serde reads a plain `Cow<str>` as an owned copy.)
-pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-            fn visit_string<E>(self, text: String) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(text)))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
     }
 }
 

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use serde_json::{Number, Value};
 
-use super::Instance;
+use crate::schema::instance::Instance;
 
 /// serde_json's default recursion limit: a document nested deeper is refused.
 const DEPTH_LIMIT: usize = 128;
@@ -23,18 +23,10 @@ pub(crate) struct NotJson;
 
 /// `text` as one JSON document.
 pub(crate) fn document(text: &str) -> Result<Instance<'_>, NotJson> {
-    let mut reader = Reader {
-        text,
-        bytes: text.as_bytes(),
-        at: 0,
-        depth_left: DEPTH_LIMIT,
-    };
+    let mut reader = Reader::new(text);
     let value = reader.value()?;
-    reader.skip_whitespace();
-    match reader.at == reader.bytes.len() {
-        true => Ok(value),
-        false => Err(NotJson),
-    }
+    reader.end()?;
+    Ok(value)
 }
 
 /// Where the first quote, backslash or control character at or after `at` is (the length of
@@ -63,7 +55,9 @@ fn special_byte(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-struct Reader<'a> {
+/// A cursor over one JSON document, for readers that take a message member by member (the
+/// lane's `tools/call`): the same grammar and limits as [`document`].
+pub(crate) struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
@@ -71,6 +65,115 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            depth_left: DEPTH_LIMIT,
+        }
+    }
+
+    /// Nothing but whitespace is left.
+    pub(crate) fn end(&mut self) -> Result<(), NotJson> {
+        self.skip_whitespace();
+        match self.at == self.bytes.len() {
+            true => Ok(()),
+            false => Err(NotJson),
+        }
+    }
+
+    /// An object, each member's value read by `member` (which is given its name and must
+    /// read the value, whatever it is).
+    pub(crate) fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), NotJson>,
+    ) -> Result<(), NotJson> {
+        if self.next_token()? != b'{' {
+            return Err(NotJson);
+        }
+        self.depth_left -= 1;
+        if self.depth_left == 0 {
+            return Err(NotJson);
+        }
+        match self.next_token()? {
+            b'}' => {}
+            b'"' => loop {
+                let name = self.string()?;
+                if self.next_token()? != b':' {
+                    return Err(NotJson);
+                }
+                member(self, name)?;
+                match self.next_token()? {
+                    b',' if self.next_token()? == b'"' => {}
+                    b'}' => break,
+                    _ => return Err(NotJson),
+                }
+            },
+            _ => return Err(NotJson),
+        }
+        self.depth_left += 1;
+        Ok(())
+    }
+
+    /// A string value.
+    pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, NotJson> {
+        match self.next_token()? {
+            b'"' => self.string(),
+            _ => Err(NotJson),
+        }
+    }
+
+    /// The next value, checked and passed over: its text.
+    pub(crate) fn value_text(&mut self) -> Result<&'a str, NotJson> {
+        self.skip_whitespace();
+        let start = self.at;
+        self.skip()?;
+        Ok(&self.text[start..self.at])
+    }
+
+    /// The next value, checked and passed over without being built.
+    pub(crate) fn skip(&mut self) -> Result<(), NotJson> {
+        self.skip_whitespace();
+        match self.peek().ok_or(NotJson)? {
+            b'{' => self.members(|reader, _| reader.skip()),
+            b'[' => {
+                self.at += 1;
+                self.depth_left -= 1;
+                if self.depth_left == 0 {
+                    return Err(NotJson);
+                }
+                self.skip_whitespace();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                } else {
+                    loop {
+                        self.skip()?;
+                        match self.next_token()? {
+                            b',' => {}
+                            b']' => break,
+                            _ => return Err(NotJson),
+                        }
+                    }
+                }
+                self.depth_left += 1;
+                Ok(())
+            }
+            // Scalars are built on the stack: a string only when it has an escape.
+            _ => self.value().map(drop),
+        }
+    }
+
+    /// Whether the next value is `null`, taken if it is.
+    pub(crate) fn null(&mut self) -> Result<bool, NotJson> {
+        self.skip_whitespace();
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        self.at += 1;
+        self.word(b"ull", Instance::Null).map(|_| true)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.at).copied()
     }
@@ -89,7 +192,8 @@ impl<'a> Reader<'a> {
         Ok(byte)
     }
 
-    fn value(&mut self) -> Result<Instance<'a>, NotJson> {
+    /// The next value.
+    pub(crate) fn value(&mut self) -> Result<Instance<'a>, NotJson> {
         match self.next_token()? {
             b'{' => self.nested(Self::object),
             b'[' => self.nested(Self::array),
@@ -326,188 +430,4 @@ impl<'a> Reader<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use proptest::prelude::*;
-    use serde_json::Value;
-
-    use super::document;
-
-    /// Ours and serde_json's verdicts on `text` are the same, and so are the values.
-    fn agree(text: &str) {
-        let ours = document(text);
-        let theirs = serde_json::from_str::<Value>(text);
-        match (&ours, &theirs) {
-            (Ok(ours), Ok(theirs)) => assert_eq!(&Value::from(ours), theirs, "{text:?}"),
-            (Err(_), Err(_)) => {}
-            _ => panic!("{text:?}: ours {ours:?}, serde_json {theirs:?}"),
-        }
-    }
-
-    #[test]
-    fn reads_and_refuses_as_serde_json_does() {
-        let texts = [
-            "",
-            " ",
-            "null",
-            " null ",
-            "nul",
-            "nulll",
-            "true",
-            "tru",
-            "false",
-            "falsee",
-            "[]",
-            "[ ]",
-            "{}",
-            "{ }",
-            "[1,]",
-            "[,1]",
-            "[1 2]",
-            "{\"a\":1,}",
-            "{,}",
-            "{\"a\" 1}",
-            "{\"a\":}",
-            "{1:2}",
-            "{\"a\":1 \"b\":2}",
-            "{\"a\":1,\"a\":2,\"b\":[{}]}",
-            "\"\"",
-            "\"abc",
-            "\"a\\\"b\"",
-            "\"\\\\\\/\\b\\f\\n\\r\\t\"",
-            "\"\\x\"",
-            "\"\\u00e9\"",
-            "\"\\u00E9\\u0000\"",
-            "\"\\u12\"",
-            "\"\\u12g4\"",
-            "\"\\ud83d\\ude00\"",
-            "\"\\ud83d\"",
-            "\"\\ud83d x\"",
-            "\"\\ud83d\\n\"",
-            "\"\\ud83d\\ud83d\"",
-            "\"\\ude00\"",
-            "\"\\ud83d\\u0041\"",
-            "\"tab\there\"",
-            "\"nl\nhere\"",
-            "\"\u{7f}é😀\"",
-            "0",
-            "-0",
-            "01",
-            "-01",
-            "-",
-            "--1",
-            "+1",
-            "1.",
-            ".5",
-            "1.5",
-            "-1.5e-3",
-            "1e",
-            "1e+",
-            "1E5",
-            "1e+5",
-            "0.0",
-            "-0.0",
-            "1.0",
-            "18446744073709551615",
-            "18446744073709551616",
-            "9999999999999999999",
-            "10000000000000000000",
-            "-9223372036854775808",
-            "-9223372036854775809",
-            "1e400",
-            "-1e400",
-            "1e-400",
-            "123456789012345678901234",
-            "1 2",
-            "[1]x",
-            "\u{c}1",
-            "1\u{c}",
-            "\t\r\n[\t1\r,\n2 ]\n",
-            "[\"a\",{\"b\":[null]}]",
-        ];
-        for text in texts {
-            agree(text);
-        }
-    }
-
-    #[test]
-    fn nests_as_deep_as_serde_json_and_no_deeper() {
-        for depth in [126, 127, 128, 129] {
-            agree(&format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
-            let objects = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
-            agree(&objects);
-        }
-    }
-
-    /// Text made of JSON's own pieces, most of it almost JSON.
-    fn near_json() -> impl Strategy<Value = String> {
-        let piece = prop_oneof![
-            Just("{"),
-            Just("}"),
-            Just("["),
-            Just("]"),
-            Just(","),
-            Just(":"),
-            Just("\""),
-            Just("\\"),
-            Just("\\u"),
-            Just("d83d"),
-            Just("de00"),
-            Just("00e9"),
-            Just("a"),
-            Just("é"),
-            Just(" "),
-            Just("\n"),
-            Just("\t"),
-            Just("0"),
-            Just("1"),
-            Just("-"),
-            Just("."),
-            Just("e"),
-            Just("+"),
-            Just("null"),
-            Just("true"),
-            Just("\"k\":"),
-            Just("\"v\""),
-            Just("\u{1}"),
-            Just("x"),
-        ];
-        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
-    }
-
-    /// Any JSON value, written with or without spaces.
-    fn any_value() -> impl Strategy<Value = Value> {
-        let leaf = prop_oneof![
-            Just(Value::Null),
-            any::<bool>().prop_map(Value::Bool),
-            any::<i64>().prop_map(Value::from),
-            any::<u64>().prop_map(Value::from),
-            any::<f64>().prop_map(Value::from),
-            ".*".prop_map(Value::String),
-        ];
-        leaf.prop_recursive(4, 32, 6, |inner| {
-            prop_oneof![
-                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-                proptest::collection::vec(("[a-c\"\\\\é]{0,3}", inner), 0..6)
-                    .prop_map(|members| Value::Object(members.into_iter().collect())),
-            ]
-        })
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
-
-        #[test]
-        fn near_json_gets_serde_jsons_verdict(text in near_json()) {
-            agree(&text);
-        }
-
-        #[test]
-        fn json_reads_back_as_written(value in any_value(), pretty in any::<bool>()) {
-            let text = match pretty {
-                true => serde_json::to_string_pretty(&value).unwrap(),
-                false => serde_json::to_string(&value).unwrap(),
-            };
-            agree(&text);
-        }
-    }
-}
+mod tests;

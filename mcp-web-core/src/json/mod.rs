@@ -8,6 +8,10 @@
 
 use serde::Deserialize;
 
+pub(crate) use reader::NotJson;
+
+pub(crate) mod reader;
+
 /// `bytes` read as one JSON document, exactly as `serde_json::from_slice` reads it (JSON that
 /// parses is valid UTF-8 throughout, so nothing it would accept is refused here).
 pub(crate) fn read<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Result<T> {
