@@ -1,5 +1,6 @@
 //! JSON on the hot path: bodies read with the UTF-8 of the whole body checked once, then parsed
-//! as text; strings written with their escapes eight bytes at a time.
+//! as text ([`read`] through serde, [`reader`] without it, for a tool's answer and a
+//! `tools/call`); strings written with their escapes eight bytes at a time ([`write_str`]).
 //!
 //! `serde_json::from_slice` checks the UTF-8 of each string on its own, which costs ~100
 //! instructions a string: on a `tools/call` message or a handler's record, made of many short
