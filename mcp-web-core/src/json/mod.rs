@@ -30,23 +30,18 @@ pub(crate) fn read<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Resul
 /// ~100 instructions an escape; this writes eight bytes at a time, a chunk with no escape as it
 /// is and one with quotes or backslashes through a small buffer, appended whole.
 pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `word` below `limit` (exact up to the lowest one set).
-    let below = |word: u64, limit: u64| word.wrapping_sub(ONES * limit) & !word & HIGH;
     let bytes = text.as_bytes();
     out.reserve(bytes.len() + bytes.len() / 4 + 18);
     out.push(b'"');
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        if below(word, 0x20) != 0 {
+        if bytes_below(word, 0x20) != 0 {
             // Control characters are rare: one byte at a time.
             chunk.iter().for_each(|&byte| write_byte(out, byte));
             continue;
         }
-        let quoted =
-            below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
+        let quoted = bytes_equal(word, b'"') | bytes_equal(word, b'\\');
         if quoted == 0 {
             out.extend_from_slice(chunk);
             continue;
@@ -71,6 +66,19 @@ pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
         .iter()
         .for_each(|&byte| write_byte(out, byte));
     out.push(b'"');
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Eight bytes at a time: the high bit of each byte of `word` below `limit` (at most 0x80). Exact
+/// up to the lowest byte found, which is all a scan for the first one needs.
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(ONES * u64::from(limit)) & !word & (ONES * 0x80)
+}
+
+/// The same for each byte of `word` equal to `byte`.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ (ONES * u64::from(byte)), 1)
 }
 
 /// One byte of a JSON string, escaped as serde_json escapes it.

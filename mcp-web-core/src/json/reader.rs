@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 use serde_json::{Number, Value};
 
+use super::{bytes_below, bytes_equal};
 use crate::schema::instance::Instance;
 
 /// serde_json's default recursion limit: a document nested deeper is refused.
@@ -35,15 +36,9 @@ pub(crate) fn document(text: &str) -> Result<Instance<'_>, NotJson> {
 /// Where the first quote, backslash or control character at or after `at` is (the length of
 /// `bytes` if none): eight bytes at a time, as strings are mostly plain.
 fn special_byte(bytes: &[u8], mut at: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // The high bit of each byte of `word` below `limit`; exact up to the lowest one found.
-    let below = |word: u64, limit: u64| word.wrapping_sub(ONES * limit) & !word & HIGH;
     while let Some(chunk) = bytes.get(at..at + 8) {
         let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let found = below(word ^ (ONES * u64::from(b'"')), 1)
-            | below(word ^ (ONES * u64::from(b'\\')), 1)
-            | below(word, 0x20);
+        let found = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below(word, 0x20);
         if found != 0 {
             return at + (found.trailing_zeros() / 8) as usize;
         }
@@ -90,33 +85,60 @@ impl<'a> Reader<'a> {
     /// read the value, whatever it is).
     pub(crate) fn members(
         &mut self,
+        member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), NotJson>,
+    ) -> Result<(), NotJson> {
+        match self.next_token()? {
+            b'{' => self.object_members(member),
+            _ => Err(NotJson),
+        }
+    }
+
+    /// After `{`: the members up to `}`, one level deeper.
+    fn object_members(
+        &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Result<(), NotJson>,
     ) -> Result<(), NotJson> {
-        if self.next_token()? != b'{' {
-            return Err(NotJson);
-        }
-        self.depth_left -= 1;
-        if self.depth_left == 0 {
-            return Err(NotJson);
-        }
-        match self.next_token()? {
-            b'}' => {}
-            b'"' => loop {
-                let name = self.string()?;
-                if self.next_token()? != b':' {
+        self.nested(|reader| {
+            match reader.next_token()? {
+                b'}' => return Ok(()),
+                b'"' => {}
+                _ => return Err(NotJson),
+            }
+            loop {
+                let name = reader.string()?;
+                if reader.next_token()? != b':' {
                     return Err(NotJson);
                 }
-                member(self, name)?;
-                match self.next_token()? {
-                    b',' if self.next_token()? == b'"' => {}
-                    b'}' => break,
+                member(reader, name)?;
+                match reader.next_token()? {
+                    b',' if reader.next_token()? == b'"' => {}
+                    b'}' => return Ok(()),
                     _ => return Err(NotJson),
                 }
-            },
-            _ => return Err(NotJson),
-        }
-        self.depth_left += 1;
-        Ok(())
+            }
+        })
+    }
+
+    /// After `[`: the items up to `]`, one level deeper, each read by `item`.
+    fn array_items(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<(), NotJson>,
+    ) -> Result<(), NotJson> {
+        self.nested(|reader| {
+            reader.skip_whitespace();
+            if reader.peek() == Some(b']') {
+                reader.at += 1;
+                return Ok(());
+            }
+            loop {
+                item(reader)?;
+                match reader.next_token()? {
+                    b',' => {}
+                    b']' => return Ok(()),
+                    _ => return Err(NotJson),
+                }
+            }
+        })
     }
 
     /// A string value.
@@ -142,25 +164,7 @@ impl<'a> Reader<'a> {
             b'{' => self.members(|reader, _| reader.skip()),
             b'[' => {
                 self.at += 1;
-                self.depth_left -= 1;
-                if self.depth_left == 0 {
-                    return Err(NotJson);
-                }
-                self.skip_whitespace();
-                if self.peek() == Some(b']') {
-                    self.at += 1;
-                } else {
-                    loop {
-                        self.skip()?;
-                        match self.next_token()? {
-                            b',' => {}
-                            b']' => break,
-                            _ => return Err(NotJson),
-                        }
-                    }
-                }
-                self.depth_left += 1;
-                Ok(())
+                self.array_items(Self::skip)
             }
             // Scalars are built on the stack: a string only when it has an escape.
             _ => self.value().map(drop),
@@ -198,8 +202,8 @@ impl<'a> Reader<'a> {
     /// The next value.
     pub(crate) fn value(&mut self) -> Result<Instance<'a>, NotJson> {
         match self.next_token()? {
-            b'{' => self.nested(Self::object),
-            b'[' => self.nested(Self::array),
+            b'{' => self.object(),
+            b'[' => self.array(),
             b'"' => self.string().map(Instance::String),
             b't' => self.word(b"rue", Instance::Bool(true)),
             b'f' => self.word(b"alse", Instance::Bool(false)),
@@ -209,10 +213,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn nested(
+    /// `read` one level deeper; refused past serde_json's limit.
+    fn nested<T>(
         &mut self,
-        read: fn(&mut Self) -> Result<Instance<'a>, NotJson>,
-    ) -> Result<Instance<'a>, NotJson> {
+        read: impl FnOnce(&mut Self) -> Result<T, NotJson>,
+    ) -> Result<T, NotJson> {
         self.depth_left -= 1;
         if self.depth_left == 0 {
             return Err(NotJson);
@@ -236,46 +241,26 @@ impl<'a> Reader<'a> {
     fn object(&mut self) -> Result<Instance<'a>, NotJson> {
         // Room for a usual record up front: growing a vector is a copy each time.
         let mut members: Vec<(Cow<'a, str>, Instance<'a>)> = Vec::with_capacity(16);
-        match self.next_token()? {
-            b'}' => return Ok(Instance::Object(members)),
-            b'"' => {}
-            _ => return Err(NotJson),
-        }
-        loop {
-            let name = self.string()?;
-            if self.next_token()? != b':' {
-                return Err(NotJson);
-            }
-            let value = self.value()?;
+        self.object_members(|reader, name| {
+            let value = reader.value()?;
             // Objects of answers are small; the scan is what a map would cost.
             match members.iter_mut().find(|(seen, _)| *seen == name) {
                 Some((_, earlier)) => *earlier = value,
                 None => members.push((name, value)),
             }
-            match self.next_token()? {
-                b',' if self.next_token()? == b'"' => {}
-                b'}' => return Ok(Instance::Object(members)),
-                _ => return Err(NotJson),
-            }
-        }
+            Ok(())
+        })?;
+        Ok(Instance::Object(members))
     }
 
     /// After `[`.
     fn array(&mut self) -> Result<Instance<'a>, NotJson> {
         let mut items = Vec::new();
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.at += 1;
-            return Ok(Instance::Array(items));
-        }
-        loop {
-            items.push(self.value()?);
-            match self.next_token()? {
-                b',' => {}
-                b']' => return Ok(Instance::Array(items)),
-                _ => return Err(NotJson),
-            }
-        }
+        self.array_items(|reader| {
+            items.push(reader.value()?);
+            Ok(())
+        })?;
+        Ok(Instance::Array(items))
     }
 
     /// After the opening quote: borrowed up to the first escape, owned from there.
