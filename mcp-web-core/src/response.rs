@@ -162,6 +162,16 @@ pub(crate) fn tool_answer(
         ))]));
     }
     if media::is_json(&media) {
+        // The usual answer: checked against the output schema as its text is read.
+        if let Some(check) = operation.text_check()
+            && check.accepts(&body, operation.wraps_result)
+        {
+            return ToolAnswer::Json(JsonAnswer {
+                body,
+                structured: true,
+                wrapped: operation.wraps_result,
+            });
+        }
         // Read in place: checked against the output schema, never copied into a `Value`.
         if let Ok(instance) = Instance::read(&body) {
             return ToolAnswer::Json(json_answer(operation, instance, &body));

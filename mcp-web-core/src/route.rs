@@ -11,7 +11,10 @@ use http::Method;
 use rmcp::model::Tool;
 use serde_json::Value;
 
-use crate::schema::instance::{self, InPlace};
+use crate::schema::{
+    instance::{self, InPlace},
+    text_check::TextCheck,
+};
 
 /// Where a parameter goes in the HTTP request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,6 +210,7 @@ pub(crate) struct Operation {
     pub(crate) accepted_follows_location: bool,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
     output_validator: OnceLock<Option<jsonschema::Validator<InPlace>>>,
+    text_check: OnceLock<Option<TextCheck>>,
     /// Whether an argument is mirrored into an `Mcp-Param-*` header, found on first use.
     mirrors_headers: OnceLock<bool>,
 }
@@ -223,6 +227,7 @@ impl Operation {
             accepted_follows_location: false,
             input_validator: OnceLock::new(),
             output_validator: OnceLock::new(),
+            text_check: OnceLock::new(),
             mirrors_headers: OnceLock::new(),
         }
     }
@@ -252,6 +257,18 @@ impl Operation {
             .get_or_init(|| {
                 let schema = self.tool.output_schema.as_ref()?;
                 instance::output_validator(&Value::Object((**schema).clone()))
+            })
+            .as_ref()
+    }
+
+    /// The one-pass check of answers against the output schema, when the schema compiles for
+    /// the full check and uses only the keywords the one-pass check covers.
+    pub(crate) fn text_check(&self) -> Option<&TextCheck> {
+        self.text_check
+            .get_or_init(|| {
+                self.output_validator()?;
+                let schema = self.tool.output_schema.as_ref()?;
+                TextCheck::compile(&Value::Object((**schema).clone()))
             })
             .as_ref()
     }

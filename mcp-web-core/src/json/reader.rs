@@ -141,6 +141,35 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// An array, each item read by `item` (which must read the item, whatever it is).
+    pub(crate) fn items(
+        &mut self,
+        item: impl FnMut(&mut Self) -> Result<(), NotJson>,
+    ) -> Result<(), NotJson> {
+        match self.next_token()? {
+            b'[' => self.array_items(item),
+            _ => Err(NotJson),
+        }
+    }
+
+    /// The first byte of the next value, not taken: `{`, `[`, `"`, `t`, `f`, `n`, `-` or a
+    /// digit when the text is JSON.
+    pub(crate) fn next_byte(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.peek()
+    }
+
+    /// The next value, a scalar, with its text (a string's with its quotes).
+    pub(crate) fn scalar(&mut self) -> Result<(Instance<'a>, &'a str), NotJson> {
+        self.skip_whitespace();
+        let start = self.at;
+        let value = match self.peek() {
+            Some(b'{' | b'[') | None => return Err(NotJson),
+            Some(_) => self.value()?,
+        };
+        Ok((value, &self.text[start..self.at]))
+    }
+
     /// A string value.
     pub(crate) fn text(&mut self) -> Result<Cow<'a, str>, NotJson> {
         match self.next_token()? {

@@ -21,7 +21,8 @@
 //!   step of `compact`);
 //! - `cycles`: which components reach themselves (kept under `$defs`);
 //! - `pointer`: JSON pointers, their escaping, and `#/$defs/` references;
-//! - `instance`: a JSON answer read in place, for checking it against its output schema.
+//! - `instance`: a JSON answer read in place, for checking it against its output schema;
+//! - `text_check`: the same check made while the answer's text is read, for the usual schemas.
 
 use std::{
     cell::RefCell,
@@ -38,6 +39,7 @@ mod pointer;
 mod share;
 #[cfg(test)]
 mod tests;
+pub(crate) mod text_check;
 mod trim;
 mod walk;
 
