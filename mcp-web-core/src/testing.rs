@@ -3,11 +3,14 @@
 
 use serde_json::Value;
 
-use crate::schema::instance::{self, InPlace, Instance};
+use crate::schema::{
+    instance::{self, InPlace, Instance},
+    text_check::TextCheck,
+};
 
 /// An output schema as the mount checks a tool's answer against it: read in place, not as a
 /// `Value`.
-pub struct OutputCheck(jsonschema::Validator<InPlace>);
+pub struct OutputCheck(jsonschema::Validator<InPlace>, Option<TextCheck>);
 
 impl std::fmt::Debug for OutputCheck {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -18,7 +21,19 @@ impl std::fmt::Debug for OutputCheck {
 impl OutputCheck {
     /// `None` when the schema does not compile.
     pub fn new(schema: &Value) -> Option<Self> {
-        instance::output_validator(schema).map(Self)
+        instance::output_validator(schema).map(|full| Self(full, TextCheck::compile(schema)))
+    }
+
+    /// Whether the schema has a one-pass check (the mount's fast path): it uses only the
+    /// keywords that check covers.
+    pub fn has_one_pass_check(&self) -> bool {
+        self.1.is_some()
+    }
+
+    /// What the one-pass check decides of `body`: `None` when it has no plan for this schema,
+    /// is unsure, or `body` is not JSON (the mount then runs the full check).
+    pub fn one_pass_verdict(&self, body: &[u8]) -> Option<bool> {
+        self.1.as_ref()?.verdict(std::str::from_utf8(body).ok()?)
     }
 
     /// Whether the JSON document `body` is accepted; `None` when it is not JSON.

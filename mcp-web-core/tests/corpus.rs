@@ -145,6 +145,8 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
         return;
     }
     let (mut checked, mut told_apart) = (0usize, 0usize);
+    // Tools whose output schema the mount's one-pass check covers; samples it decided.
+    let (mut with_plan, mut decided) = (0usize, 0usize);
     for (tool, full_tool) in preview.tools.iter().zip(&full.tools) {
         let name = tool["name"].as_str().unwrap_or_default();
         for key in ["name", "title", "description", "inputSchema", "annotations"] {
@@ -182,6 +184,12 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
         instances.extend(mutated);
         instances.extend([Value::Null, serde_json::json!({}), serde_json::json!("x")]);
         let (mut accepted, mut rejected) = (0, 0);
+        if in_place_check
+            .as_ref()
+            .is_some_and(|check| check.has_one_pass_check())
+        {
+            with_plan += 1;
+        }
         for instance in &instances {
             let verdict = old.is_valid(instance);
             // The mount checks answers read in place: the same verdict as on a `Value`.
@@ -189,6 +197,23 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
             let in_place = in_place_check
                 .as_ref()
                 .and_then(|check| check.accepts(&body));
+            // The mount's fast path, where it decides, decides as the full check does.
+            let one_pass = in_place_check
+                .as_ref()
+                .and_then(|check| check.one_pass_verdict(&body));
+            if one_pass.is_some() {
+                decided += 1;
+                if one_pass != in_place {
+                    problems.push(Problem::new(
+                        name,
+                        format!(
+                            "the one-pass check gives {one_pass:?}, the full check {in_place:?}: {}",
+                            truncated(instance)
+                        ),
+                    ));
+                    break;
+                }
+            }
             if in_place != Some(new.is_valid(instance)) {
                 problems.push(Problem::new(
                     name,
@@ -225,7 +250,8 @@ fn same_meaning(preview: &Preview, full: &Preview, problems: &mut Vec<Problem>) 
         }
     }
     println!(
-        "  output schemas compared on samples of both verdicts: {told_apart} of {checked} tools"
+        "  output schemas compared on samples of both verdicts: {told_apart} of {checked} tools; \
+         one-pass check for {with_plan}, deciding {decided} samples as the full check does"
     );
     COMPARED.fetch_add(checked, Ordering::Relaxed);
     TOLD_APART.fetch_add(told_apart, Ordering::Relaxed);

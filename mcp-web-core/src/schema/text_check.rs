@@ -209,7 +209,7 @@ impl TextCheck {
     }
 
     /// `Some(valid)` when sure, `None` when unsure or `text` is not one JSON document.
-    fn verdict(&self, text: &str) -> Option<bool> {
+    pub(crate) fn verdict(&self, text: &str) -> Option<bool> {
         let mut reader = Reader::new(text);
         let walk = Walk {
             plan: self,
