@@ -1,8 +1,8 @@
 //! A tool's answer checked against its output schema while its text is read once, nothing
 //! built: the fast path of the output check, for the schemas answers usually have.
 //!
-//! The full check reads the answer into an [`Instance`] and walks `jsonschema`'s validator over
-//! it: a tree of vectors built, walked and freed, ~5,600 instructions for one ticket and the
+//! The full check reads the answer into an [`Instance`](super::instance::Instance) and walks
+//! `jsonschema`'s validator over it: a tree of vectors built, walked and freed, ~5,600 instructions for one ticket and the
 //! largest cost of a call the mount owns after the in-process call itself. A [`TextCheck`] is
 //! compiled once per tool from the same schema and checks the text as the [`Reader`] passes
 //! over it. It covers `type`, `properties`, `required`, `additionalProperties`,
