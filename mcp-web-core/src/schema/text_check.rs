@@ -2,13 +2,14 @@
 //! built: the fast path of the output check, for the schemas answers usually have.
 //!
 //! The full check reads the answer into an [`Instance`](super::instance::Instance) and walks
-//! `jsonschema`'s validator over it: a tree of vectors built, walked and freed, ~5,600 instructions for one ticket and the
-//! largest cost of a call the mount owns after the in-process call itself. A [`TextCheck`] is
-//! compiled once per tool from the same schema and checks the text as the [`Reader`] passes
-//! over it. It covers `type`, `properties`, `required`, `additionalProperties`,
-//! `propertyNames` that every string meets, `items`, `enum` and `const` of strings, booleans
-//! and null, integer bounds, the lengths of strings and arrays, `$ref` within the schema,
-//! `allOf`, `anyOf` and `oneOf`; annotations pass. A schema with any other keyword gets none.
+//! `jsonschema`'s validator over it: a tree of vectors built, walked and freed, ~5,600
+//! instructions for one ticket and the largest cost of a call the mount owns after the
+//! in-process call itself. A [`TextCheck`] is compiled once per tool from the same schema and
+//! checks the text as the [`Reader`] passes over it. It covers `type`, `properties`,
+//! `required`, `additionalProperties`, `propertyNames` that every string meets, `items`,
+//! `enum` and `const` of strings, booleans and null, integer bounds, the lengths of strings
+//! and arrays, `$ref` within the schema, `allOf`, `anyOf` and `oneOf`; annotations pass. A
+//! schema with any other keyword gets none.
 //!
 //! It decides only what it is sure of: *valid* where `jsonschema` says valid, *invalid* where
 //! it says invalid (which `oneOf` needs), *unsure* otherwise (a fraction where an integer is
