@@ -12,8 +12,8 @@ use rmcp::model::Tool;
 use serde_json::Value;
 
 use crate::schema::{
-    instance::{self, InPlace},
-    text_check::TextCheck,
+    instance::InPlace,
+    text_check::{OutputChecks, TextCheck},
 };
 
 /// Where a parameter goes in the HTTP request.
@@ -209,8 +209,7 @@ pub(crate) struct Operation {
     /// the link until the work is done, and answers with the final resource.
     pub(crate) accepted_follows_location: bool,
     input_validator: OnceLock<Result<jsonschema::Validator, String>>,
-    output_validator: OnceLock<Option<jsonschema::Validator<InPlace>>>,
-    text_check: OnceLock<Option<TextCheck>>,
+    output_checks: OnceLock<Option<OutputChecks>>,
     /// Whether an argument is mirrored into an `Mcp-Param-*` header, found on first use.
     mirrors_headers: OnceLock<bool>,
 }
@@ -226,8 +225,7 @@ impl Operation {
             task_support: crate::tasks::TaskSupport::Forbidden,
             accepted_follows_location: false,
             input_validator: OnceLock::new(),
-            output_validator: OnceLock::new(),
-            text_check: OnceLock::new(),
+            output_checks: OnceLock::new(),
             mirrors_headers: OnceLock::new(),
         }
     }
@@ -250,26 +248,26 @@ impl Operation {
             .map_err(String::as_str)
     }
 
+    /// The output schema's checks, compiled together on first use, if the operation declares
+    /// an output schema that compiles.
+    fn output_checks(&self) -> Option<&OutputChecks> {
+        self.output_checks
+            .get_or_init(|| {
+                let schema = self.tool.output_schema.as_ref()?;
+                OutputChecks::new(&Value::Object((**schema).clone()))
+            })
+            .as_ref()
+    }
+
     /// The output validator, if the operation declares an output schema that compiles. It
     /// checks answers read in place ([`Instance`](crate::schema::instance::Instance)).
     pub(crate) fn output_validator(&self) -> Option<&jsonschema::Validator<InPlace>> {
-        self.output_validator
-            .get_or_init(|| {
-                let schema = self.tool.output_schema.as_ref()?;
-                instance::output_validator(&Value::Object((**schema).clone()))
-            })
-            .as_ref()
+        self.output_checks().map(|checks| &checks.full)
     }
 
     /// The one-pass check of answers against the output schema, when the schema compiles for
     /// the full check and uses only the keywords the one-pass check covers.
     pub(crate) fn text_check(&self) -> Option<&TextCheck> {
-        self.text_check
-            .get_or_init(|| {
-                self.output_validator()?;
-                let schema = self.tool.output_schema.as_ref()?;
-                TextCheck::compile(&Value::Object((**schema).clone()))
-            })
-            .as_ref()
+        self.output_checks()?.one_pass.as_ref()
     }
 }

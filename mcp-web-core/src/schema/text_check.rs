@@ -22,6 +22,7 @@ use std::{cell::Cell, collections::HashMap};
 
 use serde_json::Value;
 
+use super::instance::{InPlace, output_validator};
 use crate::json::reader::Reader;
 use compile::Compiler;
 use walk::Walk;
@@ -77,6 +78,25 @@ const ARRAY: Kinds = 32;
 const OBJECT: Kinds = 64;
 const EVERY_KIND: Kinds = 127;
 
+/// An output schema's checks, compiled from one copy of it: the full one (`jsonschema` over
+/// an answer read in place), and this one-pass check when the schema is made of the keywords
+/// it covers.
+#[derive(Debug)]
+pub(crate) struct OutputChecks {
+    pub(crate) full: jsonschema::Validator<InPlace>,
+    pub(crate) one_pass: Option<TextCheck>,
+}
+
+impl OutputChecks {
+    /// `None` when the schema does not compile for the full check.
+    pub(crate) fn new(schema: &Value) -> Option<Self> {
+        Some(OutputChecks {
+            full: output_validator(schema)?,
+            one_pass: TextCheck::compile(schema),
+        })
+    }
+}
+
 /// An output schema compiled for checking answers as text.
 #[derive(Debug)]
 pub(crate) struct TextCheck {
@@ -105,7 +125,7 @@ struct Rules {
     kinds: Kinds,
     /// Each `enum` and `const`: the value is one of the set.
     literal_sets: Vec<Box<[Literal]>>,
-    /// `properties`, sorted by name.
+    /// `properties`: each name and its node.
     properties: Box<[(Box<str>, usize)]>,
     /// `required` names among `properties`, as indices there.
     required: Box<[usize]>,
@@ -123,6 +143,15 @@ struct Rules {
     all: Vec<usize>,
     any_of: Vec<Box<[usize]>>,
     one_of: Vec<Box<[usize]>>,
+}
+
+impl Rules {
+    /// Where `name` is among `properties`: names of another length are passed over first, as
+    /// most are (a binary search compares the bytes of four names for a usual record).
+    fn property(&self, name: &str) -> Option<usize> {
+        (self.properties.iter())
+            .position(|(known, _)| known.len() == name.len() && **known == *name)
+    }
 }
 
 impl Default for Rules {

@@ -87,7 +87,6 @@ impl<'s> Compiler<'s> {
                     for (name, property) in value.as_object()? {
                         properties.push((Box::from(name.as_str()), self.schema(property)?));
                     }
-                    properties.sort_by(|a, b| a.0.cmp(&b.0));
                     rules.properties = properties.into();
                 }
                 "required" => {
@@ -140,12 +139,9 @@ impl<'s> Compiler<'s> {
         let mut required_here = Vec::new();
         let mut required_elsewhere = Vec::new();
         for name in required {
-            match rules
-                .properties
-                .binary_search_by(|(known, _)| (**known).cmp(name))
-            {
-                Ok(at) => required_here.push(at),
-                Err(_) => required_elsewhere.push(Box::from(name)),
+            match rules.property(name) {
+                Some(at) => required_here.push(at),
+                None => required_elsewhere.push(Box::from(name)),
             }
         }
         if rules.properties.len() > 256 || required_elsewhere.len() > 64 {

@@ -110,7 +110,7 @@ impl Walk<'_> {
         let mut repeated = false;
         let mut verdict = Verdict::Valid;
         reader.members(|reader, name| {
-            match property(&rules.properties, &name) {
+            match rules.property(&name) {
                 Some(at) => {
                     let bit = 1u64 << (at % 64);
                     repeated |= seen[at / 64] & bit != 0;
@@ -180,12 +180,6 @@ impl Walk<'_> {
 /// scalars only.
 fn admits(rules: &Rules, kind: Kinds) -> bool {
     rules.kinds & kind != 0 && rules.literal_sets.is_empty()
-}
-
-/// Where `name` is among `properties`: names of another length are passed over first, as most
-/// are (a binary search compares the bytes of four names for a usual record).
-fn property(properties: &[(Box<str>, usize)], name: &str) -> Option<usize> {
-    (properties.iter()).position(|(known, _)| known.len() == name.len() && **known == *name)
 }
 
 /// A schema object's assertions on a string.
