@@ -14,12 +14,14 @@ use axum::{
 };
 use mcp_web_core::{McpService, oauth::OAuthEdge};
 
+use crate::turn::AnswersInTurn;
+
 /// `router` with `service` at `path`, and the OAuth edge around it when the mount has one:
 /// served there too for apps whose auth is in the handlers' extractors (behind an auth layer,
 /// `with_oauth_edge` answers first).
 pub(crate) fn route_endpoint(router: Router, path: &str, service: McpService) -> Router {
     let edge = service.oauth_edge().cloned();
-    let router = router.route_service(path, service);
+    let router = router.route_service(path, AnswersInTurn(service));
     match edge {
         Some(edge) => router.layer(middleware::from_fn_with_state(Arc::new(edge), oauth_edge)),
         None => router,

@@ -87,6 +87,7 @@
 mod challenge;
 mod dispatch;
 mod standalone;
+mod turn;
 
 use std::sync::Arc;
 

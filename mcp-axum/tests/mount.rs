@@ -168,3 +168,38 @@ async fn the_mount_answers_at_exactly_its_path_and_other_routes_are_untouched() 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert!(response.headers().get(header::LOCATION).is_none());
 }
+
+#[tokio::test]
+async fn a_tool_calls_answer_is_handed_over_in_the_poll_after_the_one_that_made_it() {
+    let (app, _) = app();
+    let params = mcp_test_support::protocol::with_modern_meta(
+        json!({"name": "get_item", "arguments": {"name": "x"}}),
+    );
+    let message = mcp_test_support::protocol::request(1, "tools/call", params.clone());
+    let mut request = axum::http::Request::post("/mcp")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json, text/event-stream")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(AUTH.0, AUTH.1);
+    for (name, value) in mcp_test_support::protocol::modern_headers("tools/call", &params) {
+        request = request.header(name, value);
+    }
+    let request = request.body(Body::from(message.to_string())).unwrap();
+    // The handler answers at once, so the whole call is made in the first poll; the answer
+    // waits for the next one, which the endpoint asked for by waking its task.
+    let mut answering = Box::pin(app.oneshot(request));
+    let mut polls = 0;
+    let response = std::future::poll_fn(|cx| {
+        polls += 1;
+        answering.as_mut().poll(cx)
+    })
+    .await
+    .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(polls, 2);
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let reply: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(reply["result"]["structuredContent"]["name"], "x", "{reply}");
+}
