@@ -113,7 +113,15 @@ where
 {
     while let Some(call) = calls.recv().await {
         let Some(app) = app.upgrade() else { return };
-        let mut call = Box::pin(serve_call(app, call));
+        // Converted before the call's future is made, so that future holds only the actix
+        // request: small enough for the allocator's per-thread cache.
+        let Call {
+            request,
+            peer_addr,
+            answer,
+        } = call;
+        let request = edge::in_process_request(request, peer_addr);
+        let mut call = Box::pin(serve_call(app, request, answer));
         if std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx)))
             .await
             .is_pending()
@@ -126,17 +134,11 @@ where
 
 /// One call: the request through the App, the response streamed back. A panic anywhere in the
 /// handler is caught here, so the worker keeps serving, and is handed back to the caller.
-async fn serve_call<S, B>(app: Rc<S>, call: Call)
+async fn serve_call<S, B>(app: Rc<S>, request: ActixRequest, mut answer: oneshot::Sender<Answer>)
 where
     S: Service<ActixRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
     B: MessageBody + 'static,
 {
-    let Call {
-        request,
-        peer_addr,
-        mut answer,
-    } = call;
-    let request = edge::in_process_request(request, peer_addr);
     let exchange = async {
         std::future::poll_fn(|cx| app.poll_ready(cx)).await?;
         app.call(request).await
