@@ -8,8 +8,9 @@
 //! behind the other connections ready on the same tokio worker, and the answers of a busy
 //! server leave together: its clients and the runtime's idle worker are woken less often. With
 //! 16 clients on two CPUs (`mcp-load`, BENCHMARKS.md "Thirteenth session on issue 14") that is
-//! 0.17 → 0.04 reschedule interrupts and 0.34 → 0.19 context switches per call, and 13–22% more
-//! calls per second; one client calling in sequence waits 4–9 µs more per call.
+//! 0.17 → 0.04 reschedule interrupts and 0.34 → 0.19 context switches per call, and a tool call
+//! at 0.64–0.71 of the REST call's throughput instead of 0.53–0.63; one client calling in
+//! sequence waits a few µs more per call.
 //!
 //! actix-web needs no such thing: its in-process calls already answer from a later poll of the
 //! connection (mcp-actix's worker task), and the same deferral measured no gain there.
