@@ -176,15 +176,9 @@ async fn a_tool_calls_answer_is_handed_over_in_the_poll_after_the_one_that_made_
         json!({"name": "get_item", "arguments": {"name": "x"}}),
     );
     let message = mcp_test_support::protocol::request(1, "tools/call", params.clone());
-    let mut request = axum::http::Request::post("/mcp")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json, text/event-stream")
-        .header(header::HOST, "127.0.0.1:3000")
-        .header(AUTH.0, AUTH.1);
-    for (name, value) in mcp_test_support::protocol::modern_headers("tools/call", &params) {
-        request = request.header(name, value);
-    }
-    let request = request.body(Body::from(message.to_string())).unwrap();
+    let mut headers = mcp_test_support::protocol::modern_headers("tools/call", &params);
+    headers.push(AUTH);
+    let request = support::mcp_request(&message, &headers);
     // The handler answers at once, so the whole call is made in the first poll; the answer
     // waits for the next one, which the endpoint asked for by waking its task.
     let mut answering = Box::pin(app.oneshot(request));

@@ -30,12 +30,9 @@ pub(crate) async fn record(State(seen): State<Seen>, request: Request, next: Nex
     next.run(request).await
 }
 
-/// POST one JSON-RPC message to `/mcp`; a loopback `Host` unless `headers` name one.
-pub(crate) async fn post_mcp(
-    app: &Router,
-    message: Value,
-    headers: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, String) {
+/// One JSON-RPC message as a POST to `/mcp`, accepting JSON and SSE; a loopback `Host` unless
+/// `headers` name one.
+pub(crate) fn mcp_request(message: &Value, headers: &[(&str, &str)]) -> Request {
     let mut request = axum::http::Request::post("/mcp")
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT, "application/json, text/event-stream");
@@ -48,7 +45,16 @@ pub(crate) async fn post_mcp(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let request = request.body(Body::from(message.to_string())).unwrap();
+    request.body(Body::from(message.to_string())).unwrap()
+}
+
+/// POST one JSON-RPC message to `/mcp` ([`mcp_request`]); the status, headers and body.
+pub(crate) async fn post_mcp(
+    app: &Router,
+    message: Value,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, String) {
+    let request = mcp_request(&message, headers);
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
