@@ -48,7 +48,11 @@ pub(crate) fn in_process_request(
     peer_addr: Option<SocketAddr>,
 ) -> ActixRequest {
     let (parts, body) = request.into_parts();
-    let mut converted = ActixRequest::with_payload(body.into());
+    // No payload for an empty body (every `GET`): a payload made of one is two allocations.
+    let mut converted = match body.is_empty() {
+        true => ActixRequest::new(),
+        false => ActixRequest::with_payload(body.into()),
+    };
     let head = converted.head_mut();
     head.method = actix_method(&parts.method);
     head.uri = actix_uri(&parts.uri);

@@ -472,9 +472,18 @@ fn scalar_text(value: &Value) -> String {
     }
 }
 
-/// Copy the allowlisted headers from the MCP request.
-pub(crate) fn forwarded_headers(incoming: Option<&HeaderMap>, allow: &[HeaderName]) -> HeaderMap {
-    let mut out = HeaderMap::new();
+/// Copy the allowlisted headers from the MCP request, into a map with `room` for the headers
+/// the call adds of its own.
+///
+/// Sized once: a map grown by its first insert makes room for six headers (624 bytes), where a
+/// call usually forwards one.
+pub(crate) fn forwarded_headers(
+    incoming: Option<&HeaderMap>,
+    allow: &[HeaderName],
+    room: usize,
+) -> HeaderMap {
+    // One value per allowed name is the usual case; a name sent twice grows the map.
+    let mut out = HeaderMap::with_capacity(allow.len() + room);
     if let Some(incoming) = incoming {
         for name in allow {
             for value in incoming.get_all(name) {
@@ -559,7 +568,7 @@ mod tests {
         let mut incoming = HeaderMap::new();
         incoming.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer t"));
         incoming.insert(header::COOKIE, HeaderValue::from_static("secret=1"));
-        let forwarded = forwarded_headers(Some(&incoming), &[header::AUTHORIZATION]);
+        let forwarded = forwarded_headers(Some(&incoming), &[header::AUTHORIZATION], 0);
         let args = json!({"name": "n", "x-trace": "abc", "text": "hi"});
         let request = build_request("t", &route(), args.as_object().unwrap(), forwarded).unwrap();
         assert_eq!(request.headers()["authorization"], "Bearer t");

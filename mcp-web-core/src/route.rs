@@ -194,6 +194,17 @@ pub(crate) struct Route {
     pub(crate) body: Option<Body>,
 }
 
+impl Route {
+    /// At most how many headers a call's request adds of its own: one per header or cookie
+    /// parameter, and the body's `Content-Type`.
+    pub(crate) fn headers_added(&self) -> usize {
+        let params = (self.params.iter())
+            .filter(|param| matches!(param.location, Location::Header | Location::Cookie))
+            .count();
+        params + usize::from(self.body.is_some())
+    }
+}
+
 /// One exposed operation.
 #[derive(Debug)]
 pub(crate) struct Operation {

@@ -5,16 +5,19 @@
 use std::{
     convert::Infallible,
     fmt::Display,
+    pin::Pin,
     sync::Arc,
     task::{Context, Poll},
     time::Instant,
 };
 
 use bytes::{Buf, Bytes};
-use futures::future::BoxFuture;
+use futures::{
+    FutureExt,
+    future::{BoxFuture, Either},
+};
 use http_body_util::{BodyExt, Full};
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use tracing::Instrument;
 
 use crate::{
     McpConfig, MountError, Preview,
@@ -24,7 +27,7 @@ use crate::{
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::{malformed_message, malformed_session_id},
     media,
-    oauth::{Access, OAuthEdge},
+    oauth::{Access, Caller, OAuthEdge},
     priming, server,
     server::McpServer,
     sessions::Sessions,
@@ -202,15 +205,22 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        let endpoint = self.inner.clone();
-        Box::pin(async move { Ok(endpoint.serve(request).await) })
+        self.inner.clone().serve(request)
     }
 }
 
 impl Endpoint {
     /// Route one request: a `tools/call` the fast lane can take is answered there; everything
     /// else goes to rmcp's transport. One INFO line per MCP request says what happened.
-    async fn serve<B>(self: Arc<Self>, request: http::Request<B>) -> http::Response<McpBody>
+    ///
+    /// What the head alone decides is decided here, before any future exists, and each path's
+    /// future then holds the head once: an `async fn` keeps its arguments for its whole life
+    /// beside every copy it makes of them, and the head held at each level made a lane call's
+    /// future 4 KB, an allocation above the allocator's per-thread cache.
+    fn serve<B>(
+        self: Arc<Self>,
+        request: http::Request<B>,
+    ) -> BoxFuture<'static, Result<http::Response<McpBody>, Infallible>>
     where
         B: http_body::Body + Send + 'static,
         B::Data: Send + 'static,
@@ -218,132 +228,172 @@ impl Endpoint {
     {
         let started = Instant::now();
         if let Some(refused) = malformed_session_id(request.headers()) {
-            return refused.map(full_body);
+            return Box::pin(std::future::ready(Ok(refused.map(full_body))));
         }
+        let (parts, body) = request.into_parts();
         // With OAuth, the caller is read once, here, and judged again once the body says which
         // tool it calls.
-        let (request, caller) = match &self.access {
-            Some(access) => {
-                let (parts, body) = request.into_parts();
-                match access.admit(&parts) {
-                    Ok(caller) => (http::Request::from_parts(parts, body), Some(caller)),
-                    Err(refused) => {
-                        log_request(parts.method.as_str(), None, "401", started);
-                        return (*refused).map(full_body);
-                    }
+        let caller = match &self.access {
+            Some(access) => match access.admit(&parts) {
+                Ok(caller) => Some(caller),
+                Err(refused) => {
+                    log_request(parts.method.as_str(), None, "401", started);
+                    return Box::pin(std::future::ready(Ok((*refused).map(full_body))));
                 }
-            }
-            None => (request, None),
-        };
-        let http_method = request.method().clone();
-        let Entry::Body(era) = self.lane.entry(&http_method, request.headers()) else {
-            let ends_session = http_method == http::Method::DELETE;
-            let primed = priming::primes(stated_version(request.headers()));
-            // Boxed, as rmcp's paths below: its futures are large, and a `tools/call` in the
-            // lane should not carry (and move) their state.
-            let mut response = finish(Box::pin(self.http.handle(request)).await, ends_session);
-            if !primed && is_event_stream(&response) {
-                response = priming::without_priming(response);
-            }
-            log_request(
-                http_method.as_str(),
-                None,
-                response.status().as_str(),
-                started,
-            );
-            return response;
-        };
-        let (parts, body) = request.into_parts();
-        let body = match read_limited(body, self.max_request_body_bytes).await {
-            Ok(body) => body,
-            Err(response) => return response,
-        };
-        let refusal = (self.access.as_ref().zip(caller.as_ref()))
-            .and_then(|(access, caller)| access.refuse_call(caller, &body));
-        if let Some(refused) = refusal {
-            log_request("tools/call", None, "403", started);
-            return refused.map(full_body);
-        }
-        let parts = match self
-            .session_tasks(era.as_ref(), parts, &body, started)
-            .await
-        {
-            Ok(response) => return response,
-            Err(parts) => parts,
-        };
-        let (parts, rpc_method) = match era {
-            Some(era) => match self.lane_call(&body, era, parts, started).await {
-                Ok(response) => return response,
-                Err(handed_back) => handed_back,
             },
-            None => {
-                // What the session limit, the log line and the one-write rule need: the method,
-                // read without the rest of the message.
-                let rpc_method = lane::method_of(&body);
-                (parts, rpc_method)
-            }
+            None => None,
         };
-        Box::pin(self.rmcp(parts, body, rpc_method, started)).await
+        match self.lane.entry(&parts.method, &parts.headers) {
+            Entry::Body(era) => Box::pin(
+                self.serve_message(parts, body, era, caller, started)
+                    .map(Ok),
+            ),
+            Entry::Transport => {
+                let request = http::Request::from_parts(parts, body);
+                Box::pin(self.transport(request, started).map(Ok))
+            }
+        }
     }
 
-    /// The 2025-11-25 tasks of a session request (rmcp has only the 2026-07-28 extension):
-    /// `tasks/get`, `tasks/result`, `tasks/list` and `tasks/cancel` are answered here; a
+    /// A request rmcp's transport answers without its body being read here (GET, DELETE, a
+    /// media type it refuses).
+    async fn transport<B>(
+        self: Arc<Self>,
+        request: http::Request<B>,
+        started: Instant,
+    ) -> http::Response<McpBody>
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send + 'static,
+        B::Error: Display,
+    {
+        let http_method = request.method().clone();
+        let ends_session = http_method == http::Method::DELETE;
+        let primed = priming::primes(stated_version(request.headers()));
+        let mut response = finish(self.http.handle(request).await, ends_session);
+        if !primed && is_event_stream(&response) {
+            response = priming::without_priming(response);
+        }
+        log_request(
+            http_method.as_str(),
+            None,
+            response.status().as_str(),
+            started,
+        );
+        response
+    }
+
+    /// A request whose message is read here: the lane answers a `tools/call` it can take,
+    /// rmcp's transport the rest.
+    ///
+    /// An `async` block over the arguments, not an `async fn`: the block holds each argument
+    /// once, where an `async fn` would hold the head again in a local of its own.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` holds the head twice: its argument and its local"
+    )]
+    fn serve_message<B>(
+        self: Arc<Self>,
+        mut parts: http::request::Parts,
+        body: B,
+        era: Option<Era>,
+        caller: Option<Caller>,
+        started: Instant,
+    ) -> impl Future<Output = http::Response<McpBody>> + Send + 'static
+    where
+        B: http_body::Body + Send + 'static,
+        B::Data: Send + 'static,
+        B::Error: Display,
+    {
+        async move {
+            let body = match read_limited(body, self.max_request_body_bytes).await {
+                Ok(body) => body,
+                Err(response) => return response,
+            };
+            if let Some(refused) = (self.access.as_ref().zip(caller.as_ref()))
+                .and_then(|(access, caller)| access.refuse_call(caller, &body))
+            {
+                log_request("tools/call", None, "403", started);
+                return refused.map(full_body);
+            }
+            if let Some(method) = self.session_task_method(era.as_ref(), &mut parts, &body) {
+                // Boxed: a task method is rare, and its state would make every request's
+                // future larger.
+                if let Some(answer) = Box::pin(self.server.answer_task_method(&parts, &body)).await
+                {
+                    log_request(&method, None, "200", started);
+                    let mut response =
+                        http::Response::new(full_body(Bytes::from(answer.to_string())));
+                    response.headers_mut().insert(
+                        http::header::CONTENT_TYPE,
+                        http::HeaderValue::from_static("application/json"),
+                    );
+                    return response;
+                }
+            }
+            let lane = self.lane_call(&body, era, &mut parts, started);
+            let rpc_method = match lane.await {
+                Ok(response) => return response,
+                Err(rpc_method) => rpc_method,
+            };
+            // Boxed: rmcp's futures are large, and a `tools/call` in the lane should not carry
+            // (and move) their state.
+            Box::pin(self.rmcp(parts, body, rpc_method, started)).await
+        }
+    }
+
+    /// The 2025-11-25 tasks of a session request (rmcp has only the 2026-07-28 extension): the
+    /// method of a `tasks/get`, `tasks/result`, `tasks/list` or `tasks/cancel` to answer here; a
     /// `tools/call` is marked with its `params.task` ([`LegacyCall`]) for the server, and its
-    /// answer is rewritten in [`Self::rmcp`]. `Err` hands the parts back.
-    async fn session_tasks(
+    /// answer is rewritten in [`Self::rmcp`].
+    fn session_task_method(
         &self,
         era: Option<&Era>,
-        mut parts: http::request::Parts,
+        parts: &mut http::request::Parts,
         body: &[u8],
-        started: Instant,
-    ) -> Result<http::Response<McpBody>, http::request::Parts> {
+    ) -> Option<String> {
         let Some(Era::Session(session)) = era else {
-            return Err(parts);
+            return None;
         };
         if !self.server.has_tasks() || stated_version(&parts.headers) != Some(legacy::VERSION) {
-            return Err(parts);
+            return None;
         }
         // Most requests of a mount with task tools are plain calls: one scan of the body for
         // `task` spares them reading the message twice (for a `params.task`, a `tasks/*`
         // method). Without one, a `tools/call` runs in the request.
         if !legacy::mentions_task(body) {
             parts.extensions.insert(LegacyCall { task: None });
-            return Err(parts);
+            return None;
         }
         if let Some(call) = legacy::read_call(body) {
             parts.extensions.insert(call);
-            return Err(parts);
+            return None;
         }
-        let method = lane::method_of(body);
-        let Some(method) = method.filter(|m| McpServer::is_task_method(m)) else {
-            return Err(parts);
-        };
+        let method = lane::method_of(body)?;
         // An unknown session is rmcp's to refuse.
-        if !self.sessions.touch(session) {
-            return Err(parts);
-        }
-        // Boxed: a task method is rare, and its state would make every request's future larger.
-        let Some(answer) = Box::pin(self.server.answer_task_method(&parts, body)).await else {
-            return Err(parts);
-        };
-        log_request(&method, None, "200", started);
-        let mut response = http::Response::new(full_body(Bytes::from(answer.to_string())));
-        response.headers_mut().insert(
-            http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/json"),
-        );
-        Ok(response)
+        (McpServer::is_task_method(&method) && self.sessions.touch(session)).then_some(method)
     }
 
-    /// Serve the message in `body` in the fast lane if it fits; `Err` hands the request parts
-    /// back for rmcp, with the message's method when it has one.
-    async fn lane_call(
-        &self,
-        body: &[u8],
-        era: Era,
-        parts: http::request::Parts,
+    /// The answer to the message in `body` from the fast lane, if it fits in `era` (`None`: the
+    /// lane takes nothing of this request); `Err` leaves it to rmcp, with the message's method
+    /// when it has one. A call that may stream takes `parts`.
+    ///
+    /// Everything before the call is decided before the future is made, and a refusal is a
+    /// future too: the caller awaits one future either way, where a `Result` holding the
+    /// answer's future would be kept beside it in the caller's state.
+    fn lane_call<'a>(
+        &'a self,
+        body: &'a [u8],
+        era: Option<Era>,
+        parts: &'a mut http::request::Parts,
         started: Instant,
-    ) -> Result<http::Response<McpBody>, (http::request::Parts, Option<String>)> {
+    ) -> impl Future<Output = Result<http::Response<McpBody>, Option<String>>> + Send + 'a {
+        let refused = |rpc_method| Either::Right(std::future::ready(Err(rpc_method)));
+        let Some(era) = era else {
+            // What the session limit, the log line and the one-write rule need: the method,
+            // read without the rest of the message.
+            return refused(lane::method_of(body));
+        };
         let Some(call) = lane::tools_call(body, &era, &parts.headers) else {
             let rpc_method = lane::method_of(body);
             if let Era::Session(session) = &era
@@ -353,16 +403,16 @@ impl Endpoint {
                 // A lane call of this session may be the one cancelled; rmcp gets the notice too.
                 self.book.cancel(session, &id);
             }
-            return Err((parts, rpc_method));
+            return refused(rpc_method);
         };
         let Some(operation) = self.server.lane_tool(&call.name) else {
-            return Err((parts, Some("tools/call".to_owned())));
+            return refused(Some("tools/call".to_owned()));
         };
         // A session in use through the lane only is in use all the same: not idle.
         if let Era::Session(session) = &era
             && !self.sessions.touch(session)
         {
-            return Err((parts, Some("tools/call".to_owned())));
+            return refused(Some("tools/call".to_owned()));
         }
         // The name the log line and the span give: the catalog's, not a copy of the message's.
         let tool: &str = &operation.tool.name;
@@ -375,14 +425,12 @@ impl Endpoint {
         if let Era::Session(session) = &era {
             span.record("session", &**session);
         }
-        // Instrumented where it is made: a future first bound to a name takes room twice in
-        // this one's state.
-        let (response, outcome) =
-            lane::answer(&self.server, operation, call, parts, era, &self.book)
-                .instrument(span.clone())
-                .await;
-        span.in_scope(|| log_request("tools/call", Some(tool), outcome.as_str(), started));
-        Ok(response)
+        Either::Left(LoggedCall {
+            answer: lane::answer(&self.server, operation, call, parts, era, &self.book),
+            span,
+            tool,
+            started,
+        })
     }
 
     /// rmcp's transport, with a single-message answer sent in one write.
@@ -444,6 +492,39 @@ impl Endpoint {
         let method = rpc_method.as_deref().unwrap_or("(unreadable)");
         log_request(method, None, response.status().as_str(), started);
         response
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A lane call's answer, polled inside the call's span, and the request's log line in that
+    /// span once it is ready. One struct, not `.instrument(span)` and a closure that logs: the
+    /// span is held once.
+    struct LoggedCall<'a, F> {
+        #[pin]
+        answer: F,
+        span: tracing::Span,
+        tool: &'a str,
+        started: Instant,
+    }
+}
+
+impl<F> Future for LoggedCall<'_, F>
+where
+    F: Future<Output = (http::Response<McpBody>, lane::Outcome)>,
+{
+    type Output = Result<http::Response<McpBody>, Option<String>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _in_span = this.span.enter();
+        let (response, outcome) = std::task::ready!(this.answer.poll(cx));
+        log_request(
+            "tools/call",
+            Some(this.tool),
+            outcome.as_str(),
+            *this.started,
+        );
+        Poll::Ready(Ok(response))
     }
 }
 

@@ -5,10 +5,10 @@
 // 2025-era sessions served here still have them.
 #![allow(deprecated)]
 
-use std::{convert::Infallible, pin::pin, sync::Arc};
+use std::{convert::Infallible, sync::Arc};
 
 use bytes::{BufMut, Bytes, BytesMut};
-use futures::StreamExt;
+use futures::{StreamExt, future::Either};
 use http::header;
 use rmcp::model::{
     CallToolResult, ContentBlock, ErrorData, JsonRpcError, JsonRpcMessage, JsonRpcNotification,
@@ -30,51 +30,68 @@ use crate::{
 /// Answer a lane call: one JSON message, or — when the endpoint streams and the client gets
 /// its messages as log notifications — an SSE stream of those notifications and then the
 /// result, ending with the result's event.
-pub(crate) async fn answer(
-    server: &McpServer,
-    operation: &Arc<Operation>,
+///
+/// A call whose client takes no log messages borrows the request's head; one that may stream
+/// takes it (`parts` is left empty), since its call may outlive this future in a task.
+pub(crate) fn answer<'a>(
+    server: &'a McpServer,
+    operation: &'a Arc<Operation>,
     call: LaneCall<'_>,
-    parts: http::request::Parts,
+    parts: &'a mut http::request::Parts,
     era: Era,
-    book: &Arc<SessionBook>,
-) -> (http::Response<McpBody>, Outcome) {
+    book: &'a Arc<SessionBook>,
+) -> impl Future<Output = (http::Response<McpBody>, Outcome)> + Send + 'a {
     let LaneCall { id, arguments, .. } = call;
-    let in_flight = match &era {
-        Era::Session(session) => Some(book.start(session, &id)),
-        Era::Stateless => None,
-    };
-    let wants_logs = match &era {
-        Era::Session(session) => server.session_wants_info_logs(session),
-        Era::Stateless => false,
-    };
-    // The queue exists only when a streamed line can become a log message.
-    let (logs_in, logs) = match wants_logs {
-        true => {
-            let (logs_in, logs) = super::logs::log_queue();
-            (Some(logs_in), Some(logs))
-        }
-        false => (None, None),
+    let (in_flight, wants_logs) = match &era {
+        Era::Session(session) => (
+            Some(book.start(session, &id)),
+            server.session_wants_info_logs(session),
+        ),
+        Era::Stateless => (None, false),
     };
     let legacy = matches!(era, Era::Session(_));
-    let Some(mut logs) = logs else {
+    if !wants_logs {
+        let parts = &*parts;
         // Only calls in a session can be cancelled by a notice; a stateless call ends with
-        // its connection. Awaited where it is made: a future first bound to a name takes room
-        // twice in this one's state.
-        let result = run_call(
-            server,
-            operation,
-            arguments,
-            &parts,
-            in_flight.as_ref(),
-            None,
-        )
-        .await;
-        drop(in_flight);
-        return answered(&id, result, legacy);
-    };
-    // Only a call that may stream is moved to the heap, to be polled from a task below, with
-    // its own handles on the server and the operation.
-    let (server, operation) = (server.clone(), operation.clone());
+        // its connection. An `async` block, not an `async fn`: it holds its inputs once.
+        return Either::Left(async move {
+            let result = run_call(
+                server,
+                operation,
+                arguments,
+                parts,
+                in_flight.as_ref(),
+                None,
+            )
+            .await;
+            drop(in_flight);
+            answered(&id, result, legacy)
+        });
+    }
+    let parts = std::mem::replace(parts, http::Request::new(()).into_parts().0);
+    Either::Right(answer_with_logs(
+        server.clone(),
+        operation.clone(),
+        id,
+        arguments,
+        parts,
+        in_flight,
+        legacy,
+    ))
+}
+
+/// [`answer`] for a client that gets the endpoint's streamed messages as log notifications.
+fn answer_with_logs(
+    server: McpServer,
+    operation: Arc<Operation>,
+    id: Value,
+    arguments: serde_json::Map<String, Value>,
+    parts: http::request::Parts,
+    in_flight: Option<InFlight>,
+    legacy: bool,
+) -> impl Future<Output = (http::Response<McpBody>, Outcome)> + Send + 'static {
+    let (logs_in, mut logs) = super::logs::log_queue();
+    // The call is moved to the heap, to be polled from a task below if it streams.
     let mut run = Box::pin(async move {
         let result = run_call(
             &server,
@@ -82,83 +99,79 @@ pub(crate) async fn answer(
             arguments,
             &parts,
             in_flight.as_ref(),
-            logs_in,
+            Some(logs_in),
         )
         .await;
         drop(in_flight);
         result
     });
-    let first_log = tokio::select! {
-        biased;
-        result = &mut run => return answered(&id, result, legacy),
-        Some(data) = logs.next() => data,
-    };
-    // The endpoint streams: relay its messages as they come, the result last. A task runs the
-    // call so the body stays `Sync`; a client that hangs up drops the call with the channel.
-    let (events_in, events) = tokio::sync::mpsc::channel::<Bytes>(16);
-    tokio::spawn(async move {
-        let mut pending = Some(first_log);
-        loop {
-            if let Some(data) = pending.take()
-                && events_in.send(sse_event(&log_message(data))).await.is_err()
-            {
-                return;
-            }
-            tokio::select! {
-                biased;
-                () = events_in.closed() => return,
-                Some(data) = logs.next() => pending = Some(data),
-                result = &mut run => {
-                    // What arrived before the result goes out with it, in one write.
-                    let mut last = BytesMut::new();
-                    while let Some(data) = logs.try_next() {
-                        last.put(sse_event(&log_message(data)));
-                    }
-                    last.put(sse_event(&final_message(&id, result, legacy)));
-                    let _ = events_in.send(last.freeze()).await;
+    async move {
+        let first_log = tokio::select! {
+            biased;
+            result = &mut run => return answered(&id, result, legacy),
+            Some(data) = logs.next() => data,
+        };
+        // The endpoint streams: relay its messages as they come, the result last. A task runs
+        // the call so the body stays `Sync`; a client that hangs up drops the call with the
+        // channel.
+        let (events_in, events) = tokio::sync::mpsc::channel::<Bytes>(16);
+        tokio::spawn(async move {
+            let mut pending = Some(first_log);
+            loop {
+                if let Some(data) = pending.take()
+                    && events_in.send(sse_event(&log_message(data))).await.is_err()
+                {
                     return;
                 }
+                tokio::select! {
+                    biased;
+                    () = events_in.closed() => return,
+                    Some(data) = logs.next() => pending = Some(data),
+                    result = &mut run => {
+                        // What arrived before the result goes out with it, in one write.
+                        let mut last = BytesMut::new();
+                        while let Some(data) = logs.try_next() {
+                            last.put(sse_event(&log_message(data)));
+                        }
+                        last.put(sse_event(&final_message(&id, result, legacy)));
+                        let _ = events_in.send(last.freeze()).await;
+                        return;
+                    }
+                }
             }
-        }
-    });
-    let events = futures::stream::unfold(events, |mut events| async move {
-        let chunk = events.recv().await?;
-        Some((Ok::<_, Infallible>(http_body::Frame::data(chunk)), events))
-    });
-    let response = http::Response::builder()
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-cache")
-        .body(McpBody::new(http_body_util::StreamBody::new(events)))
-        .expect("a valid response");
-    (response, Outcome::Streamed)
+        });
+        let events = futures::stream::unfold(events, |mut events| async move {
+            let chunk = events.recv().await?;
+            Some((Ok::<_, Infallible>(http_body::Frame::data(chunk)), events))
+        });
+        let response = http::Response::builder()
+            .header(header::CONTENT_TYPE, "text/event-stream")
+            .header(header::CACHE_CONTROL, "no-cache")
+            .body(McpBody::new(http_body_util::StreamBody::new(events)))
+            .expect("a valid response");
+        (response, Outcome::Streamed)
+    }
 }
 
 /// Run the call; a session's call becomes cancellable by a notice once it waits.
-async fn run_call(
-    server: &McpServer,
-    operation: &Operation,
+fn run_call<'a>(
+    server: &'a McpServer,
+    operation: &'a Operation,
     arguments: serde_json::Map<String, Value>,
-    parts: &http::request::Parts,
-    in_flight: Option<&InFlight>,
+    parts: &'a http::request::Parts,
+    in_flight: Option<&'a InFlight>,
     logs: Option<LogSender>,
-) -> Option<ToolAnswer> {
+) -> impl Future<Output = Option<ToolAnswer>> + Send + 'a {
+    let call = server.call_in_lane(
+        operation,
+        arguments,
+        parts,
+        in_flight.map(|in_flight| &in_flight.token),
+        logs,
+    );
     match in_flight {
-        Some(in_flight) => {
-            // Pinned where it stands, so `run` borrows it instead of keeping a copy.
-            let exchange = pin!(server.call_in_lane(
-                operation,
-                arguments,
-                parts,
-                Some(&in_flight.token),
-                logs
-            ));
-            in_flight.run(exchange).await
-        }
-        None => {
-            server
-                .call_in_lane(operation, arguments, parts, None, logs)
-                .await
-        }
+        Some(in_flight) => Either::Left(in_flight.run(call)),
+        None => Either::Right(call),
     }
 }
 
@@ -364,11 +377,14 @@ fn sse_event(message: &[u8]) -> Bytes {
 /// A whole answer in one body chunk, so it leaves in one write with the headers.
 fn json_response(message: Bytes) -> http::Response<McpBody> {
     let mut response = http::Response::new(full_body(message));
+    // Sized for its one header: a map grown by its first insert makes room for six (624 bytes).
+    let mut headers = http::HeaderMap::with_capacity(1);
     // Static: a header value made from a `&str` is copied into a new buffer on every call.
-    response.headers_mut().insert(
+    headers.insert(
         header::CONTENT_TYPE,
         http::HeaderValue::from_static("application/json"),
     );
+    *response.headers_mut() = headers;
     response
 }
 

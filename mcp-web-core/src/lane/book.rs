@@ -8,6 +8,7 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicBool, Ordering},
     },
+    task::{Context, Poll},
 };
 
 use foldhash::fast::RandomState;
@@ -79,24 +80,17 @@ pub(crate) struct InFlight {
 }
 
 impl InFlight {
-    /// Run `call`, entering it in the book the first time it waits.
+    /// `call`, entering it in the book the first time it waits.
     ///
     /// A call that ends in its first poll (most do: the handler answers at once) never takes
     /// the book's lock: no notice can be read for it before it is over, and one read on
     /// another thread meanwhile finds the call over, as it would a moment later. Entered
     /// after the poll that waited, the token already wakes that poll's waiter.
-    ///
-    /// The caller pins the call where it stands: taken by value, it would be kept twice in
-    /// this future's state (as the argument and as the pinned copy).
-    pub(super) async fn run<F: Future>(&self, mut call: Pin<&mut F>) -> F::Output {
-        std::future::poll_fn(|cx| {
-            let poll = call.as_mut().poll(cx);
-            if poll.is_pending() {
-                self.enter();
-            }
-            poll
-        })
-        .await
+    pub(super) fn run<F: Future>(&self, call: F) -> EnteredOnWait<'_, F> {
+        EnteredOnWait {
+            call,
+            in_flight: self,
+        }
     }
 
     pub(super) fn enter(&self) {
@@ -115,5 +109,28 @@ impl Drop for InFlight {
         {
             lock(&self.book.in_flight).remove(key);
         }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A call that enters its [`InFlight`] in the book the first time it waits; made by
+    /// [`InFlight::run`]. A combinator, not an `async fn`: it holds the call once.
+    pub(super) struct EnteredOnWait<'a, F> {
+        #[pin]
+        call: F,
+        in_flight: &'a InFlight,
+    }
+}
+
+impl<F: Future> Future for EnteredOnWait<'_, F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let poll = this.call.poll(cx);
+        if poll.is_pending() {
+            this.in_flight.enter();
+        }
+        poll
     }
 }

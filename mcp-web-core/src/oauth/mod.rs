@@ -48,7 +48,7 @@ mod edge;
 mod resource;
 mod scopes;
 
-pub(crate) use access::{Access, OAuthSettings, ToolView};
+pub(crate) use access::{Access, Caller, OAuthSettings, ToolView};
 pub use edge::OAuthEdge;
 pub use resource::ProtectedResource;
 pub(crate) use scopes::ScopeRequirement;

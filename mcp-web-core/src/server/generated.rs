@@ -8,7 +8,7 @@ use std::sync::{
 };
 
 use bytes::Bytes;
-use futures::FutureExt;
+use futures::{FutureExt, future::Either};
 use rmcp::{
     ErrorData, RoleServer,
     model::{CallToolResponse, CallToolResult, ReadResourceResult},
@@ -18,7 +18,7 @@ use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    guard::{Interrupted, cancelled_error, guarded},
+    guard::{self, Interrupted, cancelled_error, guarded},
     mount::Mount,
     outcome::error_result,
     tasks::{CallMode, RunEnd, call_mode},
@@ -118,33 +118,33 @@ pub(super) async fn call_tool_or_task(
 /// Call the generated tool `operation` for the fast lane, which has no rmcp request context:
 /// the messages of a streamed response go to `logs` (when given) as log data. `None` when
 /// `cancelled` (if the call can be cancelled) fired first.
-pub(super) async fn call_tool_in_lane(
-    mount: &Mount,
-    operation: &Operation,
+pub(super) fn call_tool_in_lane<'a>(
+    mount: &'a Mount,
+    operation: &'a Operation,
     arguments: serde_json::Map<String, Value>,
-    incoming: &http::request::Parts,
-    cancelled: Option<&CancellationToken>,
+    incoming: &'a http::request::Parts,
+    cancelled: Option<&'a CancellationToken>,
     logs: Option<LogSender>,
-) -> Option<ToolAnswer> {
+) -> impl Future<Output = Option<ToolAnswer>> + Send + 'a {
     let relay = logs.map_or(Relay::Nowhere, Relay::Channel);
-    let arguments = Value::Object(arguments);
+    // The arguments are read while the exchange is made, and not after: its future holds none
+    // of them.
     let exchanged = exchange(
         mount,
         operation,
-        &arguments,
+        &Value::Object(arguments),
         Some(incoming),
         cancelled,
         None,
         relay,
-    )
-    .await;
-    match exchanged {
+    );
+    exchanged.map(move |exchanged| match exchanged {
         Ok((parts, body)) => Some(tool_answer(operation, &parts, body)),
         Err(Failure::InvalidArguments(message) | Failure::Failed(message)) => {
             Some(ToolAnswer::Other(error_result(message)))
         }
         Err(Failure::Cancelled) => None,
-    }
+    })
 }
 
 /// Read the generated resource at `uri`: the same in-process call as a tool, answered as
@@ -187,66 +187,43 @@ pub(super) async fn read_resource(
 
 /// Validate the arguments, build the request, dispatch it in-process and read the response:
 /// everything tool calls and resource reads share.
-async fn exchange(
-    mount: &Mount,
-    operation: &Operation,
+fn exchange<'a>(
+    mount: &'a Mount,
+    operation: &'a Operation,
     // An object: validated as the JSON value it is, without copying it into one.
     arguments: &Value,
-    incoming: Option<&http::request::Parts>,
-    cancelled: Option<&CancellationToken>,
+    incoming: Option<&'a http::request::Parts>,
+    cancelled: Option<&'a CancellationToken>,
     resource: Option<McpResourceRead>,
     relay: Relay,
-) -> Result<(http::response::Parts, Bytes), Failure> {
+) -> impl Future<Output = Result<(http::response::Parts, Bytes), Failure>> + Send + use<'a> {
     let name: &str = &operation.tool.name;
     // Only failures name the call, so the text is made only for them.
     let uri = resource.as_ref().map(|read| read.uri.clone());
-    let subject = || match &uri {
-        Some(uri) => format!("resource '{uri}'"),
-        None => format!("tool '{name}'"),
-    };
-    let invalid = |why: String| {
-        Failure::InvalidArguments(format!("Invalid arguments for {}: {why}", subject()))
-    };
-    match operation.input_validator() {
-        // `is_valid` stops at the first problem and builds no errors: the common case is cheap.
-        Ok(validator) if validator.is_valid(arguments) => {}
-        Ok(validator) => {
-            let problems: Vec<String> = validator
-                .iter_errors(arguments)
-                .map(|e| {
-                    let at = e.instance_path().to_string();
-                    if at.is_empty() {
-                        e.to_string()
-                    } else {
-                        format!("{at}: {e}")
-                    }
-                })
-                .collect();
-            if !problems.is_empty() {
-                return Err(invalid(problems.join("; ")));
-            }
-        }
+    let request = call_request(mount, operation, arguments, incoming, resource);
+    let (request, status_headers) = match request {
+        Ok(request) => request,
         Err(why) => {
-            tracing::warn!(tool = %name, "input schema does not compile, arguments not validated: {why}")
+            let why = format!(
+                "Invalid arguments for {}: {why}",
+                subject(name, uri.as_deref())
+            );
+            return Either::Left(std::future::ready(Err(Failure::InvalidArguments(why))));
         }
-    }
-    let forwarded = forwarded_headers(incoming.map(|p| &p.headers), &mount.forward_headers);
-    // Status links are read with the caller's forwarded headers only.
-    let status_headers = match operation.accepted_follows_location {
-        true => forwarded.clone(),
-        false => http::HeaderMap::new(),
     };
-    let empty = serde_json::Map::new();
-    let object = arguments.as_object().unwrap_or(&empty);
-    let mut request = build_request(name, &operation.route, object, forwarded).map_err(invalid)?;
-    if let Some(read) = resource {
-        request.extensions_mut().insert(read);
-    }
-    // Boxed once here, so the futures of every caller up to the endpoint hold a pointer to
-    // it rather than its state: moving those (each `.await` does, some twice) was ~40 KB of
-    // copying per call.
-    let exchange = Box::pin(async {
-        let response = mount.dispatcher.dispatch(request, incoming).await?;
+    // Dispatched here, not in the `async` block below, so that block does not hold the request
+    // for its whole life; a panic is caught as one while the call runs would be.
+    let dispatched = match guard::started(|| mount.dispatcher.dispatch(request, incoming)) {
+        Ok(dispatched) => dispatched,
+        Err(why) => {
+            let why = CallError::HandlerPanicked(why).to_string();
+            return Either::Left(std::future::ready(Err(Failure::Failed(why))));
+        }
+    };
+    // Boxed, so the futures of every caller up to the endpoint hold a pointer to its state:
+    // moving them (each `.await` does) was ~40 KB of copying.
+    let exchange = Box::pin(async move {
+        let response = dispatched.await?;
         let answer = read_body(response, mount.max_response_body_bytes, |message| {
             let relay = relay.clone();
             // Boxed: relaying through rmcp is a large future, and only streams relay anything;
@@ -268,18 +245,80 @@ async fn exchange(
         .get(name)
         .copied()
         .unwrap_or(mount.call_timeout);
-    // Handler panics must not take the session down: they become tool errors.
-    match guarded(exchange, limit, cancelled).await {
-        Err(Interrupted::TimedOut(limit)) => Err(Failure::Failed(format!(
-            "{} timed out after {limit:?}; the request was abandoned",
-            capitalized(&subject()),
-        ))),
-        Err(Interrupted::Panicked(why)) => {
-            Err(Failure::Failed(CallError::HandlerPanicked(why).to_string()))
+    Either::Right(async move {
+        // Handler panics must not take the session down: they become tool errors.
+        match guarded(exchange, limit, cancelled).await {
+            Err(Interrupted::TimedOut(limit)) => Err(Failure::Failed(format!(
+                "{} timed out after {limit:?}; the request was abandoned",
+                capitalized(&subject(name, uri.as_deref())),
+            ))),
+            Err(Interrupted::Panicked(why)) => {
+                Err(Failure::Failed(CallError::HandlerPanicked(why).to_string()))
+            }
+            Err(Interrupted::Cancelled) => Err(Failure::Cancelled),
+            Ok(Err(error)) => Err(Failure::Failed(error.to_string())),
+            Ok(Ok(answer)) => Ok(answer),
         }
-        Err(Interrupted::Cancelled) => Err(Failure::Cancelled),
-        Ok(Err(error)) => Err(Failure::Failed(error.to_string())),
-        Ok(Ok(answer)) => Ok(answer),
+    })
+}
+
+/// The in-process request of a call with `arguments`, once they are valid, and the headers
+/// its status links are read with; `Err` says why the arguments are not valid.
+fn call_request(
+    mount: &Mount,
+    operation: &Operation,
+    arguments: &Value,
+    incoming: Option<&http::request::Parts>,
+    resource: Option<McpResourceRead>,
+) -> Result<(http::Request<Bytes>, http::HeaderMap), String> {
+    let name: &str = &operation.tool.name;
+    match operation.input_validator() {
+        // `is_valid` stops at the first problem and builds no errors: the common case is cheap.
+        Ok(validator) if validator.is_valid(arguments) => {}
+        Ok(validator) => {
+            let problems: Vec<String> = validator
+                .iter_errors(arguments)
+                .map(|e| {
+                    let at = e.instance_path().to_string();
+                    if at.is_empty() {
+                        e.to_string()
+                    } else {
+                        format!("{at}: {e}")
+                    }
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(problems.join("; "));
+            }
+        }
+        Err(why) => {
+            tracing::warn!(tool = %name, "input schema does not compile, arguments not validated: {why}")
+        }
+    }
+    let forwarded = forwarded_headers(
+        incoming.map(|p| &p.headers),
+        &mount.forward_headers,
+        operation.route.headers_added(),
+    );
+    // Status links are read with the caller's forwarded headers only.
+    let status_headers = match operation.accepted_follows_location {
+        true => forwarded.clone(),
+        false => http::HeaderMap::new(),
+    };
+    let empty = serde_json::Map::new();
+    let object = arguments.as_object().unwrap_or(&empty);
+    let mut request = build_request(name, &operation.route, object, forwarded)?;
+    if let Some(read) = resource {
+        request.extensions_mut().insert(read);
+    }
+    Ok((request, status_headers))
+}
+
+/// What a failure names: the resource read, or the tool called.
+fn subject(tool: &str, uri: Option<&str>) -> String {
+    match uri {
+        Some(uri) => format!("resource '{uri}'"),
+        None => format!("tool '{tool}'"),
     }
 }
 

@@ -43,6 +43,12 @@ pub(super) async fn guarded<F: Future>(
     }
 }
 
+/// Run `start`, the synchronous start of a guarded call (a dispatcher making its future), with
+/// its panic caught as in [`guarded`]; `Err` gives the panic's message.
+pub(super) fn started<T>(start: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(AssertUnwindSafe(start)).map_err(panic_message)
+}
+
 /// The JSON-RPC error answering a request the client cancelled.
 pub(super) fn cancelled_error() -> ErrorData {
     ErrorData::internal_error("the request was cancelled", None)

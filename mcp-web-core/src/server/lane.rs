@@ -37,15 +37,14 @@ impl McpServer {
 
     /// Call `operation` for the fast lane; `None` when `cancelled` (if given) fired first. The messages of
     /// a streamed response go to `logs`, when given, as log data.
-    pub(crate) async fn call_in_lane(
-        &self,
-        operation: &Operation,
+    pub(crate) fn call_in_lane<'a>(
+        &'a self,
+        operation: &'a Operation,
         arguments: Map<String, Value>,
-        incoming: &http::request::Parts,
-        cancelled: Option<&CancellationToken>,
+        incoming: &'a http::request::Parts,
+        cancelled: Option<&'a CancellationToken>,
         logs: Option<LogSender>,
-    ) -> Option<ToolAnswer> {
+    ) -> impl Future<Output = Option<ToolAnswer>> + Send + 'a {
         generated::call_tool_in_lane(&self.mount, operation, arguments, incoming, cancelled, logs)
-            .await
     }
 }

@@ -326,6 +326,11 @@ impl Mcp {
         self
     }
 
+    /// The endpoint itself, the tower `Service` the adapters route to.
+    pub(crate) fn service(&self) -> McpService {
+        self.service.clone()
+    }
+
     /// What the endpoint and the dispatcher saw so far: `METHOD uri`, in order.
     pub(crate) fn seen(&self) -> Vec<String> {
         self.seen.lock().unwrap().clone()
