@@ -132,7 +132,7 @@ where
 /// The edge's challenge on a 401 at `path`: the core decorates the head as `http` 1, so the rules
 /// (which challenges stay, what is added, `Connection: close`) live once, in `OAuthEdge`.
 fn challenge(edge: &OAuthEdge, path: &str, headers: &mut header::HeaderMap) {
-    let mut decorated = edge::http_headers(headers);
+    let mut decorated = edge::http_headers(headers, http::HeaderMap::with_capacity);
     edge.decorate(path, http::StatusCode::UNAUTHORIZED, &mut decorated);
     headers.clear();
     for (name, value) in edge::actix_headers(&decorated) {

@@ -22,7 +22,8 @@ pub(crate) fn incoming_request(request: &HttpRequest) -> http::Request<()> {
     *converted.method_mut() = http_method(request.method());
     *converted.uri_mut() = http_uri(request.uri());
     *converted.version_mut() = http_version(request.version());
-    *converted.headers_mut() = http_headers(request.headers());
+    // The core gives this map back to the thread's pool once a lane call is done with it.
+    *converted.headers_mut() = http_headers(request.headers(), mcp_web_core::header_map);
     converted
 }
 
@@ -80,20 +81,24 @@ pub(crate) fn in_process_response<B: MessageBody>(
     let mut converted = http::Response::new(());
     *converted.status_mut() = http::StatusCode::from_u16(response.status().as_u16())
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    *converted.headers_mut() = http_headers(response.headers());
+    *converted.headers_mut() = http_headers(response.headers(), http::HeaderMap::with_capacity);
     converted
 }
 
-/// Actix's headers as an `http` 1 map, every value of every name, in order.
+/// Actix's headers as an `http` 1 map made by `map_for` (given the number of values), every
+/// value of every name, in order.
 ///
 /// Two passes over actix's map (each step of its iterator costs more than the copy): one to
 /// size the map and one buffer for every value, one to copy each value into that buffer and
 /// hand it over as a slice of it.
-pub(crate) fn http_headers(from: &header::HeaderMap) -> http::HeaderMap {
+pub(crate) fn http_headers(
+    from: &header::HeaderMap,
+    map_for: fn(usize) -> http::HeaderMap,
+) -> http::HeaderMap {
     let (count, length) = from.iter().fold((0, 0), |(count, length), (_, value)| {
         (count + 1, length + value.len())
     });
-    let mut into = http::HeaderMap::with_capacity(count);
+    let mut into = map_for(count);
     let mut values = BytesMut::with_capacity(length);
     for (name, value) in from {
         values.extend_from_slice(value.as_bytes());

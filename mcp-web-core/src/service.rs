@@ -24,6 +24,7 @@ use crate::{
     catalog::ConversionWarning,
     collect::Collected,
     dispatch::Dispatcher,
+    heads,
     lane::{self, Admission, Entry, Era, Hosts, SessionBook},
     malformed::{malformed_message, malformed_session_id},
     media,
@@ -333,7 +334,12 @@ impl Endpoint {
             }
             let lane = self.lane_call(&body, era, &mut parts, started);
             let rpc_method = match lane.await {
-                Ok(response) => return response,
+                Ok(response) => {
+                    // The head is done with: its header map goes to this thread's pool, for an
+                    // adapter that builds heads itself (`crate::heads`).
+                    heads::give_back(std::mem::take(&mut parts.headers));
+                    return response;
+                }
                 Err(rpc_method) => rpc_method,
             };
             // Boxed: rmcp's futures are large, and a `tools/call` in the lane should not carry
