@@ -48,7 +48,7 @@ pub(crate) fn in_process_request(
     request: http::Request<Bytes>,
     peer_addr: Option<SocketAddr>,
 ) -> ActixRequest {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
     // No payload for an empty body (every `GET`): a payload made of one is two allocations.
     let mut converted = match body.is_empty() {
         true => ActixRequest::new(),
@@ -63,12 +63,13 @@ pub(crate) fn in_process_request(
     for (name, value) in actix_headers(&parts.headers) {
         head.headers.append(name, value);
     }
+    // Moved, not cloned: the `http` request is dropped here.
     let mut extensions = converted.extensions_mut();
-    if let Some(call) = parts.extensions.get::<McpToolCall>() {
-        extensions.insert(call.clone());
+    if let Some(call) = parts.extensions.remove::<McpToolCall>() {
+        extensions.insert(call);
     }
-    if let Some(read) = parts.extensions.get::<McpResourceRead>() {
-        extensions.insert(read.clone());
+    if let Some(read) = parts.extensions.remove::<McpResourceRead>() {
+        extensions.insert(read);
     }
     drop(extensions);
     converted
