@@ -227,22 +227,29 @@ async fn a_calls_future_fits_the_allocators_per_thread_cache() {
 #[tokio::test]
 async fn a_lane_calls_header_map_goes_back_to_the_threads_pool() {
     let mcp = mcp();
-    // An adapter that builds heads asks the pool for their maps (mcp-actix does).
-    let mut request = call_request(Era::Stateless, 1, "get_ticket", json!({"id": 1}), LANE);
-    let mut headers = mcp_web_core::header_map(12);
-    headers.extend(request.headers().clone());
-    let room = headers.capacity();
-    *request.headers_mut() = headers;
-    let (answer, _, _) = answer(&mcp, request).await;
-    assert_eq!(answer["result"]["structuredContent"]["id"], 1, "{answer}");
-    // The endpoint ran on this thread (a current-thread runtime) and gave the map back.
-    let again = mcp_web_core::header_map(0);
-    assert!(again.is_empty());
-    assert_eq!(
-        again.capacity(),
-        room,
-        "the request's map, handed out again"
-    );
+    let session = mcp.open_session().await;
+    // In a session, the call may stream, and takes the head instead of borrowing it.
+    for era in [Era::Stateless, Era::Session(&session)] {
+        // An adapter that builds heads asks the pool for their maps (mcp-actix does).
+        let mut request = call_request(era, 1, "get_ticket", json!({"id": 1}), LANE);
+        let mut headers = mcp_web_core::header_map(12);
+        headers.extend(request.headers().clone());
+        let room = headers.capacity();
+        *request.headers_mut() = headers;
+        let (answer, _, _) = answer(&mcp, request).await;
+        assert_eq!(
+            answer["result"]["structuredContent"]["id"], 1,
+            "{era:?}: {answer}"
+        );
+        // The endpoint ran on this thread (a current-thread runtime) and gave the map back.
+        let again = mcp_web_core::header_map(0);
+        assert!(again.is_empty());
+        assert_eq!(
+            again.capacity(),
+            room,
+            "{era:?}: the request's map, handed out again"
+        );
+    }
 }
 
 #[tokio::test]

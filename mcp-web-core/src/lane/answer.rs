@@ -86,7 +86,7 @@ fn answer_with_logs(
     operation: Arc<Operation>,
     id: Value,
     arguments: serde_json::Map<String, Value>,
-    parts: http::request::Parts,
+    mut parts: http::request::Parts,
     in_flight: Option<InFlight>,
     legacy: bool,
 ) -> impl Future<Output = (http::Response<McpBody>, Outcome)> + Send + 'static {
@@ -103,6 +103,8 @@ fn answer_with_logs(
         )
         .await;
         drop(in_flight);
+        // The head is done with, as in `Endpoint::serve_message` for a call that borrows it.
+        crate::heads::give_back(std::mem::take(&mut parts.headers));
         result
     });
     async move {
