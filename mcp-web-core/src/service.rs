@@ -323,13 +323,7 @@ impl Endpoint {
                 if let Some(answer) = Box::pin(self.server.answer_task_method(&parts, &body)).await
                 {
                     log_request(&method, None, "200", started);
-                    let mut response =
-                        http::Response::new(full_body(Bytes::from(answer.to_string())));
-                    response.headers_mut().insert(
-                        http::header::CONTENT_TYPE,
-                        http::HeaderValue::from_static("application/json"),
-                    );
-                    return response;
+                    return lane::json_response(Bytes::from(answer.to_string()));
                 }
             }
             let lane = self.lane_call(&body, era, &mut parts, started);

@@ -377,7 +377,7 @@ fn sse_event(message: &[u8]) -> Bytes {
 }
 
 /// A whole answer in one body chunk, so it leaves in one write with the headers.
-fn json_response(message: Bytes) -> http::Response<McpBody> {
+pub(crate) fn json_response(message: Bytes) -> http::Response<McpBody> {
     let mut response = http::Response::new(full_body(message));
     // Sized for its one header: a map grown by its first insert makes room for six (624 bytes).
     let mut headers = http::HeaderMap::with_capacity(1);

@@ -35,6 +35,6 @@ pub(crate) use admission::{
     Admission, Entry, Era, Hosts, LaneCall, MCP_PROTOCOL_VERSION, MCP_SESSION_ID,
     cancelled_request, method_of, tools_call,
 };
-pub(crate) use answer::{Outcome, answer};
+pub(crate) use answer::{Outcome, answer, json_response};
 pub(crate) use book::SessionBook;
 pub(crate) use logs::LogSender;
