@@ -215,10 +215,7 @@ fn exchange<'a>(
     // for its whole life; a panic is caught as one while the call runs would be.
     let dispatched = match guard::started(|| mount.dispatcher.dispatch(request, incoming)) {
         Ok(dispatched) => dispatched,
-        Err(why) => {
-            let why = CallError::HandlerPanicked(why).to_string();
-            return Either::Left(std::future::ready(Err(Failure::Failed(why))));
-        }
+        Err(why) => return Either::Left(std::future::ready(Err(panicked(why)))),
     };
     // Boxed, so the futures of every caller up to the endpoint hold a pointer to its state:
     // moving them (each `.await` does) was ~40 KB of copying.
@@ -252,9 +249,7 @@ fn exchange<'a>(
                 "{} timed out after {limit:?}; the request was abandoned",
                 capitalized(&subject(name, uri.as_deref())),
             ))),
-            Err(Interrupted::Panicked(why)) => {
-                Err(Failure::Failed(CallError::HandlerPanicked(why).to_string()))
-            }
+            Err(Interrupted::Panicked(why)) => Err(panicked(why)),
             Err(Interrupted::Cancelled) => Err(Failure::Cancelled),
             Ok(Err(error)) => Err(Failure::Failed(error.to_string())),
             Ok(Ok(answer)) => Ok(answer),
@@ -312,6 +307,11 @@ fn call_request(
         request.extensions_mut().insert(read);
     }
     Ok((request, status_headers))
+}
+
+/// The failure of a call whose handler (or dispatcher) panicked with `why`.
+fn panicked(why: String) -> Failure {
+    Failure::Failed(CallError::HandlerPanicked(why).to_string())
 }
 
 /// What a failure names: the resource read, or the tool called.
